@@ -1,0 +1,64 @@
+/* catlr.h: what every part of catlr shares: the status codes, the error
+ * record, the image geometry and the version.
+ *
+ * catlr is a logistic-regression cat / non-cat classifier on 64x64 RGB
+ * images, the model of the course "Neural Networks and Deep Learning",
+ * week 2. Include <catlr/catlr.h> for these basics, or the module header
+ * you need (image.h, dataset.h, core.h, train.h, model.h, predict.h); each
+ * includes this one. */
+#ifndef CATLR_CATLR_H
+#define CATLR_CATLR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CATLR_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------------
+ * Image geometry. Every image becomes a feature vector of CATLR_N_X bytes,
+ * channel-planar: feature index c*64*64 + row*64 + col, as the course. */
+#define CATLR_HEIGHT 64
+#define CATLR_WIDTH 64
+#define CATLR_CHANNELS 3
+#define CATLR_N_X (CATLR_HEIGHT * CATLR_WIDTH * CATLR_CHANNELS) /* 12288 */
+
+/* ---------------------------------------------------------------------------
+ * Status. 0 is success, everything else a failure the caller decides about.
+ * New values go at the end so that numbers already seen by callers keep
+ * their meaning. */
+typedef enum catlr_status {
+    CATLR_OK = 0,
+    CATLR_ERR_IO,      /* open/read/write/close failed; strerror text in reason */
+    CATLR_ERR_FORMAT,  /* not a PNG, bad magic, unknown model version, bad CRC */
+    CATLR_ERR_SHAPE,   /* sizes that do not fit: model n_x != image n_x, caps */
+    CATLR_ERR_NOMEM,   /* an allocation failed */
+    CATLR_ERR_ARG,     /* a value the header rules out, e.g. lr <= 0 */
+    CATLR_ERR_NUMERIC, /* cost or weights became NaN or infinite */
+    CATLR_ERR_DATA     /* a folder does not hold what training needs */
+} catlr_status;
+
+/* A short name for a status: "I/O error", "bad format", ... Never NULL. */
+const char *catlr_status_str(catlr_status status);
+
+/* ---------------------------------------------------------------------------
+ * Error record. Functions that can fail take a `catlr_error *err` last (NULL
+ * allowed) and fill it when they fail. The path names the thing and the reason
+ * names the cause, so a program prints "catlr: data/x.png: not a PNG file"
+ * without adding words. Both are always NUL-terminated; text that does not
+ * fit ends in "...". */
+#define CATLR_ERROR_PATH_MAX 1024
+#define CATLR_ERROR_REASON_MAX 256
+
+typedef struct catlr_error {
+    char path[CATLR_ERROR_PATH_MAX];     /* the file or folder involved, "" if none */
+    char reason[CATLR_ERROR_REASON_MAX]; /* short, no trailing period */
+} catlr_error;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CATLR_CATLR_H */

@@ -1,0 +1,71 @@
+/* internal.h: helpers shared by the library's sources, and only by them.
+ * Nothing here is part of the public API; the CLI and the tests of the
+ * public API include <catlr/...> only. */
+#ifndef CATLR_INTERNAL_H
+#define CATLR_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "catlr/catlr.h"
+
+/* Programmer errors only (NULL where a header says non-NULL, a broken
+ * invariant): print where and abort. Anything a user's file can cause is
+ * a status, never an assert. */
+#define CATLR_ASSERT(cond)                                                     \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "catlr: %s:%d: assertion failed: %s\n", __FILE__,  \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+
+#if defined(__GNUC__)
+#define CATLR_PRINTF(fmt_index, first_arg)                                     \
+    __attribute__((format(printf, fmt_index, first_arg)))
+#else
+#define CATLR_PRINTF(fmt_index, first_arg)
+#endif
+
+/* Fill *err (when not NULL) with path (NULL for none) and a printf-style
+ * reason, truncating with "..." where they do not fit; return status so a
+ * caller can write `return catlr_fail(err, CATLR_ERR_IO, path, "...")`. */
+catlr_status catlr_fail(catlr_error *err, catlr_status status, const char *path,
+                        const char *fmt, ...) CATLR_PRINTF(4, 5);
+
+/* Open path for reading if it is a regular file (never blocking on a fifo);
+ * *size gets its length when size is not NULL. CATLR_ERR_IO names path:
+ * strerror's text, "is a folder, not a file" or "not a regular file". */
+catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
+                                catlr_error *err);
+
+/* ---------------------------------------------------------------------------
+ * Little-endian fields, written and read byte by byte so that neither the
+ * host's byte order nor struct padding ever reaches a file. */
+static inline void catlr_put_u32(uint8_t *p, uint32_t v) {
+    for (int k = 0; k < 4; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static inline void catlr_put_u64(uint8_t *p, uint64_t v) {
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static inline uint32_t catlr_get_u32(const uint8_t *p) {
+    uint32_t v = 0;
+    for (int k = 3; k >= 0; k--)
+        v = (v << 8) | p[k];
+    return v;
+}
+
+static inline uint64_t catlr_get_u64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = (v << 8) | p[k];
+    return v;
+}
+
+#endif /* CATLR_INTERNAL_H */
