@@ -1,0 +1,55 @@
+/* image.h: one picture -> one feature vector of CATLR_N_X bytes.
+ *
+ * Whatever the file holds (palette, gray, gray+alpha, RGB, RGBA, 8 or 16
+ * bits, interlaced, any size), the result is 64x64 8-bit RGB laid out
+ * channel-planar: px[c*4096 + row*64 + col], all red, then all green, then
+ * all blue, each row by row, as the course's flattening does. Pixels stay
+ * bytes here; the 1/255 scaling belongs to the core.
+ *
+ * - Alpha is composited over white (what a viewer shows on a white page).
+ * - 16-bit samples without gAMA/sRGB information are taken as sRGB-encoded
+ *   (as image editors write them), then reduced to 8 bits.
+ * - A picture that is not 64x64 is resized: area-average along an axis that
+ *   shrinks, bilinear along an axis that grows, separately per axis. */
+#ifndef CATLR_IMAGE_H
+#define CATLR_IMAGE_H
+
+#include <stdint.h>
+
+#include "catlr/catlr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Largest width or height, and largest width * height, a decoder accepts;
+ * checked from the header, before the decoded size is allocated. 2^26
+ * pixels (a 67-megapixel photo) decode into 192 MiB of RGB. */
+#define CATLR_IMAGE_MAX_SIDE 16384
+#define CATLR_IMAGE_MAX_PIXELS (1ul << 26)
+
+/* Decode the PNG file at path into px. On failure px is unspecified, err
+ * names path and the reason ("not a PNG file", "No such file or directory",
+ * a libpng message), and the status is CATLR_ERR_IO (cannot open or read),
+ * CATLR_ERR_FORMAT (not a valid PNG), CATLR_ERR_SHAPE (over the size cap) or
+ * CATLR_ERR_NOMEM. */
+catlr_status catlr_image_load(const char *path, uint8_t px[CATLR_N_X],
+                              catlr_error *err);
+
+/* The same from a PNG held in memory; name is what err reports as the path
+ * (may be NULL). */
+catlr_status catlr_image_load_memory(const void *data, size_t size,
+                                     const char *name, uint8_t px[CATLR_N_X],
+                                     catlr_error *err);
+
+/* From 8-bit interleaved RGB pixels (rgb[(row*width + col)*3 + c]) of any
+ * size to the feature vector: resized as described above, then planar.
+ * width and height are at least 1. Cannot fail. */
+void catlr_image_from_rgb(const uint8_t *rgb, size_t width, size_t height,
+                          uint8_t px[CATLR_N_X]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CATLR_IMAGE_H */

@@ -1,0 +1,158 @@
+/* image_png.c: PNG file or buffer -> feature vector, through libpng 1.6's
+ * simplified API (the sequence of libpng's contrib/examples/pngtopng.c).
+ *
+ * The only file that includes <png.h>. libpng converts every colour type,
+ * bit depth and interlace method to 8-bit RGB for us; resizing and the
+ * planar layout are image_resample.c's. We do not use the setjmp/longjmp
+ * API: the simplified API returns an error flag and a message held in the
+ * png_image itself, which we copy into the caller's catlr_error. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catlr/image.h"
+#include "internal.h"
+
+// ----------------------------------------------------------------------------
+// Before libpng: the signature and the declared size.
+
+/* Bytes a PNG starts with: the 8-byte signature, then the IHDR chunk's
+ * length and type (8 bytes), width and height (4 bytes each, big-endian). */
+enum { PNG_HEAD = 24 };
+
+static uint32_t be32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Refuse what is not a PNG, and a declared size over the caps, from the
+ * first n bytes (n <= PNG_HEAD may be short: libpng then reports the
+ * truncation). The size is checked here, not after libpng has read the
+ * header, because libpng refuses sides over its own limit (1,000,000) as
+ * "Invalid IHDR data", which would hide the real reason. */
+static catlr_status check_head(const uint8_t *head, size_t n, const char *name,
+                               catlr_error *err) {
+    if (n < 8 || png_sig_cmp(head, 0, 8) != 0)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "not a PNG file");
+    if (n < PNG_HEAD || memcmp(head + 12, "IHDR", 4) != 0)
+        return CATLR_OK;
+    uint32_t width = be32(head + 16), height = be32(head + 20);
+    if (width == 0 || height == 0)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "image has no pixels");
+    if (width > 0x7fffffffu || height > 0x7fffffffu) /* PNG's own limit */
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "invalid image size");
+    if (width > CATLR_IMAGE_MAX_SIDE || height > CATLR_IMAGE_MAX_SIDE ||
+        (uint64_t)width * height > CATLR_IMAGE_MAX_PIXELS)
+        return catlr_fail(err, CATLR_ERR_SHAPE, name,
+                          "image is %lux%lu pixels, more than catlr reads (sides up to "
+                          "%d, %lu pixels in all)",
+                          (unsigned long)width, (unsigned long)height, CATLR_IMAGE_MAX_SIDE,
+                          (unsigned long)CATLR_IMAGE_MAX_PIXELS);
+    return CATLR_OK;
+}
+
+// ----------------------------------------------------------------------------
+// After the header: decode, resize.
+
+/* Decode the image whose header `image` holds (begin_read succeeded) and
+ * resize it into px. Always releases the png_image. */
+static catlr_status finish(png_image *image, const char *name,
+                           uint8_t px[CATLR_N_X], catlr_error *err) {
+    /* 16-bit samples with no gAMA/sRGB chunk are sRGB-encoded in practice
+     * (image editors, PIL); libpng would otherwise assume linear light. The
+     * flag must be set after begin_read, which initialises it. */
+    image->flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+    image->format = PNG_FORMAT_RGB;
+    size_t width = image->width, height = image->height;
+    uint8_t *rgb = malloc(PNG_IMAGE_SIZE(*image));
+    if (rgb == NULL) {
+        png_image_free(image);
+        return catlr_fail(err, CATLR_ERR_NOMEM, name,
+                          "cannot allocate %lux%lu pixels", (unsigned long)width,
+                          (unsigned long)height);
+    }
+    /* Alpha, if the file has it, is composited over this colour. */
+    const png_color white = {255, 255, 255};
+    if (!png_image_finish_read(image, &white, rgb, 0, NULL)) {
+        catlr_status st = catlr_fail(err, CATLR_ERR_FORMAT, name, "%s", image->message);
+        png_image_free(image);
+        free(rgb);
+        return st;
+    }
+    catlr_image_from_rgb(rgb, width, height, px);
+    free(rgb);
+    return CATLR_OK;
+}
+
+/* begin_read failed: report libpng's message. */
+static catlr_status header_failed(png_image *image, const char *name,
+                                  catlr_error *err) {
+    catlr_status st = catlr_fail(err, CATLR_ERR_FORMAT, name, "%s", image->message);
+    png_image_free(image);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
+// Public entry points.
+
+/* A png_image ready for a begin_read call (libpng 1.6 wants it zeroed and
+ * versioned). */
+static png_image new_image(void) {
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    return image;
+}
+
+static const char *display_name(const char *name) {
+    return name ? name : "(memory)";
+}
+
+catlr_status catlr_image_load_memory(const void *data, size_t size,
+                                     const char *name, uint8_t px[CATLR_N_X],
+                                     catlr_error *err) {
+    CATLR_ASSERT(data != NULL || size == 0);
+    CATLR_ASSERT(px != NULL);
+    name = display_name(name);
+    catlr_status st = check_head(data, size < PNG_HEAD ? size : PNG_HEAD, name, err);
+    if (st != CATLR_OK)
+        return st;
+    png_image image = new_image();
+    if (!png_image_begin_read_from_memory(&image, data, size))
+        return header_failed(&image, name, err);
+    return finish(&image, name, px, err);
+}
+
+/* Read the first bytes, check them, and rewind for libpng. */
+static catlr_status check_file_head(FILE *fp, const char *path, catlr_error *err) {
+    uint8_t head[PNG_HEAD];
+    size_t got = fread(head, 1, sizeof head, fp);
+    if (got < sizeof head && ferror(fp))
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    catlr_status st = check_head(head, got, path, err);
+    if (st == CATLR_OK)
+        rewind(fp);
+    return st;
+}
+
+catlr_status catlr_image_load(const char *path, uint8_t px[CATLR_N_X],
+                              catlr_error *err) {
+    CATLR_ASSERT(path != NULL && px != NULL);
+    FILE *fp;
+    catlr_status st = catlr_open_regular(path, &fp, NULL, err);
+    if (st != CATLR_OK)
+        return st;
+    st = check_file_head(fp, path, err);
+    if (st == CATLR_OK) {
+        png_image image = new_image();
+        if (png_image_begin_read_from_stdio(&image, fp))
+            st = finish(&image, path, px, err);
+        else
+            st = header_failed(&image, path, err);
+    }
+    fclose(fp);
+    return st;
+}
