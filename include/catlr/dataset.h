@@ -1,0 +1,61 @@
+/* dataset.h: a folder of class folders -> the pixel matrix X and labels y.
+ *
+ * DIR holds exactly two class folders (hidden entries and plain files beside
+ * them are ignored). In each, the regular files whose names end in ".png"
+ * (any case, not hidden) are the images; no recursion. Class folders are
+ * taken in byte order of their names and files in byte order within each
+ * (the order of Python's sorted()), so X's columns have a fixed order.
+ *
+ * X is (n_x, m) uint8 with n_x = CATLR_N_X: example j is contiguous at
+ * X + j*n_x, in the feature layout of image.h. y is (m) uint8: 1 for the
+ * positive class, 0 for the other. */
+#ifndef CATLR_DATASET_H
+#define CATLR_DATASET_H
+
+#include <stdint.h>
+
+#include "catlr/catlr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct catlr_dataset catlr_dataset; /* opaque: pixels, labels, paths */
+
+/* Scan dir, decode every image into a new dataset and store it in *out.
+ * positive names the class folder whose images get label 1.
+ * Fails with CATLR_ERR_IO (dir cannot be read), CATLR_ERR_DATA (not two class
+ * folders, no folder named positive, a class without images; the reason
+ * lists the folders found), an image's status (err names that image), or
+ * CATLR_ERR_NOMEM. On failure *out is NULL. */
+catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
+                                    catlr_dataset **out, catlr_error *err);
+
+/* Release everything the dataset owns. NULL is allowed. */
+void catlr_dataset_free(catlr_dataset *ds);
+
+/* m, the number of examples. */
+size_t catlr_dataset_count(const catlr_dataset *ds);
+
+/* X: (CATLR_N_X, m), example j at pixels + j*CATLR_N_X. */
+const uint8_t *catlr_dataset_pixels(const catlr_dataset *ds);
+
+/* y: (m), 1 for the positive class. */
+const uint8_t *catlr_dataset_labels(const catlr_dataset *ds);
+
+/* The image file of example j, as dir/class/name. */
+const char *catlr_dataset_path(const catlr_dataset *ds, size_t j);
+
+/* The class folders in byte order, k = 0 or 1, and which of them is the
+ * positive class (label 1). */
+const char *catlr_dataset_class_name(const catlr_dataset *ds, size_t k);
+size_t catlr_dataset_positive(const catlr_dataset *ds);
+
+/* Number of examples in class folder k. */
+size_t catlr_dataset_class_count(const catlr_dataset *ds, size_t k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CATLR_DATASET_H */

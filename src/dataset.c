@@ -1,0 +1,348 @@
+/* dataset.c: DIR/<class>/NAME.png -> X (CATLR_N_X x m, uint8) and y (m, uint8).
+ *
+ * Knows folders and the matrix layout; knows nothing of learning. Work is
+ * done in two steps: scan (list the class folders and their images, all
+ * sorted) and decode (one allocation for X, then each image into its
+ * column). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "catlr/dataset.h"
+#include "catlr/image.h"
+#include "internal.h"
+
+struct catlr_dataset {
+    size_t m;
+    uint8_t *X;            /* (CATLR_N_X, m), example j at X + j*CATLR_N_X */
+    uint8_t *y;            /* (m) */
+    char **paths;          /* (m) dir/class/name */
+    char *class_names[2];  /* byte order */
+    size_t class_count[2];
+    size_t positive;       /* index into class_names of label 1 */
+};
+
+// ----------------------------------------------------------------------------
+// A growable, sortable list of owned strings.
+
+typedef struct name_list {
+    char **items;
+    size_t count;
+    size_t cap;
+} name_list;
+
+static void name_list_free(name_list *list) {
+    for (size_t k = 0; k < list->count; k++)
+        free(list->items[k]);
+    free(list->items);
+    list->items = NULL;
+    list->count = list->cap = 0;
+}
+
+/* Append a copy of s; 0 on success, -1 when out of memory. */
+static int name_list_add(name_list *list, const char *s) {
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 16;
+        char **items = realloc(list->items, cap * sizeof *items);
+        if (items == NULL)
+            return -1;
+        list->items = items;
+        list->cap = cap;
+    }
+    char *copy = malloc(strlen(s) + 1);
+    if (copy == NULL)
+        return -1;
+    strcpy(copy, s);
+    list->items[list->count++] = copy;
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void name_list_sort(name_list *list) {
+    if (list->count > 1)
+        qsort(list->items, list->count, sizeof *list->items, compare_names);
+}
+
+// ----------------------------------------------------------------------------
+// Scanning one folder.
+
+/* dir + "/" + name in a new string (no doubled slash), or NULL. */
+static char *join_path(const char *dir, const char *name) {
+    size_t n = strlen(dir);
+    int slash = n > 0 && dir[n - 1] == '/';
+    char *path = malloc(n + strlen(name) + 2);
+    if (path != NULL)
+        sprintf(path, slash ? "%s%s" : "%s/%s", dir, name);
+    return path;
+}
+
+static int has_png_extension(const char *name) {
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".png") == 0;
+}
+
+enum entry_kind { CLASS_FOLDERS, PNG_FILES };
+
+/* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
+ * status in *st: an entry that claims to be an image (".png") but cannot be
+ * examined or is not a regular file is an error, not something to skip. */
+static int wanted(const char *path, const char *name, enum entry_kind kind,
+                  catlr_status *st, catlr_error *err) {
+    if (name[0] == '.')
+        return 0; /* hidden, ".", ".." */
+    if (kind == PNG_FILES && !has_png_extension(name))
+        return 0;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (kind == CLASS_FOLDERS)
+            return 0; /* e.g. a dangling link beside the class folders */
+        *st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+        return 0;
+    }
+    if (kind == CLASS_FOLDERS)
+        return S_ISDIR(sb.st_mode);
+    if (!S_ISREG(sb.st_mode)) {
+        *st = catlr_fail(err, CATLR_ERR_IO, path, "not a regular file");
+        return 0;
+    }
+    return 1;
+}
+
+/* List the entries of dir that are `kind`, sorted, as full paths
+ * (CLASS_FOLDERS: as bare names). */
+static catlr_status list_dir(const char *dir, enum entry_kind kind,
+                            name_list *out, catlr_error *err) {
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return catlr_fail(err, CATLR_ERR_IO, dir, "%s", strerror(errno));
+    catlr_status st = CATLR_OK;
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (e == NULL) {
+            if (errno != 0)
+                st = catlr_fail(err, CATLR_ERR_IO, dir, "%s", strerror(errno));
+            break;
+        }
+        char *path = join_path(dir, e->d_name);
+        if (path == NULL) {
+            st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
+            break;
+        }
+        int keep = wanted(path, e->d_name, kind, &st, err);
+        if (keep && name_list_add(out, kind == CLASS_FOLDERS ? e->d_name : path) != 0)
+            st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
+        free(path);
+        if (st != CATLR_OK)
+            break;
+    }
+    closedir(d);
+    if (st != CATLR_OK)
+        name_list_free(out);
+    else
+        name_list_sort(out);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
+// The two class folders.
+
+/* "'a', 'b', 'c'" (or "none") into buf, for error messages. */
+static void quote_names(const name_list *names, char *buf, size_t size) {
+    size_t used = 0;
+    buf[0] = '\0';
+    if (names->count == 0)
+        snprintf(buf, size, "none");
+    for (size_t k = 0; k < names->count && used < size; k++) {
+        int n = snprintf(buf + used, size - used, "%s'%s'", k ? ", " : "",
+                         names->items[k]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* Check that dir has exactly two class folders and one is named positive;
+ * sets *positive_index. */
+static catlr_status check_classes(const char *dir, const name_list *classes,
+                                  const char *positive, size_t *positive_index,
+                                  catlr_error *err) {
+    char found[CATLR_ERROR_REASON_MAX];
+    quote_names(classes, found, sizeof found);
+    if (classes->count != 2)
+        return catlr_fail(err, CATLR_ERR_DATA, dir,
+                          "expected 2 class folders, found %lu: %s",
+                          (unsigned long)classes->count, found);
+    for (size_t k = 0; k < 2; k++) {
+        if (strcmp(classes->items[k], positive) == 0) {
+            *positive_index = k;
+            return CATLR_OK;
+        }
+    }
+    return catlr_fail(err, CATLR_ERR_DATA, dir,
+                      "no class folder named '%s' (found %s)", positive, found);
+}
+
+// ----------------------------------------------------------------------------
+// Building the dataset.
+
+/* Move the scanned paths of both classes into ds (class 0 first) and set
+ * the labels' class counts. Takes ownership of the strings in files. */
+static catlr_status take_paths(catlr_dataset *ds, name_list files[2]) {
+    ds->m = files[0].count + files[1].count;
+    ds->paths = calloc(ds->m ? ds->m : 1, sizeof *ds->paths);
+    ds->y = malloc(ds->m ? ds->m : 1);
+    if (ds->paths == NULL || ds->y == NULL)
+        return CATLR_ERR_NOMEM;
+    size_t j = 0;
+    for (size_t k = 0; k < 2; k++) {
+        ds->class_count[k] = files[k].count;
+        for (size_t i = 0; i < files[k].count; i++, j++) {
+            ds->paths[j] = files[k].items[i];
+            ds->y[j] = (uint8_t)(k == ds->positive);
+        }
+        free(files[k].items); /* the strings now belong to ds */
+        files[k].items = NULL;
+        files[k].count = files[k].cap = 0;
+    }
+    return CATLR_OK;
+}
+
+/* Decode every example's image into its column of X. */
+static catlr_status decode_all(catlr_dataset *ds, catlr_error *err) {
+    if (ds->m > SIZE_MAX / CATLR_N_X)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "%lu images do not fit in memory",
+                          (unsigned long)ds->m);
+    ds->X = malloc(ds->m * CATLR_N_X);
+    if (ds->X == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL,
+                          "cannot allocate %lu MiB for %lu images",
+                          (unsigned long)(ds->m * CATLR_N_X >> 20), (unsigned long)ds->m);
+    for (size_t j = 0; j < ds->m; j++) {
+        catlr_status st = catlr_image_load(ds->paths[j], ds->X + j * CATLR_N_X, err);
+        if (st != CATLR_OK)
+            return st;
+    }
+    return CATLR_OK;
+}
+
+/* List both class folders' images; a class without images is an error. */
+static catlr_status scan_classes(const char *dir, catlr_dataset *ds,
+                                 name_list files[2], catlr_error *err) {
+    for (size_t k = 0; k < 2; k++) {
+        char *class_dir = join_path(dir, ds->class_names[k]);
+        if (class_dir == NULL)
+            return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
+        catlr_status st = list_dir(class_dir, PNG_FILES, &files[k], err);
+        if (st == CATLR_OK && files[k].count == 0)
+            st = catlr_fail(err, CATLR_ERR_DATA, class_dir, "no .png images in this class folder");
+        free(class_dir);
+        if (st != CATLR_OK)
+            return st;
+    }
+    return CATLR_OK;
+}
+
+/* Everything after the class folders are known: scan, label, decode. */
+static catlr_status fill(const char *dir, catlr_dataset *ds, catlr_error *err) {
+    name_list files[2] = {{0}, {0}};
+    catlr_status st = scan_classes(dir, ds, files, err);
+    if (st == CATLR_OK && take_paths(ds, files) != CATLR_OK)
+        st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
+    name_list_free(&files[0]);
+    name_list_free(&files[1]);
+    if (st == CATLR_OK)
+        st = decode_all(ds, err);
+    return st;
+}
+
+catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
+                                    catlr_dataset **out, catlr_error *err) {
+    CATLR_ASSERT(dir != NULL && positive != NULL && out != NULL);
+    *out = NULL;
+    name_list classes = {0};
+    catlr_status st = list_dir(dir, CLASS_FOLDERS, &classes, err);
+    if (st != CATLR_OK)
+        return st;
+    catlr_dataset *ds = calloc(1, sizeof *ds);
+    if (ds == NULL) {
+        name_list_free(&classes);
+        return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
+    }
+    st = check_classes(dir, &classes, positive, &ds->positive, err);
+    if (st == CATLR_OK) {
+        /* the two names now belong to ds */
+        ds->class_names[0] = classes.items[0];
+        ds->class_names[1] = classes.items[1];
+        classes.count = 0;
+        st = fill(dir, ds, err);
+    }
+    name_list_free(&classes);
+    if (st != CATLR_OK) {
+        catlr_dataset_free(ds);
+        return st;
+    }
+    *out = ds;
+    return CATLR_OK;
+}
+
+void catlr_dataset_free(catlr_dataset *ds) {
+    if (ds == NULL)
+        return;
+    for (size_t j = 0; ds->paths != NULL && j < ds->m; j++)
+        free(ds->paths[j]);
+    free(ds->paths);
+    free(ds->X);
+    free(ds->y);
+    free(ds->class_names[0]);
+    free(ds->class_names[1]);
+    free(ds);
+}
+
+// ----------------------------------------------------------------------------
+// Accessors.
+
+size_t catlr_dataset_count(const catlr_dataset *ds) {
+    CATLR_ASSERT(ds != NULL);
+    return ds->m;
+}
+
+const uint8_t *catlr_dataset_pixels(const catlr_dataset *ds) {
+    CATLR_ASSERT(ds != NULL);
+    return ds->X;
+}
+
+const uint8_t *catlr_dataset_labels(const catlr_dataset *ds) {
+    CATLR_ASSERT(ds != NULL);
+    return ds->y;
+}
+
+const char *catlr_dataset_path(const catlr_dataset *ds, size_t j) {
+    CATLR_ASSERT(ds != NULL && j < ds->m);
+    return ds->paths[j];
+}
+
+const char *catlr_dataset_class_name(const catlr_dataset *ds, size_t k) {
+    CATLR_ASSERT(ds != NULL && k < 2);
+    return ds->class_names[k];
+}
+
+size_t catlr_dataset_positive(const catlr_dataset *ds) {
+    CATLR_ASSERT(ds != NULL);
+    return ds->positive;
+}
+
+size_t catlr_dataset_class_count(const catlr_dataset *ds, size_t k) {
+    CATLR_ASSERT(ds != NULL && k < 2);
+    return ds->class_count[k];
+}
