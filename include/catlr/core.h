@@ -1,0 +1,57 @@
+/* core.h: the logistic-regression maths, vectorised over m examples.
+ *
+ * Shapes, as in the course: X is (n_x, m), w is (n_x), b a scalar, z, a and
+ * y are (m). X holds raw pixel bytes; the core scales by 1/255 where it reads
+ * them, so that pixels stay 1 byte in memory instead of 8:
+ *
+ *   z  = w^T X / 255 + b            forward
+ *   a  = sigmoid(z)
+ *   J  = -(1/m) sum[y log a + (1-y) log(1-a)]
+ *   dz = a - y
+ *   dw = X dz^T / (255 m)           backward
+ *   db = sum(dz) / m
+ *   w -= lr dw,  b -= lr db         update
+ *
+ * Memory layout: example j is contiguous at X + j*n_x. Weights are float32
+ * (the model file's type); every sum is accumulated in double, in a fixed
+ * order, so results do not depend on the compiler's choices.
+ * Pure functions of their arguments: no I/O, no allocation, no state. */
+#ifndef CATLR_CORE_H
+#define CATLR_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* 1 / (1 + e^-z), without overflow for any finite z. */
+double catlr_core_sigmoid(double z);
+
+/* z[j] = sum_i w[i] X[i,j] / 255 + b for j < m.
+ * X: (n_x, m) uint8; w: (n_x) float; z: (m), written. */
+void catlr_core_forward(const uint8_t *X, size_t n_x, size_t m, const float *w,
+                        double b, double *z);
+
+/* The mean cross-entropy J of sigmoid(z) against y, computed from z so that
+ * it is finite for every finite z (no log(0)).
+ * z: (m); y: (m) 0 or 1; m >= 1. */
+double catlr_core_cost(const double *z, const uint8_t *y, size_t m);
+
+/* dw = X (sigmoid(z) - y)^T / (255 m) and db = sum(sigmoid(z) - y) / m.
+ * X: (n_x, m) uint8; z, y: (m); dw: (n_x), written; m >= 1. */
+void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
+                         const double *z, const uint8_t *y, double *dw,
+                         double *db);
+
+/* One gradient-descent step: w -= lr dw (rounded to float), b -= lr db.
+ * w, dw: (n_x). */
+void catlr_core_update(float *w, double *b, const double *dw, double db,
+                       size_t n_x, double lr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CATLR_CORE_H */

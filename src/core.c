@@ -1,0 +1,117 @@
+/* core.c: sigmoid, forward, cost, backward, update. Maths only: no I/O, no
+ * allocation. Variable names are the course's (m, n_x, z, a, dz, dw, db).
+ *
+ * The printed cost must match the course's float64 NumPy run to 6 decimals
+ * after 2000 steps, so every sum is accumulated in double, in an order fixed
+ * by this code (never by the compiler's vectoriser), and each formula is
+ * written in the form that stays finite. */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catlr/core.h"
+
+/* 1/255 is not a binary fraction, so the scale is applied as a division by
+ * 255.0 of the finished sums: one correctly rounded operation per z or dw
+ * value instead of one rounding per pixel. */
+static const double PIXEL_MAX = 255.0;
+
+// ----------------------------------------------------------------------------
+// Sigmoid.
+
+/* Branch on the sign so that exp only ever sees -|z|: e^-|z| is in (0, 1],
+ * so nothing overflows (e^-z alone overflows for z < -709) and the result
+ * is accurate in both tails. For z >= 0 this is the course's 1/(1+e^-z)
+ * exactly. */
+double catlr_core_sigmoid(double z) {
+    if (z >= 0)
+        return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
+}
+
+// ----------------------------------------------------------------------------
+// Forward: z = w^T X / 255 + b.
+
+/* sum_i w[i] x[i] over n terms. Each product of a float and a byte is exact
+ * in double (24 + 8 significant bits), so only the additions round. Eight
+ * independent partial sums let the compiler use vector registers and hide
+ * the add latency, and fix the summation order: the result is the same
+ * with or without vectorisation. */
+static double dot_f32_u8(const float *w, const uint8_t *x, size_t n) {
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t k = 0; k < 8; k++)
+            s[k] += (double)w[i + k] * x[i + k];
+    double tail = 0;
+    for (; i < n; i++)
+        tail += (double)w[i] * x[i];
+    return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + tail;
+}
+
+/* X: (n_x, m) uint8, example j contiguous at X + j*n_x; w: (n_x);
+ * z: (m), written. */
+void catlr_core_forward(const uint8_t *X, size_t n_x, size_t m, const float *w,
+                        double b, double *z) {
+    for (size_t j = 0; j < m; j++)
+        z[j] = dot_f32_u8(w, X + j * n_x, n_x) / PIXEL_MAX + b;
+}
+
+// ----------------------------------------------------------------------------
+// Cost.
+
+/* log(1 + e^t) that never overflows: e^t overflows near t = 710, and the
+ * plain log(1 - a) gives log(0) = -inf once a rounds to 1 (z > ~37). */
+static double softplus(double t) {
+    return fmax(t, 0.0) + log1p(exp(-fabs(t)));
+}
+
+/* z, y: (m). Per example the loss is -[y log a + (1-y) log(1-a)] with
+ * a = sigmoid(z). Since log a = -softplus(-z) and log(1-a) = -softplus(z),
+ * that is softplus(-z) for y = 1 and softplus(z) for y = 0: one finite,
+ * accurate term either way, with no cancellation between the two. */
+double catlr_core_cost(const double *z, const uint8_t *y, size_t m) {
+    double sum = 0;
+    for (size_t j = 0; j < m; j++)
+        sum += softplus(y[j] ? -z[j] : z[j]);
+    return sum / (double)m;
+}
+
+// ----------------------------------------------------------------------------
+// Backward: dz = a - y, dw = X dz^T / (255 m), db = sum(dz) / m.
+
+/* X: (n_x, m) uint8; z, y: (m); dw: (n_x), written.
+ * The loop runs over examples j outside and features i inside so that X is
+ * read in memory order, once; that order is for the cache, not the maths.
+ * dw[i] then accumulates its m terms in the order j = 0, 1, ... */
+void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
+                         const double *z, const uint8_t *y, double *dw,
+                         double *db) {
+    for (size_t i = 0; i < n_x; i++)
+        dw[i] = 0;
+    double dz_sum = 0;
+    for (size_t j = 0; j < m; j++) {
+        double dz = catlr_core_sigmoid(z[j]) - y[j];
+        const uint8_t *x = X + j * n_x;
+        for (size_t i = 0; i < n_x; i++)
+            dw[i] += x[i] * dz;
+        dz_sum += dz;
+    }
+    const double scale = PIXEL_MAX * (double)m;
+    for (size_t i = 0; i < n_x; i++)
+        dw[i] /= scale;
+    *db = dz_sum / (double)m;
+}
+
+// ----------------------------------------------------------------------------
+// Update.
+
+/* w, dw: (n_x). The step is taken in double and rounded once to float, so
+ * a float weight moves by the nearest float to its exact new value. */
+void catlr_core_update(float *w, double *b, const double *dw, double db,
+                       size_t n_x, double lr) {
+    for (size_t i = 0; i < n_x; i++)
+        w[i] = (float)((double)w[i] - lr * dw[i]);
+    *b -= lr * db;
+}
