@@ -1,0 +1,110 @@
+/* model.h: a trained classifier, and its binary file.
+ *
+ * The file is little-endian, written field by field (never a struct dump),
+ * so it reads the same on every machine and never depends on the locale.
+ *
+ *   offset   size  field
+ *   ------   ----  -----------------------------------------------------
+ *        0      4  magic: the bytes "CTLR"  (CATLR_MODEL_MAGIC as u32)
+ *        4      4  u32 format version       (CATLR_MODEL_VERSION = 1)
+ *        8      4  u32 image height         (64)
+ *       12      4  u32 image width          (64)
+ *       16      4  u32 image channels       (3)
+ *       20      4  u32 positive class index (0 or 1: which name is label 1)
+ *       24      4  u32 n0, bytes in class name 0 (1..255)
+ *       28      4  u32 n1, bytes in class name 1 (1..255)
+ *       32      8  f64 learning rate it was trained with
+ *       40      8  u64 iterations it was trained for
+ *       48      8  f64 cost of the final weights on the training set
+ *       56      8  f64 b, the bias
+ *       64     n0  class name 0 (no terminating NUL)
+ *    64+n0     n1  class name 1
+ *    64+n0+n1  4n  f32 w[n], n = height*width*channels, feature order of
+ *                  image.h (channel-planar)
+ *    end-4      4  u32 CRC-32 (zlib's crc32) of every byte before it
+ *
+ * The file is exactly 64 + n0 + n1 + 4n + 4 bytes (49,220 + the names for a
+ * 64x64x3 model). Class names are the training folders' names in byte
+ * order; class name 0 of a model trained with --positive cat on {cat,
+ * non-cat} is "cat" and the positive index is 0.
+ *
+ * Loading checks, in this order and each with its own reason: the magic, the
+ * version, the header's sizes (within their limits, and adding up to the
+ * file's length), then the CRC; nothing is allocated before the sizes are
+ * known to agree with the length. New fields mean a new version number; the
+ * loader refuses versions it does not know. */
+#ifndef CATLR_MODEL_H
+#define CATLR_MODEL_H
+
+#include <stdint.h>
+
+#include "catlr/catlr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CATLR_MODEL_MAGIC 0x524C5443u /* "CTLR" read as a little-endian u32 */
+#define CATLR_MODEL_VERSION 1u
+#define CATLR_MODEL_HEADER_SIZE 64
+#define CATLR_CLASS_NAME_MAX 255 /* bytes, without the NUL */
+#define CATLR_MODEL_MAX_SIDE 16384 /* height and width limits on load */
+#define CATLR_MODEL_MAX_FEATURES (1ul << 26) /* height*width*channels limit */
+
+typedef struct catlr_model {
+    uint32_t height, width, channels; /* image geometry the weights are for */
+    char class_names[2][CATLR_CLASS_NAME_MAX + 1]; /* byte order, NUL-terminated */
+    uint32_t positive;   /* index into class_names of label 1 */
+    float *w;            /* (height*width*channels), owned by the model */
+    double b;
+    double lr;           /* training settings, kept for the record */
+    uint64_t iterations;
+    double final_cost;
+} catlr_model;
+
+/* Number of weights, height*width*channels. */
+size_t catlr_model_n_x(const catlr_model *model);
+
+/* Make *model a zero-weight model for images of the given geometry with
+ * these class names (positive: index of label 1). Fails with CATLR_ERR_ARG
+ * for an empty name or one over CATLR_CLASS_NAME_MAX bytes, a positive index
+ * other than 0 or 1, or a geometry outside the limits; CATLR_ERR_NOMEM. On
+ * failure *model holds nothing to free. */
+catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t width,
+                              uint32_t channels, const char *class0,
+                              const char *class1, uint32_t positive,
+                              catlr_error *err);
+
+/* Release the weights; *model is zeroed. NULL is allowed. */
+void catlr_model_free(catlr_model *model);
+
+/* 1 when b and every weight are finite numbers, else 0. */
+int catlr_model_finite(const catlr_model *model);
+
+/* The class name of label 1 (positive) or label 0. */
+const char *catlr_model_class_of_label(const catlr_model *model, int label);
+
+/* Write the model to path atomically: to a temporary file in the same
+ * folder, flushed to disk, then renamed over path, so that path holds
+ * either its old content or the complete new one. CATLR_ERR_IO names path;
+ * CATLR_ERR_NUMERIC for weights that are not finite (no such file loads). */
+catlr_status catlr_model_save(const catlr_model *model, const char *path,
+                              catlr_error *err);
+
+/* Read a model file into *model (which the caller frees). On failure *model
+ * holds nothing to free, and the status is CATLR_ERR_IO (cannot read) or
+ * CATLR_ERR_FORMAT (bad magic, unknown version, bad sizes, bad CRC). */
+catlr_status catlr_model_load(const char *path, catlr_model *model,
+                              catlr_error *err);
+
+/* The same from a file's bytes in memory; name is what err reports as the
+ * path (may be NULL). */
+catlr_status catlr_model_load_memory(const void *data, size_t size,
+                                     const char *name, catlr_model *model,
+                                     catlr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CATLR_MODEL_H */

@@ -1,0 +1,998 @@
+/* test_model.c: the model in memory (init, free, labels) and its binary file
+ * (layout of include/catlr/model.h, exact round trip, every refusal of the
+ * loader with its own reason, atomic save). Files are made while the tests
+ * run, in a mkdtemp folder that the group teardown removes; damaged files are
+ * made by patching a saved one and, where the test needs it, recomputing the
+ * CRC with zlib so that only the damage under test is left. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <float.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+#include "catlr/model.h"
+#include "test_util.h"
+
+/* The smallest model used below: 1x2x1 with names "non-cat" and "cat", so
+ * its file is 64 + 7 + 3 + 4*2 + 4 = 86 bytes. */
+#define SMALL_FILE_SIZE 86u
+
+// ----------------------------------------------------------------------------
+// Fixtures and helpers.
+
+struct fixtures {
+    char *root; /* mkdtemp folder; each test makes its own subfolder */
+};
+
+static int setup(void **state) {
+    struct fixtures *fx = calloc(1, sizeof *fx);
+    if (fx == NULL)
+        return -1;
+    fx->root = test_make_tempdir();
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct fixtures *fx = *state;
+    test_remove_tree(fx->root);
+    free(fx->root);
+    free(fx);
+    return 0;
+}
+
+/* A new empty folder root/name for one test; the caller frees the path. */
+static char *new_dir(void **state, const char *name) {
+    const struct fixtures *fx = *state;
+    char *dir = test_path(fx->root, name);
+    test_mkdir(dir);
+    return dir;
+}
+
+/* Fail unless text contains part, printing both. */
+#define assert_contains(text, part) assert_contains_at((text), (part), __FILE__, __LINE__)
+
+static void assert_contains_at(const char *text, const char *part, const char *file,
+                               int line) {
+    if (strstr(text, part) == NULL) {
+        print_error("\"%s\"\ndoes not contain \"%s\"\n", text, part);
+        _fail(file, line);
+    }
+}
+
+static uint32_t le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p) {
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static void put_le32(unsigned char *p, uint32_t v) {
+    for (int k = 0; k < 4; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+
+static uint32_t bits_of_float(float v) {
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static uint64_t bits_of_double(double v) {
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+/* zlib's crc32 of the first len bytes. */
+static uint32_t crc_of(const unsigned char *buf, size_t len) {
+    return (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, (uInt)len);
+}
+
+/* Make the file's last 4 bytes the CRC of everything before them again. */
+static void fix_crc(unsigned char *buf, size_t size) {
+    put_le32(buf + size - 4, crc_of(buf, size - 4));
+}
+
+/* Set the u32 at offset off and recompute the CRC, so that only the patched
+ * field is wrong. */
+static void patch_u32(unsigned char *buf, size_t size, size_t off, uint32_t v) {
+    put_le32(buf + off, v);
+    fix_crc(buf, size);
+}
+
+/* 64x64x3 with weights that a lossy or text format would not keep: -0, the
+ * smallest subnormals, values near FLT_MAX, decimals that floats cannot hold
+ * (0.1f, 1/3), and a spread of magnitudes from 1e-6 to 1e6 of both signs;
+ * names with a space and UTF-8 bytes; iterations above 2^32. */
+static void make_full(catlr_model *model) {
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_init(model, 64, 64, 3, "chat noir", "Katze \xc3\xbc", 1,
+                                      &err),
+                     CATLR_OK);
+    size_t n = catlr_model_n_x(model);
+    for (size_t i = 0; i < n; i++)
+        model->w[i] = (float)(sin(0.37 * (double)i) * pow(10.0, (double)(i % 13) - 6.0));
+    model->w[0] = -0.0f;
+    model->w[1] = FLT_TRUE_MIN;      /* 2^-149, the smallest subnormal */
+    model->w[2] = -3 * FLT_TRUE_MIN; /* a negative subnormal */
+    model->w[3] = FLT_MAX;
+    model->w[4] = -1.5e38f;
+    model->w[5] = 0.1f; /* 0.100000001490116..., not 0.1 */
+    model->w[6] = 1.0f / 3.0f;
+    model->w[7] = FLT_MIN / 2; /* subnormal */
+    model->w[n - 1] = -7.25e-3f;
+    model->b = -1.0 / 3.0;
+    model->lr = 0.005;
+    model->iterations = (UINT64_C(1) << 32) + 12345;
+    model->final_cost = 0.1 + 0.2; /* 0.30000000000000004 */
+}
+
+/* 1x2x1, names "non-cat" and "cat", positive 1: a file of SMALL_FILE_SIZE bytes. */
+static void make_small(catlr_model *model) {
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_init(model, 1, 2, 1, "non-cat", "cat", 1, &err), CATLR_OK);
+    model->w[0] = -2.5f;
+    model->w[1] = 0.1f;
+    model->b = 0.7;
+    model->lr = 0.01;
+    model->iterations = (UINT64_C(1) << 33) + 1;
+    model->final_cost = 0.6931471805599453;
+}
+
+/* Save model as dir/name and return the file's bytes (free them). */
+static unsigned char *saved_bytes(const catlr_model *model, const char *dir,
+                                  const char *name, size_t *size) {
+    char *path = test_path(dir, name);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(model, path, &err), CATLR_OK);
+    unsigned char *buf = test_read_file(path, size);
+    free(path);
+    return buf;
+}
+
+/* The bytes of a saved small model (free them). */
+static unsigned char *small_file(void **state, const char *dirname, size_t *size) {
+    catlr_model model;
+    make_small(&model);
+    char *dir = new_dir(state, dirname);
+    unsigned char *buf = saved_bytes(&model, dir, "small.model", size);
+    assert_int_equal(*size, SMALL_FILE_SIZE);
+    catlr_model_free(&model);
+    free(dir);
+    return buf;
+}
+
+/* Write data to path and load it. A refused load must leave a model with
+ * nothing to free, so the model starts out filled with garbage. */
+static catlr_status load_bytes(const char *path, const void *data, size_t size,
+                               catlr_error *err) {
+    test_write_file(path, data, size);
+    catlr_model model;
+    memset(&model, 0x5a, sizeof model);
+    catlr_status st = catlr_model_load(path, &model, err);
+    if (st == CATLR_OK)
+        catlr_model_free(&model);
+    else
+        assert_null(model.w);
+    return st;
+}
+
+/* catlr_model_load_memory on an exact-size heap copy of data[0..size), so
+ * that ASan sees any read past its end; the same nothing-to-free check. */
+static catlr_status load_copy(const unsigned char *data, size_t size, catlr_error *err) {
+    unsigned char *copy = NULL;
+    if (size > 0) {
+        copy = malloc(size);
+        assert_non_null(copy);
+        memcpy(copy, data, size);
+    }
+    catlr_model model;
+    memset(&model, 0x5a, sizeof model);
+    catlr_status st = catlr_model_load_memory(copy, size, "copy", &model, err);
+    if (st == CATLR_OK)
+        catlr_model_free(&model);
+    else
+        assert_null(model.w);
+    free(copy);
+    return st;
+}
+
+/* Fail unless dir holds exactly one entry, named name. */
+static void assert_only_entry(const char *dir, const char *name) {
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int count = 0, unexpected = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        count++;
+        if (strcmp(e->d_name, name) != 0) {
+            print_error("unexpected entry %s/%s\n", dir, e->d_name);
+            unexpected++;
+        }
+    }
+    closedir(d);
+    assert_int_equal(unexpected, 0);
+    assert_int_equal(count, 1);
+}
+
+/* Fail unless two models hold the same geometry, names and bit-identical numbers. */
+static void assert_models_identical(const catlr_model *got, const catlr_model *want) {
+    assert_int_equal(got->height, want->height);
+    assert_int_equal(got->width, want->width);
+    assert_int_equal(got->channels, want->channels);
+    assert_int_equal(got->positive, want->positive);
+    assert_string_equal(got->class_names[0], want->class_names[0]);
+    assert_string_equal(got->class_names[1], want->class_names[1]);
+    assert_non_null(got->w);
+    assert_memory_equal(got->w, want->w, catlr_model_n_x(want) * sizeof *want->w);
+    assert_memory_equal(&got->b, &want->b, sizeof want->b);
+    assert_memory_equal(&got->lr, &want->lr, sizeof want->lr);
+    assert_memory_equal(&got->final_cost, &want->final_cost, sizeof want->final_cost);
+    assert_true(got->iterations == want->iterations);
+}
+
+// ----------------------------------------------------------------------------
+// The model in memory.
+
+/* Ensure init makes zero weights (+0.0, not -0.0) and a zero bias and record,
+ * and stores the geometry, names and positive index; n_x = h*w*c. */
+static void test_init_zero_weights(void **state) {
+    (void)state;
+    catlr_model model;
+    catlr_error err = {0};
+    memset(&model, 0x5a, sizeof model);
+    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "non-cat", 0, &err),
+                     CATLR_OK);
+    assert_int_equal(catlr_model_n_x(&model), 12288);
+    assert_int_equal(model.height, 64);
+    assert_int_equal(model.width, 64);
+    assert_int_equal(model.channels, 3);
+    assert_int_equal(model.positive, 0);
+    assert_string_equal(model.class_names[0], "cat");
+    assert_string_equal(model.class_names[1], "non-cat");
+    assert_non_null(model.w);
+    for (size_t i = 0; i < 12288; i++)
+        assert_int_equal(bits_of_float(model.w[i]), 0);
+    assert_true(bits_of_double(model.b) == 0);
+    assert_true(bits_of_double(model.lr) == 0);
+    assert_true(bits_of_double(model.final_cost) == 0);
+    assert_true(model.iterations == 0);
+    catlr_model_free(&model);
+
+    /* 3 x 5 x 2 = 30: every factor counts, and the sides at the limit pass */
+    assert_int_equal(catlr_model_init(&model, 3, 5, 2, "a", "b", 1, &err), CATLR_OK);
+    assert_int_equal(catlr_model_n_x(&model), 30);
+    assert_int_equal(model.positive, 1);
+    catlr_model_free(&model);
+    assert_int_equal(catlr_model_init(&model, 16384, 1, 4, "a", "b", 0, &err), CATLR_OK);
+    assert_int_equal(catlr_model_n_x(&model), 65536);
+    catlr_model_free(&model);
+}
+
+/* Ensure a 255-byte name is accepted and kept whole, and a 256-byte one refused. */
+static void test_init_name_length_limit(void **state) {
+    (void)state;
+    char name255[256], name256[257];
+    memset(name255, 'x', 255);
+    name255[255] = '\0';
+    memset(name256, 'y', 256);
+    name256[256] = '\0';
+    catlr_model model;
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, name255, "b", 0, &err), CATLR_OK);
+    assert_string_equal(model.class_names[0], name255);
+    catlr_model_free(&model);
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", name255, 0, &err), CATLR_OK);
+    assert_string_equal(model.class_names[1], name255);
+    catlr_model_free(&model);
+
+    memset(&model, 0x5a, sizeof model);
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, name256, "b", 0, &err),
+                     CATLR_ERR_ARG);
+    assert_null(model.w);
+    memset(&model, 0x5a, sizeof model);
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", name256, 0, &err),
+                     CATLR_ERR_ARG);
+    assert_null(model.w);
+}
+
+/* Ensure init refuses each value the header rules out with CATLR_ERR_ARG and a
+ * reason, and leaves a model with nothing to free (w == NULL). */
+static void test_init_refusals(void **state) {
+    (void)state;
+    static const struct {
+        uint32_t height, width, channels;
+        const char *class0, *class1;
+        uint32_t positive;
+    } cases[] = {
+        {64, 64, 3, "", "non-cat", 0},    {64, 64, 3, "cat", "", 0},
+        {64, 64, 3, "cat", "non-cat", 2}, {0, 64, 3, "cat", "non-cat", 0},
+        {16385, 64, 3, "cat", "non-cat", 0}, {64, 0, 3, "cat", "non-cat", 0},
+        {64, 16385, 3, "cat", "non-cat", 0}, {64, 64, 0, "cat", "non-cat", 0},
+        {64, 64, 5, "cat", "non-cat", 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        catlr_model model;
+        catlr_error err = {{0}, {0}};
+        memset(&model, 0x5a, sizeof model);
+        catlr_status st =
+            catlr_model_init(&model, cases[k].height, cases[k].width, cases[k].channels,
+                             cases[k].class0, cases[k].class1, cases[k].positive, &err);
+        if (st != CATLR_ERR_ARG)
+            print_error("case %zu: status %d\n", k, (int)st);
+        assert_int_equal(st, CATLR_ERR_ARG);
+        assert_null(model.w);
+        assert_true(err.reason[0] != '\0');
+        catlr_model_free(&model); /* nothing to free, and harmless */
+    }
+}
+
+/* Ensure free accepts NULL, zeroes the model, and a second free is harmless. */
+static void test_free_null_and_twice(void **state) {
+    (void)state;
+    catlr_model_free(NULL);
+    catlr_model model;
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_init(&model, 2, 2, 1, "a", "b", 1, &err), CATLR_OK);
+    model.b = 1.5;
+    catlr_model_free(&model);
+    assert_null(model.w);
+    assert_int_equal(model.height, 0);
+    assert_int_equal(model.positive, 0);
+    assert_true(model.b == 0.0);
+    assert_string_equal(model.class_names[0], "");
+    catlr_model_free(&model);
+    assert_null(model.w);
+}
+
+/* Ensure label 1 names class_names[positive] and label 0 the other one. */
+static void test_class_of_label(void **state) {
+    (void)state;
+    catlr_model model;
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "cat", "non-cat", 0, &err), CATLR_OK);
+    assert_string_equal(catlr_model_class_of_label(&model, 1), "cat");
+    assert_string_equal(catlr_model_class_of_label(&model, 0), "non-cat");
+    catlr_model_free(&model);
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "cat", "non-cat", 1, &err), CATLR_OK);
+    assert_string_equal(catlr_model_class_of_label(&model, 1), "non-cat");
+    assert_string_equal(catlr_model_class_of_label(&model, 0), "cat");
+    catlr_model_free(&model);
+}
+
+// ----------------------------------------------------------------------------
+// Round trip and layout.
+
+/* Ensure save then load of a 64x64x3 model gives every field bit for bit:
+ * -0.0f, subnormals, FLT_MAX, 0.1f, b = -1/3, iterations 2^32 + 12345, names
+ * "chat noir" and "Katze ü". */
+static void test_round_trip_full(void **state) {
+    char *dir = new_dir(state, "round_trip_full");
+    char *path = test_path(dir, "full.model");
+    catlr_model want, got;
+    make_full(&want);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&want, path, &err), CATLR_OK);
+    memset(&got, 0x5a, sizeof got);
+    assert_int_equal(catlr_model_load(path, &got, &err), CATLR_OK);
+    assert_models_identical(&got, &want);
+    assert_true(signbit(got.w[0]) && got.w[0] == 0.0f);
+    assert_true(got.w[1] == FLT_TRUE_MIN);
+    assert_true(got.iterations == UINT64_C(4294979641));
+    assert_string_equal(got.class_names[1], "Katze \xc3\xbc");
+    catlr_model_free(&got);
+    catlr_model_free(&want);
+    free(path);
+    free(dir);
+}
+
+/* Ensure a 1x2x1 model round-trips too, through the file and from memory. */
+static void test_round_trip_small(void **state) {
+    char *dir = new_dir(state, "round_trip_small");
+    char *path = test_path(dir, "small.model");
+    catlr_model want, got;
+    make_small(&want);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&want, path, &err), CATLR_OK);
+    assert_int_equal(catlr_model_load(path, &got, &err), CATLR_OK);
+    assert_models_identical(&got, &want);
+    catlr_model_free(&got);
+
+    size_t size;
+    unsigned char *buf = test_read_file(path, &size);
+    assert_int_equal(catlr_model_load_memory(buf, size, NULL, &got, &err), CATLR_OK);
+    assert_models_identical(&got, &want);
+    catlr_model_free(&got);
+    free(buf);
+    catlr_model_free(&want);
+    free(path);
+    free(dir);
+}
+
+/* Ensure the file is exactly the table in model.h. For 64x64x3 the length is
+ * 64 + n0 + n1 + 4*12288 + 4 = 49,220 + the names (n0 = 9 for "chat noir",
+ * n1 = 8 for "Katze ü": 49,237); then each field at its offset, little-endian,
+ * and the last 4 bytes zlib's crc32 of the rest. A 2x3x4 model tells height,
+ * width and channels apart. */
+static void test_file_layout(void **state) {
+    char *dir = new_dir(state, "layout");
+    catlr_model model;
+    make_full(&model);
+    size_t size;
+    unsigned char *buf = saved_bytes(&model, dir, "full.model", &size);
+    const size_t n0 = 9, n1 = 8, n = 12288;
+    assert_int_equal(strlen(model.class_names[0]), n0);
+    assert_int_equal(strlen(model.class_names[1]), n1);
+    assert_int_equal(size, 64 + n0 + n1 + 4 * n + 4);
+    assert_int_equal(size, 49220 + n0 + n1);
+
+    assert_memory_equal(buf, "CTLR", 4);
+    assert_int_equal(le32(buf), CATLR_MODEL_MAGIC);
+    assert_int_equal(le32(buf + 4), 1);
+    assert_int_equal(le32(buf + 8), 64);
+    assert_int_equal(le32(buf + 12), 64);
+    assert_int_equal(le32(buf + 16), 3);
+    assert_int_equal(le32(buf + 20), 1);
+    assert_int_equal(le32(buf + 24), n0);
+    assert_int_equal(le32(buf + 28), n1);
+    assert_true(le64(buf + 32) == bits_of_double(0.005));
+    assert_true(le64(buf + 40) == (UINT64_C(1) << 32) + 12345);
+    assert_true(le64(buf + 48) == bits_of_double(0.1 + 0.2));
+    assert_true(le64(buf + 56) == bits_of_double(-1.0 / 3.0));
+    assert_memory_equal(buf + 64, "chat noir", n0);
+    assert_memory_equal(buf + 64 + n0, "Katze \xc3\xbc", n1);
+    const unsigned char *w = buf + 64 + n0 + n1;
+    assert_int_equal(le32(w), 0x80000000u);              /* -0.0f */
+    assert_int_equal(le32(w + 4), 0x00000001u);          /* FLT_TRUE_MIN */
+    assert_int_equal(le32(w + 4 * 5), bits_of_float(0.1f));
+    assert_int_equal(le32(w + 4 * (n - 1)), bits_of_float(-7.25e-3f));
+    assert_int_equal(le32(buf + size - 4), crc_of(buf, size - 4));
+    assert_int_equal(le32(buf + size - 4), (uint32_t)crc32(0L, buf, (uInt)(size - 4)));
+    free(buf);
+    catlr_model_free(&model);
+
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_init(&model, 2, 3, 4, "ab", "cde", 0, &err), CATLR_OK);
+    model.w[0] = 1.0f;
+    model.w[23] = -2.0f;
+    buf = saved_bytes(&model, dir, "234.model", &size);
+    assert_int_equal(size, 64 + 2 + 3 + 4 * 24 + 4);
+    assert_int_equal(le32(buf + 8), 2);
+    assert_int_equal(le32(buf + 12), 3);
+    assert_int_equal(le32(buf + 16), 4);
+    assert_int_equal(le32(buf + 20), 0);
+    assert_int_equal(le32(buf + 24), 2);
+    assert_int_equal(le32(buf + 28), 3);
+    assert_memory_equal(buf + 64, "abcde", 5);
+    assert_int_equal(le32(buf + 69), 0x3f800000u);      /* 1.0f */
+    assert_int_equal(le32(buf + 69 + 4 * 23), 0xc0000000u); /* -2.0f */
+    assert_int_equal(le32(buf + size - 4), crc_of(buf, size - 4));
+    free(buf);
+    catlr_model_free(&model);
+    free(dir);
+}
+
+// ----------------------------------------------------------------------------
+// Refusals of the loader, each with its own status and reason.
+
+/* Ensure a missing file gives CATLR_ERR_IO, strerror's text and the path. */
+static void test_load_missing(void **state) {
+    char *dir = new_dir(state, "missing");
+    char *path = test_path(dir, "nope.model");
+    catlr_model model;
+    catlr_error err = {0};
+    memset(&model, 0x5a, sizeof model);
+    assert_int_equal(catlr_model_load(path, &model, &err), CATLR_ERR_IO);
+    assert_null(model.w);
+    assert_string_equal(err.path, path);
+    assert_contains(err.reason, "No such file or directory");
+    free(path);
+    free(dir);
+}
+
+/* Ensure a folder is refused with CATLR_ERR_IO, naming it. */
+static void test_load_directory(void **state) {
+    char *dir = new_dir(state, "directory");
+    catlr_model model;
+    catlr_error err = {0};
+    memset(&model, 0x5a, sizeof model);
+    assert_int_equal(catlr_model_load(dir, &model, &err), CATLR_ERR_IO);
+    assert_null(model.w);
+    assert_string_equal(err.path, dir);
+    assert_true(err.reason[0] != '\0');
+    free(dir);
+}
+
+/* Ensure an empty file and a 10-byte one are "too short" (CATLR_ERR_FORMAT). */
+static void test_load_too_short(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "too_short", &size);
+    char *dir = new_dir(state, "too_short_files");
+    char *path = test_path(dir, "short.model");
+    catlr_error err = {0};
+    assert_int_equal(load_bytes(path, buf, 0, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "too short");
+    assert_string_equal(err.path, path);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, 10, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "too short");
+    free(path);
+    free(dir);
+    free(buf);
+}
+
+/* Ensure a wrong magic is "bad magic", even with a correct CRC. */
+static void test_load_bad_magic(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "bad_magic", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "bad_magic/x.model");
+    buf[0] = 'X';
+    fix_crc(buf, size);
+    catlr_error err = {0};
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bad magic");
+    /* byte order counts: "RLTC" is the magic's value written big-endian */
+    memcpy(buf, "RLTC", 4);
+    fix_crc(buf, size);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bad magic");
+    free(path);
+    free(buf);
+}
+
+/* Ensure versions 2 and 0 are refused with a reason that says "version". */
+static void test_load_unknown_version(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "version", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "version/x.model");
+    const uint32_t versions[] = {2, 0};
+    for (size_t k = 0; k < 2; k++) {
+        patch_u32(buf, size, 4, versions[k]);
+        catlr_error err = {{0}, {0}};
+        assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+        assert_contains(err.reason, "version");
+    }
+    free(path);
+    free(buf);
+}
+
+/* Ensure a file one byte short of, or one byte longer than, what its header
+ * describes is refused with a reason about "bytes" (64x64x3 file). */
+static void test_load_length_mismatch(void **state) {
+    char *dir = new_dir(state, "length");
+    catlr_model model;
+    make_full(&model);
+    size_t size;
+    unsigned char *buf = saved_bytes(&model, dir, "full.model", &size);
+    catlr_model_free(&model);
+    char *path = test_path(dir, "x.model");
+    catlr_error err = {0};
+    assert_int_equal(load_bytes(path, buf, size - 1, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bytes");
+
+    unsigned char *longer = malloc(size + 1);
+    assert_non_null(longer);
+    memcpy(longer, buf, size);
+    longer[size] = 0;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, longer, size + 1, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bytes");
+    free(longer);
+    free(path);
+    free(buf);
+    free(dir);
+}
+
+/* Ensure a header declaring 16384 x 16384 x 4 (2^30 weights, 4 GiB) in a small
+ * file is refused as a size error (CATLR_ERR_FORMAT), before the CRC and
+ * before any allocation: with the CRC left stale the reason is still about
+ * sizes, not the checksum. A header at the cap (8192 x 8192 x 1 = 2^26
+ * weights) in the same small file is refused because the length disagrees. */
+static void test_load_huge_header(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "huge", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "huge/x.model");
+    put_le32(buf + 8, 16384);
+    put_le32(buf + 12, 16384);
+    put_le32(buf + 16, 4);
+    catlr_error err = {0};
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_true(err.reason[0] != '\0');
+    assert_null(strstr(err.reason, "checksum"));
+    fix_crc(buf, size);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_true(err.reason[0] != '\0');
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_copy(buf, size, &err), CATLR_ERR_FORMAT);
+
+    put_le32(buf + 8, 8192);
+    put_le32(buf + 12, 8192);
+    put_le32(buf + 16, 1);
+    fix_crc(buf, size);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bytes");
+    free(path);
+    free(buf);
+}
+
+/* Ensure name lengths of 0 and 300 (either name) are refused, CRC or not. */
+static void test_load_name_length(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "name_length", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "name_length/x.model");
+    const size_t offsets[] = {24, 28};
+    const uint32_t lengths[] = {0, 300};
+    for (size_t i = 0; i < 2; i++) {
+        for (size_t k = 0; k < 2; k++) {
+            unsigned char *copy = malloc(size);
+            assert_non_null(copy);
+            memcpy(copy, buf, size);
+            patch_u32(copy, size, offsets[i], lengths[k]);
+            catlr_error err = {{0}, {0}};
+            assert_int_equal(load_bytes(path, copy, size, &err), CATLR_ERR_FORMAT);
+            assert_contains(err.reason, "name");
+            free(copy);
+        }
+    }
+    free(path);
+    free(buf);
+}
+
+/* Ensure a positive class index of 2 is refused, naming the positive index. */
+static void test_load_positive_index(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "positive", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "positive/x.model");
+    patch_u32(buf, size, 20, 2);
+    catlr_error err = {0};
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "positive");
+    free(path);
+    free(buf);
+}
+
+/* Ensure one flipped bit in a weight, or in the stored CRC, is a "checksum"
+ * error, naming the file. */
+static void test_load_bad_crc(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "crc", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "crc/x.model");
+    const size_t w0 = 64 + 7 + 3;
+    buf[w0] ^= 0x01;
+    catlr_error err = {0};
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "checksum");
+    assert_string_equal(err.path, path);
+    buf[w0] ^= 0x01;
+    buf[size - 1] ^= 0x80;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "checksum");
+    buf[size - 1] ^= 0x80;
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_OK);
+    free(path);
+    free(buf);
+}
+
+/* Ensure a CRC that matches does not make a file acceptable: sizes patched
+ * with the CRC recomputed are still refused for the length ("bytes"); a NaN
+ * or infinite weight or a NaN bias is "not finite"; a NUL inside a name is
+ * refused (it would cut the name short). */
+static void test_load_consistent_crc_still_checked(void **state) {
+    size_t size;
+    unsigned char *orig = small_file(state, "crc_fixed", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "crc_fixed/x.model");
+    unsigned char *buf = malloc(size);
+    assert_non_null(buf);
+    const size_t w0 = 64 + 7 + 3;
+    catlr_error err = {0};
+
+    memcpy(buf, orig, size);
+    patch_u32(buf, size, 8, 2); /* height 1 -> 2: 4 more weights than the file holds */
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bytes");
+
+    memcpy(buf, orig, size);
+    patch_u32(buf, size, 24, 8); /* n0 7 -> 8 */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "bytes");
+
+    memcpy(buf, orig, size);
+    patch_u32(buf, size, w0 + 4, 0x7fc00000u); /* w[1] = NaN */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "not finite");
+
+    memcpy(buf, orig, size);
+    patch_u32(buf, size, w0, 0xff800000u); /* w[0] = -inf */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "not finite");
+
+    memcpy(buf, orig, size);
+    patch_u32(buf, size, 60, 0x7ff80000u); /* b = NaN (high word of the f64 at 56) */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_contains(err.reason, "not finite");
+
+    memcpy(buf, orig, size);
+    buf[64 + 2] = '\0'; /* "no\0-cat" */
+    fix_crc(buf, size);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
+    assert_true(err.reason[0] != '\0');
+    free(buf);
+    free(path);
+    free(orig);
+}
+
+/* Ensure every single-bit flip of an 86-byte model (all 688 bits) is refused
+ * by catlr_model_load_memory, and the model then holds nothing to free. */
+static void test_every_bit_flip_refused(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "bit_flips", &size);
+    catlr_error err = {0};
+    assert_int_equal(load_copy(buf, size, &err), CATLR_OK);
+    size_t accepted = 0;
+    for (size_t bit = 0; bit < 8 * size; bit++) {
+        buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+        if (load_copy(buf, size, &err) == CATLR_OK) {
+            print_error("flipping bit %zu (byte %zu) was accepted\n", bit, bit / 8);
+            accepted++;
+        }
+        buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+    }
+    assert_int_equal(accepted, 0);
+    free(buf);
+}
+
+/* Ensure every truncation of the small model, lengths 0 .. size-1, is refused
+ * from memory (each from an exact-size buffer) and from a file. */
+static void test_every_truncation_refused(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "truncations", &size);
+    char *path = test_path(((struct fixtures *)*state)->root, "truncations/x.model");
+    for (size_t len = 0; len < size; len++) {
+        catlr_error err = {{0}, {0}};
+        catlr_status st = load_copy(buf, len, &err);
+        if (st != CATLR_ERR_FORMAT)
+            print_error("length %zu: status %d from memory\n", len, (int)st);
+        assert_int_equal(st, CATLR_ERR_FORMAT);
+        st = load_bytes(path, buf, len, &err);
+        if (st != CATLR_ERR_FORMAT)
+            print_error("length %zu: status %d from a file\n", len, (int)st);
+        assert_int_equal(st, CATLR_ERR_FORMAT);
+    }
+    free(path);
+    free(buf);
+}
+
+/* Ensure load_memory names "(memory)" in err when given no name, and the
+ * given name otherwise. */
+static void test_load_memory_name(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "memory_name", &size);
+    buf[0] = 'X';
+    catlr_model model;
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_load_memory(buf, size, NULL, &model, &err),
+                     CATLR_ERR_FORMAT);
+    assert_string_equal(err.path, "(memory)");
+    assert_null(model.w);
+    assert_int_equal(catlr_model_load_memory(buf, size, "cache/m.bin", &model, &err),
+                     CATLR_ERR_FORMAT);
+    assert_string_equal(err.path, "cache/m.bin");
+    memset(&err, 0, sizeof err);
+    assert_int_equal(catlr_model_load_memory(NULL, 0, NULL, &model, &err), CATLR_ERR_FORMAT);
+    assert_string_equal(err.path, "(memory)");
+    assert_contains(err.reason, "too short");
+    free(buf);
+}
+
+// ----------------------------------------------------------------------------
+// Saving.
+
+/* Ensure saving over an existing model replaces it and leaves no temporary
+ * file: the folder then holds only the model. */
+static void test_save_replaces(void **state) {
+    char *dir = new_dir(state, "replace");
+    char *path = test_path(dir, "model.bin");
+    catlr_model first, second, got;
+    make_full(&first);
+    make_small(&second);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&first, path, &err), CATLR_OK);
+    assert_only_entry(dir, "model.bin");
+    assert_int_equal(catlr_model_save(&second, path, &err), CATLR_OK);
+    assert_only_entry(dir, "model.bin");
+    assert_int_equal(catlr_model_load(path, &got, &err), CATLR_OK);
+    assert_models_identical(&got, &second);
+    catlr_model_free(&got);
+
+    /* and back again, a smaller file replaced by a larger one */
+    assert_int_equal(catlr_model_save(&first, path, &err), CATLR_OK);
+    assert_only_entry(dir, "model.bin");
+    assert_int_equal(catlr_model_load(path, &got, &err), CATLR_OK);
+    assert_models_identical(&got, &first);
+    catlr_model_free(&got);
+    catlr_model_free(&first);
+    catlr_model_free(&second);
+    free(path);
+    free(dir);
+}
+
+/* Ensure saving into a folder that does not exist is CATLR_ERR_IO naming the
+ * target path (not a temporary name). */
+static void test_save_missing_folder(void **state) {
+    char *dir = new_dir(state, "save_missing");
+    char *path = test_path(dir, "no/such/folder/model.bin");
+    catlr_model model;
+    make_small(&model);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_ERR_IO);
+    assert_string_equal(err.path, path);
+    assert_contains(err.reason, "No such file or directory");
+    catlr_model_free(&model);
+    free(path);
+    free(dir);
+}
+
+/* Ensure a model whose weights are not finite is refused by save with
+ * CATLR_ERR_NUMERIC and no file is written: the loader would refuse it, and
+ * catlr_model_finite agrees on which models those are. */
+static void test_save_refuses_non_finite(void **state) {
+    char *dir = new_dir(state, "save_non_finite");
+    char *path = test_path(dir, "model.bin");
+    catlr_model model;
+    make_small(&model);
+    assert_int_equal(catlr_model_finite(&model), 1);
+    model.w[1] = NAN;
+    assert_int_equal(catlr_model_finite(&model), 0);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_ERR_NUMERIC);
+    assert_string_equal(err.path, path);
+    assert_contains(err.reason, "not finite");
+    model.w[1] = 0.5f;
+    model.b = -INFINITY;
+    assert_int_equal(catlr_model_finite(&model), 0);
+    assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_ERR_NUMERIC);
+    assert_null(fopen(path, "rb"));
+    catlr_model_free(&model);
+    free(path);
+    free(dir);
+}
+
+/* Ensure saving into a read-only folder is CATLR_ERR_IO and leaves the old
+ * file as it was, with no temporary file beside it. Skipped where chmod does
+ * not stop us writing (running as root): we find out by trying to create a
+ * file there first. */
+static void test_save_read_only_folder(void **state) {
+    char *dir = new_dir(state, "read_only");
+    char *path = test_path(dir, "model.bin");
+    char *probe = test_path(dir, "probe");
+    catlr_model old_model, new_model;
+    make_small(&old_model);
+    make_full(&new_model);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&old_model, path, &err), CATLR_OK);
+    size_t old_size;
+    unsigned char *old_bytes = test_read_file(path, &old_size);
+
+    assert_int_equal(chmod(dir, 0555), 0);
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd >= 0) { /* root: permissions are not enforced, nothing to test */
+        close(fd);
+        unlink(probe);
+        chmod(dir, 0755);
+        catlr_model_free(&old_model);
+        catlr_model_free(&new_model);
+        free(old_bytes);
+        free(probe);
+        free(path);
+        free(dir);
+        skip();
+    }
+    catlr_status st = catlr_model_save(&new_model, path, &err);
+    assert_int_equal(chmod(dir, 0755), 0); /* before any assertion can fail */
+    assert_int_equal(st, CATLR_ERR_IO);
+    assert_string_equal(err.path, path);
+    size_t size;
+    unsigned char *bytes = test_read_file(path, &size);
+    assert_int_equal(size, old_size);
+    assert_memory_equal(bytes, old_bytes, size);
+    assert_only_entry(dir, "model.bin");
+    free(bytes);
+    catlr_model_free(&old_model);
+    catlr_model_free(&new_model);
+    free(old_bytes);
+    free(probe);
+    free(path);
+    free(dir);
+}
+
+/* Ensure the saved file gets the mode of any new file, 0666 less the umask:
+ * under the process's umask, and under umask 002 (0664), which a fixed mode
+ * such as 0644 or 0600 would not give. */
+static void test_save_permissions(void **state) {
+    char *dir = new_dir(state, "permissions");
+    char *path = test_path(dir, "model.bin");
+    char *path002 = test_path(dir, "model002.bin");
+    catlr_model model;
+    make_small(&model);
+    catlr_error err = {0};
+
+    mode_t mask = umask(0);
+    umask(mask);
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_OK);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0666 & ~mask);
+
+    umask(002);
+    catlr_status st = catlr_model_save(&model, path002, &err);
+    umask(mask);
+    assert_int_equal(st, CATLR_OK);
+    assert_int_equal(stat(path002, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0664);
+
+    /* replacing a file does not keep the old one's mode either way: the
+     * replacement is a new file */
+    assert_int_equal(chmod(path, 0600), 0);
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_OK);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0666 & ~mask);
+    catlr_model_free(&model);
+    free(path002);
+    free(path);
+    free(dir);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_zero_weights),
+        cmocka_unit_test(test_init_name_length_limit),
+        cmocka_unit_test(test_init_refusals),
+        cmocka_unit_test(test_free_null_and_twice),
+        cmocka_unit_test(test_class_of_label),
+        cmocka_unit_test(test_round_trip_full),
+        cmocka_unit_test(test_round_trip_small),
+        cmocka_unit_test(test_file_layout),
+        cmocka_unit_test(test_load_missing),
+        cmocka_unit_test(test_load_directory),
+        cmocka_unit_test(test_load_too_short),
+        cmocka_unit_test(test_load_bad_magic),
+        cmocka_unit_test(test_load_unknown_version),
+        cmocka_unit_test(test_load_length_mismatch),
+        cmocka_unit_test(test_load_huge_header),
+        cmocka_unit_test(test_load_name_length),
+        cmocka_unit_test(test_load_positive_index),
+        cmocka_unit_test(test_load_bad_crc),
+        cmocka_unit_test(test_load_consistent_crc_still_checked),
+        cmocka_unit_test(test_every_bit_flip_refused),
+        cmocka_unit_test(test_every_truncation_refused),
+        cmocka_unit_test(test_load_memory_name),
+        cmocka_unit_test(test_save_replaces),
+        cmocka_unit_test(test_save_missing_folder),
+        cmocka_unit_test(test_save_refuses_non_finite),
+        cmocka_unit_test(test_save_read_only_folder),
+        cmocka_unit_test(test_save_permissions),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
