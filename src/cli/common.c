@@ -1,0 +1,53 @@
+/* common.c: error lines and number parsing for the subcommands. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "common.h"
+
+void cli_print_error(FILE *errf, const catlr_error *err) {
+    if (err->path[0] != '\0')
+        fprintf(errf, "catlr: %s: %s\n", err->path, err->reason);
+    else
+        fprintf(errf, "catlr: %s\n", err->reason);
+}
+
+int cli_usage_error(FILE *errf, const char *cmd, const char *usage,
+                    const char *fmt, ...) {
+    fprintf(errf, "catlr: %s: ", cmd);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(errf, fmt, ap);
+    va_end(ap);
+    fprintf(errf, "\n%s\nTry 'catlr %s --help'.\n", usage, cmd);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_parse_positive(const char *s, double *out) {
+    if (s[0] == '\0' || isspace((unsigned char)s[0]))
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(v) || !(v > 0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_count(const char *s, size_t *out) {
+    /* strtoull would accept leading blanks and a minus sign (negating the
+     * value), so insist on digits from the first character */
+    if (!isdigit((unsigned char)s[0]))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE || v < 1 || v > SIZE_MAX)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}

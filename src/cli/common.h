@@ -1,0 +1,40 @@
+/* common.h: what the subcommands share: exit codes, error lines, number
+ * parsing. Uses only the public API (<catlr/...>). */
+#ifndef CATLR_CLI_COMMON_H
+#define CATLR_CLI_COMMON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "catlr/catlr.h"
+
+enum {
+    CLI_EXIT_OK = 0,   /* success, --help, --version */
+    CLI_EXIT_FAIL = 1, /* the work failed: I/O, bad image or model, NaN cost */
+    CLI_EXIT_USAGE = 2 /* the command line was wrong */
+};
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
+#else
+#define CLI_PRINTF(fmt_index, first_arg)
+#endif
+
+/* One line on errf: "catlr: PATH: reason", or "catlr: reason" when the
+ * error names no file. */
+void cli_print_error(FILE *errf, const catlr_error *err);
+
+/* A usage error of command cmd: "catlr: CMD: message", the one-line usage
+ * and "Try 'catlr CMD --help'." on errf. Returns CLI_EXIT_USAGE. */
+int cli_usage_error(FILE *errf, const char *cmd, const char *usage,
+                    const char *fmt, ...) CLI_PRINTF(4, 5);
+
+/* A finite number > 0 written as the whole of s ("0.005", "5e-3").
+ * 0 on success, -1 if s is anything else. */
+int cli_parse_positive(const char *s, double *out);
+
+/* A whole decimal number >= 1 written as the whole of s, that fits in
+ * size_t. 0 on success, -1 if s is anything else. */
+int cli_parse_count(const char *s, size_t *out);
+
+#endif /* CATLR_CLI_COMMON_H */

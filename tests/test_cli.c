@@ -1,0 +1,541 @@
+/* test_cli.c: every command and every error path of the catlr program,
+ * called in-process with a literal argv and tmpfile() streams; exit code,
+ * stdout and stderr checked separately. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <png.h>
+
+#include "catlr/model.h"
+#include "cli/cli.h"
+#include "fixtures.h"
+#include "test_util.h"
+
+// ----------------------------------------------------------------------------
+// Fixtures: a tiny learnable set (reddish "cat" squares, bluish "dog" squares)
+// in train/ and test/, and a few odd files.
+
+typedef struct fixtures {
+    char *root;
+    char *train;     /* train/{cat,dog} */
+    char *test;      /* test/{cat,dog} */
+    char *other;     /* other/{bird,dog}: classes that differ */
+    char *bad_train; /* bad/{cat,dog} with a text file named x.png */
+    char *model;     /* where tests write a model */
+    char *bright;    /* a bright 64x64 image */
+    char *odd;       /* a 100x37 palette PNG */
+    char *not_png;   /* text named .png */
+} fixtures;
+
+/* root/sub/cls/name.png in one colour. "Cats" are reddish and "dogs"
+ * bluish, so that the classes are linearly separable without a bias. */
+static void write_image(const char *root, const char *sub, const char *cls, const char *name,
+                        uint8_t v) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/%s/%s", root, sub, cls, name);
+    int reddish = strcmp(cls, "dog") != 0;
+    assert_int_equal(fixture_write_solid(path, 64, 64, reddish ? v : 20, 100, reddish ? 20 : v),
+                     0);
+}
+
+static void make_class_dirs(const char *root, const char *sub, const char *a, const char *b) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", root, sub);
+    test_mkdir(path);
+    snprintf(path, sizeof path, "%s/%s/%s", root, sub, a);
+    test_mkdir(path);
+    snprintf(path, sizeof path, "%s/%s/%s", root, sub, b);
+    test_mkdir(path);
+}
+
+static void make_sets(const char *root) {
+    make_class_dirs(root, "train", "cat", "dog");
+    make_class_dirs(root, "test", "cat", "dog");
+    make_class_dirs(root, "other", "bird", "dog");
+    make_class_dirs(root, "bad", "cat", "dog");
+    const char *names[] = {"a.png", "b.png", "c.png"};
+    for (int k = 0; k < 3; k++) {
+        write_image(root, "train", "cat", names[k], (uint8_t)(200 + 20 * k));
+        write_image(root, "train", "dog", names[k], (uint8_t)(200 + 20 * k));
+        write_image(root, "other", "bird", names[k], 128);
+        write_image(root, "other", "dog", names[k], 220);
+        write_image(root, "bad", "cat", names[k], 210);
+        write_image(root, "bad", "dog", names[k], 220);
+    }
+    write_image(root, "test", "cat", "t.png", 230);
+    write_image(root, "test", "dog", "t.png", 230);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/bad/dog/x.png", root);
+    test_write_file(path, "hello\n", 6);
+}
+
+static int setup(void **state) {
+    fixtures *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    fx->root = test_make_tempdir();
+    make_sets(fx->root);
+    fx->train = test_path(fx->root, "train");
+    fx->test = test_path(fx->root, "test");
+    fx->other = test_path(fx->root, "other");
+    fx->bad_train = test_path(fx->root, "bad");
+    fx->model = test_path(fx->root, "m.model");
+    fx->bright = test_path(fx->root, "test/cat/t.png");
+    fx->odd = test_path(fx->root, "odd.png");
+    fx->not_png = test_path(fx->root, "bad/dog/x.png");
+    /* a reddish 100x37 palette image: another size, another colour type */
+    uint16_t index[100 * 37] = {0};
+    const uint8_t palette[3] = {240, 100, 20};
+    fixture_png spec = {100, 37, PNG_COLOR_TYPE_PALETTE, 8, 0, index, palette, 1, NULL, 0, 0};
+    assert_int_equal(fixture_write_png(fx->odd, &spec), 0);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixtures *fx = *state;
+    test_remove_tree(fx->root);
+    char **paths[] = {&fx->root, &fx->train, &fx->test, &fx->other, &fx->bad_train,
+                      &fx->model, &fx->bright, &fx->odd, &fx->not_png};
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
+        free(*paths[k]);
+    free(fx);
+    return 0;
+}
+
+// ----------------------------------------------------------------------------
+// Running a command.
+
+typedef struct result {
+    int code;
+    char *out;
+    char *err;
+} result;
+
+/* catlr ARGS... (NULL-terminated), in-process. */
+static result run(const char *first, ...) {
+    char *argv[32];
+    int argc = 0;
+    argv[argc++] = "catlr";
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a != NULL; a = va_arg(ap, const char *)) {
+        assert_true(argc < 31);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    result r;
+    r.code = catlr_cli_run(argc, argv, out, err);
+    r.out = test_read_stream(out);
+    r.err = test_read_stream(err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+static void result_free(result *r) {
+    free(r->out);
+    free(r->err);
+}
+
+/* Number of '\n'-terminated lines in s. */
+static size_t count_lines(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Assert a usage error: exit 2, nothing on stdout, and on stderr first the
+ * message line, then the usage line, then where to look for help. */
+static void assert_usage_error(result *r, const char *first_line, const char *command) {
+    if (r->code != 2)
+        print_error("exit %d, stderr:\n%s", r->code, r->err);
+    assert_int_equal(r->code, 2);
+    assert_string_equal(r->out, "");
+    char want[512];
+    snprintf(want, sizeof want, "%s\nUsage: catlr %s", first_line, command);
+    if (strncmp(r->err, want, strlen(want)) != 0)
+        print_error("stderr:\n%s\nwant it to start with:\n%s\n", r->err, want);
+    assert_int_equal(strncmp(r->err, want, strlen(want)), 0);
+    assert_non_null(strstr(r->err, "--help'.\n"));
+    assert_int_equal(count_lines(r->err), 3);
+    result_free(r);
+}
+
+/* Assert a failure of the work: exit 1, stderr exactly one line. */
+static void assert_failure(result *r, const char *line) {
+    assert_int_equal(r->code, 1);
+    size_t n = strlen(line);
+    if (strncmp(r->err, line, n) != 0 || strcmp(r->err + n, "\n") != 0)
+        print_error("stderr:\n%swant:\n%s\n", r->err, line);
+    assert_int_equal(strncmp(r->err, line, n), 0);
+    assert_string_equal(r->err + n, "\n");
+}
+
+// ----------------------------------------------------------------------------
+// catlr itself.
+
+/* Ensure "catlr --help" and "-h" print the commands on stdout and exit 0. */
+static void test_top_help(void **state) {
+    (void)state;
+    const char *forms[] = {"--help", "-h"};
+    for (size_t k = 0; k < 2; k++) {
+        result r = run(forms[k], NULL);
+        assert_int_equal(r.code, 0);
+        assert_string_equal(r.err, "");
+        assert_non_null(strstr(r.out, "Usage: catlr COMMAND"));
+        assert_non_null(strstr(r.out, "  train "));
+        assert_non_null(strstr(r.out, "  predict "));
+        result_free(&r);
+    }
+}
+
+/* Ensure "catlr --version" prints "catlr X.Y.Z" and exits 0. */
+static void test_top_version(void **state) {
+    (void)state;
+    result r = run("--version", NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "catlr " CATLR_VERSION "\n");
+    assert_string_equal(r.err, "");
+    result_free(&r);
+}
+
+/* Ensure no command, an unknown command and an unknown option are usage
+ * errors (exit 2) that say which. */
+static void test_top_usage_errors(void **state) {
+    (void)state;
+    result r = run(NULL);
+    assert_int_equal(r.code, 2);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "catlr: missing command\nUsage: catlr COMMAND [options] ARGS\n"
+                               "Try 'catlr --help'.\n");
+    result_free(&r);
+    r = run("frobnicate", NULL);
+    assert_int_equal(r.code, 2);
+    assert_int_equal(strncmp(r.err, "catlr: unknown command 'frobnicate'\n", 36), 0);
+    result_free(&r);
+    r = run("--frob", NULL);
+    assert_int_equal(r.code, 2);
+    assert_int_equal(strncmp(r.err, "catlr: unknown option '--frob'\n", 31), 0);
+    result_free(&r);
+}
+
+// ----------------------------------------------------------------------------
+// catlr train.
+
+/* Ensure "catlr train --help" lists every option with its default, on
+ * stdout, exit 0. */
+static void test_train_help(void **state) {
+    (void)state;
+    result r = run("train", "--help", NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    const char *want[] = {"Usage: catlr train [options] TRAIN_DIR", "--output MODEL",
+                          "(default catlr.model)", "--test DIR", "--lr RATE",
+                          "(default 0.005)", "--iterations N", "(default 2000)",
+                          "--print-every K", "(default 100)", "--positive NAME",
+                          "(default cat)", "--quiet", "--help"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        assert_non_null(strstr(r.out, want[k]));
+    result_free(&r);
+}
+
+/* Ensure a training run prints exactly the course's lines on stdout: the
+ * cost at 0, K, 2K... with 6 decimals (log 2 first), then the train and
+ * test accuracies; the progress messages go to stderr, and the model file
+ * holds the training folder's classes. */
+static void test_train_output(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", fx->train, "--test", fx->test, "-o", fx->model, "--lr", "0.001",
+                   "--iterations", "5", "--print-every", "2", NULL);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(count_lines(r.out), 5);
+    const char *head = "Cost after iteration 0: 0.693147\nCost after iteration 2: ";
+    assert_int_equal(strncmp(r.out, head, strlen(head)), 0);
+    double c2, c4;
+    char *line4 = strstr(r.out, "Cost after iteration 4: ");
+    assert_non_null(line4);
+    assert_int_equal(sscanf(strstr(r.out, "iteration 2: ") + 13, "%lf", &c2), 1);
+    assert_int_equal(sscanf(line4 + 24, "%lf", &c4), 1);
+    assert_true(c2 < 0.693147 && c4 < c2);
+    assert_non_null(strstr(r.out, "\ntrain accuracy: 100.00 %\ntest accuracy: 100.00 %\n"));
+    /* stderr: what was read and where the model went */
+    assert_non_null(strstr(r.err, "6 images (cat: 3, dog: 3)"));
+    assert_non_null(strstr(r.err, "model written to "));
+    result_free(&r);
+
+    catlr_model model;
+    assert_int_equal(catlr_model_load(fx->model, &model, NULL), CATLR_OK);
+    assert_string_equal(model.class_names[0], "cat");
+    assert_string_equal(model.class_names[1], "dog");
+    assert_int_equal(model.positive, 0);
+    assert_int_equal(model.iterations, 5);
+    assert_true(model.lr == 0.001);
+    catlr_model_free(&model);
+}
+
+/* Ensure --quiet leaves stderr empty and the cost lines follow --print-every
+ * (every iteration with K = 1), and that without --test there is no test
+ * line. */
+static void test_train_quiet(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", "-q", "-i", "3", "-k", "1", "-o", fx->model, fx->train, NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    assert_int_equal(count_lines(r.out), 4);
+    assert_non_null(strstr(r.out, "Cost after iteration 2: "));
+    assert_null(strstr(r.out, "test accuracy"));
+    result_free(&r);
+}
+
+/* Ensure --positive picks the class labelled 1, and the model records it. */
+static void test_train_positive(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", "-q", "-i", "2", "-p", "dog", "-o", fx->model, fx->train, NULL);
+    assert_int_equal(r.code, 0);
+    result_free(&r);
+    catlr_model model;
+    assert_int_equal(catlr_model_load(fx->model, &model, NULL), CATLR_OK);
+    assert_int_equal(model.positive, 1);
+    assert_string_equal(catlr_model_class_of_label(&model, 1), "dog");
+    catlr_model_free(&model);
+}
+
+/* Ensure every malformed train command line is a usage error that names
+ * what is wrong. */
+static void test_train_usage_errors(void **state) {
+    fixtures *fx = *state;
+    const char *T = fx->train;
+    result r = run("train", NULL);
+    assert_usage_error(&r, "catlr: train: missing TRAIN_DIR", "train");
+    r = run("train", T, "extra", NULL);
+    assert_usage_error(&r, "catlr: train: unexpected argument 'extra'", "train");
+    const char *bad_lr[] = {"abc", "0", "-1", "nan", "inf", "1e999", ""};
+    for (size_t k = 0; k < sizeof bad_lr / sizeof bad_lr[0]; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "catlr: train: --lr must be a positive number, got '%s'",
+                 bad_lr[k]);
+        r = run("train", T, "--lr", bad_lr[k], NULL);
+        assert_usage_error(&r, line, "train");
+    }
+    const char *bad_count[] = {"0", "-5", "1.5", "many"};
+    for (size_t k = 0; k < sizeof bad_count / sizeof bad_count[0]; k++) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "catlr: train: --iterations must be a whole number >= 1, got '%s'",
+                 bad_count[k]);
+        r = run("train", T, "-i", bad_count[k], NULL);
+        assert_usage_error(&r, line, "train");
+        snprintf(line, sizeof line,
+                 "catlr: train: --print-every must be a whole number >= 1, got '%s'",
+                 bad_count[k]);
+        r = run("train", T, "--print-every", bad_count[k], NULL);
+        assert_usage_error(&r, line, "train");
+    }
+    r = run("train", T, "--bogus", NULL);
+    assert_usage_error(&r, "catlr: train: unknown option '--bogus'", "train");
+    r = run("train", T, "-o", NULL);
+    assert_usage_error(&r, "catlr: train: option '-o' needs a value", "train");
+    r = run("train", T, "--positive", "", NULL);
+    assert_usage_error(&r, "catlr: train: --positive must name a class folder", "train");
+}
+
+/* Ensure failures of the work exit 1 with one "catlr: FILE: reason" line
+ * and nothing on stdout: a missing folder, no folder named --positive (the
+ * folders found are listed), a test folder with other classes, a bad image. */
+static void test_train_failures(void **state) {
+    fixtures *fx = *state;
+    char line[2048];
+    result r = run("train", "-q", "/nonexistent/dir", NULL);
+    assert_failure(&r, "catlr: /nonexistent/dir: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+
+    r = run("train", "-q", "-p", "bird", fx->train, NULL);
+    snprintf(line, sizeof line, "catlr: %s: no class folder named 'bird' (found 'cat', 'dog')",
+             fx->train);
+    assert_failure(&r, line);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+
+    r = run("train", "-q", "-p", "dog", "-t", fx->other, fx->train, NULL);
+    snprintf(line, sizeof line,
+             "catlr: %s: class folders 'bird', 'dog' differ from the training folder's "
+             "'cat', 'dog'",
+             fx->other);
+    assert_failure(&r, line);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+
+    r = run("train", "-q", fx->bad_train, NULL);
+    snprintf(line, sizeof line, "catlr: %s: not a PNG file", fx->not_png);
+    assert_failure(&r, line);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+}
+
+/* Ensure a model that cannot be written fails with exit 1 and names the
+ * path, after the training lines were printed. */
+static void test_train_unwritable_model(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", "-q", "-i", "1", "-o", "/nonexistent/m.model", fx->train, NULL);
+    assert_failure(&r, "catlr: /nonexistent/m.model: No such file or directory");
+    assert_non_null(strstr(r.out, "Cost after iteration 0: 0.693147\n"));
+    result_free(&r);
+}
+
+/* Ensure a learning rate that makes the weights overflow stops training
+ * with exit 1 and a message, and writes no model. */
+static void test_train_divergence(void **state) {
+    fixtures *fx = *state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/diverged.model", fx->root);
+    result r = run("train", "-q", "--lr", "1e300", "-o", path, fx->train, NULL);
+    assert_int_equal(r.code, 1);
+    assert_non_null(strstr(r.err, "catlr: the weights stopped being finite"));
+    assert_int_equal(count_lines(r.err), 1);
+    result_free(&r);
+    FILE *f = fopen(path, "rb");
+    assert_null(f);
+}
+
+// ----------------------------------------------------------------------------
+// catlr predict.
+
+/* Ensure "catlr predict --help" describes the output line, exit 0. */
+static void test_predict_help(void **state) {
+    (void)state;
+    result r = run("predict", "-h", NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    assert_non_null(strstr(r.out, "Usage: catlr predict [options] MODEL IMAGE..."));
+    assert_non_null(strstr(r.out, "IMAGE<TAB>CLASS<TAB>P"));
+    result_free(&r);
+}
+
+/* Train the fixtures' model into fx->model. */
+static void train_model(const fixtures *fx) {
+    result r = run("train", "-q", "-i", "20", "--lr", "0.001", "-o", fx->model, fx->train, NULL);
+    assert_int_equal(r.code, 0);
+    result_free(&r);
+}
+
+/* Ensure predict prints IMAGE<TAB>CLASS<TAB>P with 4 decimals for each
+ * image, in order, on images of any size and colour type. */
+static void test_predict_output(void **state) {
+    fixtures *fx = *state;
+    train_model(fx);
+    char dark[1024];
+    snprintf(dark, sizeof dark, "%s/test/dog/t.png", fx->root);
+    result r = run("predict", fx->model, fx->bright, dark, fx->odd, NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    assert_int_equal(count_lines(r.out), 3);
+    char path[1024], cls[64];
+    double p;
+    const char *line = r.out;
+    const char *want_class[] = {"cat", "dog", "cat"};
+    const char *want_path[] = {fx->bright, dark, fx->odd};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(sscanf(line, "%1023[^\t]\t%63[^\t]\t%lf\n", path, cls, &p), 3);
+        assert_string_equal(path, want_path[k]);
+        assert_string_equal(cls, want_class[k]);
+        assert_true(p >= 0 && p <= 1);
+        const char *eol = strchr(line, '\n');
+        assert_true(eol - line > 6 && eol[-5] == '.' && eol[-7] == '\t'); /* "\t0.xxxx" */
+        assert_true((p > 0.5) == (strcmp(cls, "cat") == 0));
+        line = eol + 1;
+    }
+    result_free(&r);
+}
+
+/* Ensure predict's usage errors: no operands, a model but no image, an
+ * unknown option. */
+static void test_predict_usage_errors(void **state) {
+    fixtures *fx = *state;
+    result r = run("predict", NULL);
+    assert_usage_error(&r, "catlr: predict: missing MODEL", "predict");
+    r = run("predict", fx->model, NULL);
+    assert_usage_error(&r, "catlr: predict: missing IMAGE", "predict");
+    r = run("predict", "--json", fx->model, fx->bright, NULL);
+    assert_usage_error(&r, "catlr: predict: unknown option '--json'", "predict");
+}
+
+/* Ensure a missing or damaged model fails with exit 1, one line naming the
+ * model, and nothing on stdout. */
+static void test_predict_bad_model(void **state) {
+    fixtures *fx = *state;
+    result r = run("predict", "nope.model", fx->bright, NULL);
+    assert_failure(&r, "catlr: nope.model: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    char line[2048];
+    r = run("predict", fx->bright, fx->bright, NULL); /* a PNG is not a model */
+    snprintf(line, sizeof line, "catlr: %s: not a catlr model (bad magic)", fx->bright);
+    assert_failure(&r, line);
+    result_free(&r);
+}
+
+/* Ensure a model for other image sizes is refused with its geometry. */
+static void test_predict_wrong_geometry(void **state) {
+    fixtures *fx = *state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/small.model", fx->root);
+    catlr_model model;
+    assert_int_equal(catlr_model_init(&model, 32, 32, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_OK);
+    catlr_model_free(&model);
+    result r = run("predict", path, fx->bright, NULL);
+    char line[2048];
+    snprintf(line, sizeof line, "catlr: %s: model is for 32x32x3 images, catlr reads 64x64x3",
+             path);
+    assert_failure(&r, line);
+    result_free(&r);
+}
+
+/* Ensure an image that cannot be read is reported and the others still get
+ * their line; the exit code is then 1. */
+static void test_predict_bad_image(void **state) {
+    fixtures *fx = *state;
+    train_model(fx);
+    result r = run("predict", fx->model, "nope.png", fx->bright, fx->not_png, NULL);
+    assert_int_equal(r.code, 1);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "catlr: nope.png: No such file or directory\ncatlr: %s: not a PNG file\n",
+             fx->not_png);
+    assert_string_equal(r.err, want);
+    assert_int_equal(count_lines(r.out), 1);
+    assert_int_equal(strncmp(r.out, fx->bright, strlen(fx->bright)), 0);
+    result_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_top_help),
+        cmocka_unit_test(test_top_version),
+        cmocka_unit_test(test_top_usage_errors),
+        cmocka_unit_test(test_train_help),
+        cmocka_unit_test(test_train_output),
+        cmocka_unit_test(test_train_quiet),
+        cmocka_unit_test(test_train_positive),
+        cmocka_unit_test(test_train_usage_errors),
+        cmocka_unit_test(test_train_failures),
+        cmocka_unit_test(test_train_unwritable_model),
+        cmocka_unit_test(test_train_divergence),
+        cmocka_unit_test(test_predict_help),
+        cmocka_unit_test(test_predict_output),
+        cmocka_unit_test(test_predict_usage_errors),
+        cmocka_unit_test(test_predict_bad_model),
+        cmocka_unit_test(test_predict_wrong_geometry),
+        cmocka_unit_test(test_predict_bad_image),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
