@@ -1,0 +1,57 @@
+#!/bin/sh
+# cli_end_to_end.sh CATLR DATA_DIR: the real catlr binary on the demo data,
+# as a user runs it: train with the defaults, predict, and the exit codes of
+# a failure and of a usage error.
+set -u
+catlr=$1
+data=$2
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+    echo "NOT OK: $*"
+    failures=$((failures + 1))
+}
+
+# train: 20 cost lines, then the two accuracies; messages only on stderr
+"$catlr" train "$data/train" --test "$data/test" -o "$tmp/demo.model" \
+    >"$tmp/out" 2>"$tmp/err"
+code=$?
+[ "$code" -eq 0 ] || fail "train exited $code: $(cat "$tmp/err")"
+[ "$(wc -l <"$tmp/out")" -eq 22 ] || fail "train printed $(wc -l <"$tmp/out") lines, want 22"
+[ "$(grep -c '^Cost after iteration [0-9]*: [0-9]*\.[0-9]\{6\}$' "$tmp/out")" -eq 20 ] ||
+    fail "train: cost lines malformed"
+head -n 1 "$tmp/out" | grep -qx 'Cost after iteration 0: 0.693147' ||
+    fail "train: first cost is not log 2"
+sed -n 21p "$tmp/out" | grep -q '^train accuracy: [0-9]*\.[0-9][0-9] %$' ||
+    fail "train: no train accuracy line"
+sed -n 22p "$tmp/out" | grep -q '^test accuracy: [0-9]*\.[0-9][0-9] %$' ||
+    fail "train: no test accuracy line"
+grep -q 'model written to' "$tmp/err" || fail "train: no message on stderr"
+[ -s "$tmp/demo.model" ] || fail "train wrote no model"
+
+# predict: IMAGE<TAB>CLASS<TAB>P
+image=$(ls "$data/test/cat/"*.png | head -n 1)
+"$catlr" predict "$tmp/demo.model" "$image" >"$tmp/out" 2>"$tmp/err"
+code=$?
+[ "$code" -eq 0 ] || fail "predict exited $code: $(cat "$tmp/err")"
+tab=$(printf '\t')
+grep -qx "$image$tab\(cat\|non-cat\)$tab[01]\.[0-9]\{4\}" "$tmp/out" ||
+    fail "predict printed: $(cat "$tmp/out")"
+[ ! -s "$tmp/err" ] || fail "predict wrote to stderr: $(cat "$tmp/err")"
+
+# exit codes: 1 for a failure, 2 for a usage error, 0 for --version
+"$catlr" predict "$tmp/demo.model" "$tmp/nope.png" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "predict on a missing image should exit 1"
+grep -qx "catlr: $tmp/nope.png: No such file or directory" "$tmp/err" ||
+    fail "missing image message: $(cat "$tmp/err")"
+"$catlr" train --lr abc "$data/train" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "train --lr abc should exit 2"
+"$catlr" --version | grep -q '^catlr [0-9]*\.[0-9]*\.[0-9]*$' || fail "--version"
+
+if [ "$failures" -eq 0 ]; then
+    echo "OK: catlr end to end on $data"
+    exit 0
+fi
+exit 1
