@@ -1,0 +1,170 @@
+/* test_reference.c: catlr against the course's own table.
+ *
+ * When CATLR_REFERENCE_DIR names a folder laid out like the course's data
+ * set (png/train/CLASS/NAME.png, png/test/CLASS/NAME.png, expected.txt, the
+ * lines the course's float64 NumPy algorithm prints), train with the
+ * course's settings and check that stdout is expected.txt, digit for digit;
+ * then check that the saved model, through `catlr predict`, classifies the
+ * test images with the test accuracy of the table. Without the variable the
+ * program says so and exits 77, which CTest reports as skipped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "catlr/dataset.h"
+#include "cli/cli.h"
+#include "test_util.h"
+
+static const int SKIPPED = 77;
+
+typedef struct reference {
+    const char *dir;
+    char *train, *test, *expected_path;
+    char *tmp, *model;
+} reference;
+
+static int setup(void **state) {
+    reference *ref = calloc(1, sizeof *ref);
+    assert_non_null(ref);
+    ref->dir = getenv("CATLR_REFERENCE_DIR");
+    ref->train = test_path(ref->dir, "png/train");
+    ref->test = test_path(ref->dir, "png/test");
+    ref->expected_path = test_path(ref->dir, "expected.txt");
+    ref->tmp = test_make_tempdir();
+    ref->model = test_path(ref->tmp, "reference.model");
+    *state = ref;
+    return 0;
+}
+
+static int teardown(void **state) {
+    reference *ref = *state;
+    test_remove_tree(ref->tmp);
+    free(ref->train);
+    free(ref->test);
+    free(ref->expected_path);
+    free(ref->tmp);
+    free(ref->model);
+    free(ref);
+    return 0;
+}
+
+/* Compare got with want line by line; on the first difference print both
+ * lines (numbered) and fail. */
+static void assert_same_lines(const char *got, const char *want) {
+    size_t line = 1;
+    while (*got != '\0' || *want != '\0') {
+        size_t g = strcspn(got, "\n"), w = strcspn(want, "\n");
+        if (g != w || strncmp(got, want, g) != 0) {
+            print_error("line %zu differs:\n  got:  %.*s\n  want: %.*s\n", line, (int)g, got,
+                        (int)w, want);
+            fail();
+        }
+        got += g + (got[g] == '\n');
+        want += w + (want[w] == '\n');
+        line++;
+    }
+}
+
+/* Ensure `catlr train png/train --test png/test --lr 0.005 --iterations
+ * 2000` prints expected.txt exactly, and nothing else on stdout. */
+static void test_course_table(void **state) {
+    reference *ref = *state;
+    size_t size;
+    unsigned char *expected = test_read_file(ref->expected_path, &size);
+    char *want = realloc(expected, size + 1);
+    assert_non_null(want);
+    want[size] = '\0';
+    char *argv[] = {"catlr", "train", ref->train, "--test", ref->test, "--lr", "0.005",
+                    "--iterations", "2000", "-q", "-o", ref->model, NULL};
+    FILE *out = tmpfile(), *err = tmpfile();
+    int code = catlr_cli_run(12, argv, out, err);
+    char *got = test_read_stream(out), *errors = test_read_stream(err);
+    fclose(out);
+    fclose(err);
+    if (code != 0)
+        print_error("exit %d, stderr:\n%s", code, errors);
+    assert_int_equal(code, 0);
+    assert_same_lines(got, want);
+    free(got);
+    free(errors);
+    free(want);
+}
+
+/* The test-accuracy figure of expected.txt, e.g. "70.00". */
+static void expected_test_accuracy(const reference *ref, char *buf, size_t size) {
+    size_t n;
+    unsigned char *text = test_read_file(ref->expected_path, &n);
+    char *copy = realloc(text, n + 1);
+    assert_non_null(copy);
+    copy[n] = '\0';
+    const char *line = strstr(copy, "test accuracy: ");
+    assert_non_null(line);
+    snprintf(buf, size, "%.*s", (int)strcspn(line + 15, " "), line + 15);
+    free(copy);
+}
+
+/* Run `catlr predict MODEL` on every test image and count the lines whose
+ * class is the image's own class folder. */
+static size_t count_correct_predictions(const reference *ref, const catlr_dataset *ds) {
+    size_t m = catlr_dataset_count(ds);
+    char **argv = calloc(m + 4, sizeof *argv);
+    assert_non_null(argv);
+    argv[0] = "catlr";
+    argv[1] = "predict";
+    argv[2] = ref->model;
+    for (size_t j = 0; j < m; j++)
+        argv[3 + j] = (char *)catlr_dataset_path(ds, j);
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_int_equal(catlr_cli_run((int)m + 3, argv, out, err), 0);
+    char *got = test_read_stream(out), *errors = test_read_stream(err);
+    assert_string_equal(errors, "");
+    size_t correct = 0, lines = 0;
+    for (char *line = strtok(got, "\n"); line != NULL; line = strtok(NULL, "\n"), lines++) {
+        const char *path = catlr_dataset_path(ds, lines);
+        size_t positive = catlr_dataset_positive(ds);
+        const char *cls = catlr_dataset_class_name(
+            ds, catlr_dataset_labels(ds)[lines] ? positive : 1 - positive);
+        char want_prefix[2048];
+        snprintf(want_prefix, sizeof want_prefix, "%s\t%s\t", path, cls);
+        correct += strncmp(line, want_prefix, strlen(want_prefix)) == 0;
+    }
+    assert_int_equal(lines, m);
+    fclose(out);
+    fclose(err);
+    free(got);
+    free(errors);
+    free(argv);
+    return correct;
+}
+
+/* Ensure the saved model predicts the test images, one `catlr predict` line
+ * each, at the table's test accuracy (70.00 % on the course's data). Uses
+ * the model test_course_table wrote, so it runs after it. */
+static void test_predict_matches_table(void **state) {
+    reference *ref = *state;
+    catlr_dataset *ds = NULL;
+    assert_int_equal(catlr_dataset_load_dir(ref->test, "cat", &ds, NULL), CATLR_OK);
+    size_t correct = count_correct_predictions(ref, ds);
+    char got[32], want[32];
+    snprintf(got, sizeof got, "%.2f", 100.0 * (double)correct / (double)catlr_dataset_count(ds));
+    expected_test_accuracy(ref, want, sizeof want);
+    assert_string_equal(got, want);
+    catlr_dataset_free(ds);
+}
+
+int main(void) {
+    const char *dir = getenv("CATLR_REFERENCE_DIR");
+    if (dir == NULL || dir[0] == '\0') {
+        printf("reference: skipped: set CATLR_REFERENCE_DIR to a folder laid out like the "
+               "course's catvnoncat (png/train, png/test, expected.txt)\n");
+        return SKIPPED;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_course_table),
+        cmocka_unit_test(test_predict_matches_table),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
