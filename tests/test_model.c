@@ -516,6 +516,27 @@ static void test_load_directory(void **state) {
     free(dir);
 }
 
+static int fifo_refused(const void *arg) {
+    const char *path = arg;
+    catlr_model model;
+    catlr_error err = {0};
+    catlr_status st = catlr_model_load(path, &model, &err);
+    return st == CATLR_ERR_IO && model.w == NULL && strcmp(err.path, path) == 0 &&
+           strcmp(err.reason, "not a regular file") == 0;
+}
+
+/* Ensure a named pipe with no writer is refused as "not a regular file"
+ * rather than blocking the loader: the load runs in a child that SIGALRM
+ * kills after 2 seconds. */
+static void test_load_fifo(void **state) {
+    char *dir = new_dir(state, "fifo");
+    char *path = test_path(dir, "m.model");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    test_returns_in_time(fifo_refused, path, 2, "catlr_model_load");
+    free(path);
+    free(dir);
+}
+
 /* Ensure an empty file and a 10-byte one are "too short" (CATLR_ERR_FORMAT). */
 static void test_load_too_short(void **state) {
     size_t size;
@@ -976,6 +997,7 @@ int main(void) {
         cmocka_unit_test(test_file_layout),
         cmocka_unit_test(test_load_missing),
         cmocka_unit_test(test_load_directory),
+        cmocka_unit_test(test_load_fifo),
         cmocka_unit_test(test_load_too_short),
         cmocka_unit_test(test_load_bad_magic),
         cmocka_unit_test(test_load_unknown_version),

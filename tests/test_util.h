@@ -7,10 +7,13 @@
 
 #include <ftw.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* cmocka 1.1.5's assert_float_equal casts to float; doubles need this. */
 #define assert_close(got, want, tol) assert_close_at((got), (want), (tol), __FILE__, __LINE__)
@@ -97,6 +100,27 @@ static inline void test_write_file(const char *path, const void *data, size_t si
     assert_non_null(f);
     assert_int_equal(fwrite(data, 1, size, f), size);
     assert_int_equal(fclose(f), 0);
+}
+
+/* Run check(arg) in a child process that SIGALRM ends after `seconds`, and
+ * fail unless it returns 1 in time: for calls that must not block, such as
+ * opening a fifo that has no writer. `what` names the call in the failure
+ * message. */
+static inline void test_returns_in_time(int (*check)(const void *arg), const void *arg,
+                                        unsigned seconds, const char *what) {
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(seconds);
+        _exit(check(arg) ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        print_error("%s was still blocked after %u s\n", what, seconds);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 #endif /* CATLR_TEST_UTIL_H */
