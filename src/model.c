@@ -328,6 +328,8 @@ catlr_status catlr_model_load(const char *path, catlr_model *model, catlr_error 
     size_t size = 0;
     st = read_model_file(fp, file_length, path, &buf, &size, err);
     fclose(fp);
+    /* read_model_file looked at the header only to know how much to read;
+     * the bytes are then judged by the one parser, as any buffer is */
     if (st == CATLR_OK)
         st = catlr_model_load_memory(buf, size, path, model, err);
     free(buf);
