@@ -16,6 +16,7 @@ const char *catlr_status_str(catlr_status status) {
     case CATLR_ERR_ARG: return "invalid argument";
     case CATLR_ERR_NUMERIC: return "numeric failure";
     case CATLR_ERR_DATA: return "unusable data";
+    case CATLR_ERR_UNSUPPORTED: return "not supported by this build";
     }
     return "unknown status";
 }

@@ -21,23 +21,38 @@ static void toy_model(catlr_model *model) {
     assert_int_equal(catlr_model_init(model, 1, 2, 1, "cat", "non-cat", 0, NULL), CATLR_OK);
 }
 
-/* A record of the on_cost calls. */
+/* A record of the on_step calls: every call, and the costs of the steps
+ * that carry them. */
 typedef struct cost_log {
+    size_t calls;
     size_t n;
     size_t iteration[64];
     double cost[64];
+    double test_cost[64];
 } cost_log;
 
-static void record_cost(void *user, size_t iteration, double cost) {
+static void record_step(void *user, const catlr_train_step *step) {
     cost_log *log = user;
+    assert_int_equal(step->iteration, log->calls); /* every step, in order */
+    log->calls++;
+    if (!step->has_cost) {
+        assert_true(isnan(step->cost) && isnan(step->test_cost));
+        return;
+    }
     assert_true(log->n < 64);
-    log->iteration[log->n] = iteration;
-    log->cost[log->n] = cost;
+    log->iteration[log->n] = step->iteration;
+    log->cost[log->n] = step->cost;
+    log->test_cost[log->n] = step->test_cost;
     log->n++;
 }
 
 static catlr_train_opts opts_of(double lr, size_t iterations, size_t every, cost_log *log) {
-    catlr_train_opts opts = {lr, iterations, every, log ? record_cost : NULL, log};
+    catlr_train_opts opts = catlr_train_defaults();
+    opts.lr = lr;
+    opts.iterations = iterations;
+    opts.report_every = every;
+    opts.on_step = log ? record_step : NULL;
+    opts.user = log;
     return opts;
 }
 
@@ -52,7 +67,9 @@ static void test_defaults(void **state) {
     assert_true(opts.lr == 0.005);
     assert_int_equal(opts.iterations, 2000);
     assert_int_equal(opts.report_every, 100);
-    assert_null(opts.on_cost);
+    assert_null(opts.on_step);
+    assert_null(opts.test_X);
+    assert_int_equal(opts.test_m, 0);
     assert_null(catlr_train_check(&opts));
 }
 
@@ -70,6 +87,9 @@ static void test_check_refuses(void **state) {
     assert_non_null(strstr(catlr_train_check(&opts), "iterations"));
     opts = opts_of(0.1, 1, 0, NULL);
     assert_non_null(strstr(catlr_train_check(&opts), "report"));
+    opts = opts_of(0.1, 1, 1, NULL);
+    opts.test_m = 2; /* and no pixels */
+    assert_non_null(strstr(catlr_train_check(&opts), "test set"));
 }
 
 /* Ensure catlr_train refuses bad options and an empty training set with
@@ -126,6 +146,7 @@ static void test_cost_schedule(void **state) {
     cost_log log = {0};
     catlr_train_opts opts = opts_of(0.5, 7, 3, &log);
     assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    assert_int_equal(log.calls, 7);
     assert_int_equal(log.n, 3);
     assert_int_equal(log.iteration[0], 0);
     assert_int_equal(log.iteration[1], 3);
@@ -139,6 +160,42 @@ static void test_cost_schedule(void **state) {
         assert_true(model.final_cost == log.cost[k]);
         catlr_model_free(&model);
     }
+}
+
+/* Ensure the test set's cost is reported beside the training cost, is the
+ * cost of the same weights (the training set given as test set reports its
+ * own cost exactly), and is NaN without a test set. */
+static void test_test_cost(void **state) {
+    (void)state;
+    static const uint8_t TEST_Y[2] = {0, 1}; /* the toy set, labels swapped */
+    catlr_model model;
+    toy_model(&model);
+    cost_log same = {0}, swapped = {0}, none = {0};
+    catlr_train_opts opts = opts_of(0.5, 5, 2, &same);
+    opts.test_X = TOY_X;
+    opts.test_y = TOY_Y;
+    opts.test_m = 2;
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    catlr_model_free(&model);
+    toy_model(&model);
+    opts.test_y = TEST_Y;
+    opts.user = &swapped;
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    catlr_model_free(&model);
+    toy_model(&model);
+    opts = opts_of(0.5, 5, 2, &none);
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    catlr_model_free(&model);
+    assert_int_equal(same.n, 3);
+    assert_close(same.test_cost[0], 0.6931471805599453, 1e-16);
+    for (size_t k = 0; k < 3; k++) {
+        assert_true(same.test_cost[k] == same.cost[k]);
+        assert_true(swapped.cost[k] == same.cost[k]);
+        assert_true(isnan(none.test_cost[k]));
+    }
+    /* learning the training labels makes the swapped ones less likely */
+    assert_true(swapped.test_cost[2] > swapped.test_cost[1] &&
+                swapped.test_cost[1] > swapped.test_cost[0]);
 }
 
 /* Ensure training is deterministic (bit-identical weights twice) and starts
@@ -201,6 +258,7 @@ int main(void) {
         cmocka_unit_test(test_train_refuses),
         cmocka_unit_test(test_one_step_by_hand),
         cmocka_unit_test(test_cost_schedule),
+        cmocka_unit_test(test_test_cost),
         cmocka_unit_test(test_reproducible_and_resumable),
         cmocka_unit_test(test_large_rate_finite_cost),
         cmocka_unit_test(test_divergence_is_an_error),

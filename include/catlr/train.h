@@ -21,17 +21,34 @@ extern "C" {
 #define CATLR_DEFAULT_ITERATIONS 2000
 #define CATLR_DEFAULT_REPORT_EVERY 100
 
+/* What the trainer reports before each step. */
+typedef struct catlr_train_step {
+    size_t iteration; /* the step about to be taken: 0 .. iterations-1 */
+    int has_cost;     /* 1 when the costs below were computed for this step:
+                         on iterations 0, K, 2K, ... (K = report_every) */
+    double cost;      /* training cost of the weights before the step */
+    double test_cost; /* the same on the test set; NAN without one */
+} catlr_train_step;
+
 typedef struct catlr_train_opts {
     double lr;           /* learning rate, finite and > 0 */
     size_t iterations;   /* gradient-descent steps, >= 1 */
-    size_t report_every; /* on_cost sees iterations 0, K, 2K, ...; K >= 1 */
-    /* Called with the cost before iteration `iteration`'s update; may be
-     * NULL. The cost is only computed for the iterations reported. */
-    void (*on_cost)(void *user, size_t iteration, double cost);
-    void *user;          /* passed to on_cost */
+    size_t report_every; /* costs are computed on iterations 0, K, 2K, ...;
+                            K >= 1 */
+    /* An optional test set whose cost is reported beside the training cost:
+     * test_X (n_x, test_m) uint8 and test_y (test_m), or NULL and 0. It is
+     * only read, never trained on. */
+    const uint8_t *test_X;
+    const uint8_t *test_y;
+    size_t test_m;
+    /* Called before every step (so a progress display can follow along);
+     * costs are computed only for the steps that report them. May be NULL. */
+    void (*on_step)(void *user, const catlr_train_step *step);
+    void *user;          /* passed to on_step */
 } catlr_train_opts;
 
-/* lr 0.005, 2000 iterations, report every 100, no callback: the course. */
+/* lr 0.005, 2000 iterations, report every 100, no test set, no callback:
+ * the course. */
 catlr_train_opts catlr_train_defaults(void);
 
 /* Why opts cannot be used, or NULL when they can. */

@@ -154,10 +154,12 @@ static int check_same_classes(const catlr_dataset *train, const catlr_dataset *t
     return CLI_EXIT_OK;
 }
 
-/* on_cost: the course's line, flushed so that a pipe sees it at once. */
-static void print_cost(void *user, size_t iteration, double cost) {
+/* on_step: the course's line, flushed so that a pipe sees it at once. */
+static void print_cost(void *user, const catlr_train_step *step) {
     FILE *out = user;
-    fprintf(out, "Cost after iteration %zu: %f\n", iteration, cost);
+    if (!step->has_cost)
+        return;
+    fprintf(out, "Cost after iteration %zu: %f\n", step->iteration, step->cost);
     fflush(out);
 }
 
@@ -170,7 +172,7 @@ static int fit(const catlr_dataset *train, const train_args *a, catlr_model *mod
         catlr_dataset_class_name(train, 1), (uint32_t)catlr_dataset_positive(train), &err);
     if (st == CATLR_OK) {
         catlr_train_opts opts = a->opts;
-        opts.on_cost = print_cost;
+        opts.on_step = print_cost;
         opts.user = out;
         st = catlr_train(catlr_dataset_pixels(train), catlr_dataset_labels(train),
                          catlr_dataset_count(train), &opts, model, &err);
