@@ -675,16 +675,16 @@ static void test_error_fifo_does_not_block(void **state) {
     test_returns_in_time(fifo_refused, fx->path[FX_FIFO], 2, "catlr_image_load");
 }
 
-/* Ensure a zero-byte file gives CATLR_ERR_FORMAT "not a PNG file". */
+/* Ensure a zero-byte file gives CATLR_ERR_FORMAT "not a PNG or JPEG file". */
 static void test_error_empty(void **state) {
     const struct fixtures *fx = *state;
-    assert_load_fails(fx->path[FX_EMPTY], CATLR_ERR_FORMAT, "not a PNG file");
+    assert_load_fails(fx->path[FX_EMPTY], CATLR_ERR_FORMAT, "not a PNG or JPEG file");
 }
 
-/* Ensure a text file named x.png gives CATLR_ERR_FORMAT "not a PNG file". */
+/* Ensure a text file named x.png gives CATLR_ERR_FORMAT "not a PNG or JPEG file". */
 static void test_error_text(void **state) {
     const struct fixtures *fx = *state;
-    assert_load_fails(fx->path[FX_TEXT], CATLR_ERR_FORMAT, "not a PNG file");
+    assert_load_fails(fx->path[FX_TEXT], CATLR_ERR_FORMAT, "not a PNG or JPEG file");
 }
 
 /* Ensure a NULL err is allowed: the status still says what happened. */
@@ -829,7 +829,7 @@ static void test_memory_same_pixels(void **state) {
 }
 
 /* Ensure a memory buffer with name NULL reports the path "(memory)": a text
- * buffer gives "not a PNG file", a PNG cut inside IHDR a libpng message. */
+ * buffer gives "not a PNG or JPEG file", a PNG cut inside IHDR a libpng message. */
 static void test_memory_null_name(void **state) {
     const struct fixtures *fx = *state;
     static const char text[] = "GIF89a and then some more bytes";
@@ -838,7 +838,7 @@ static void test_memory_null_name(void **state) {
     assert_int_equal(catlr_image_load_memory(text, sizeof text - 1, NULL, px, &err),
                      CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "(memory)");
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
     memset(&err, 0, sizeof err);
     assert_int_equal(catlr_image_load_memory(fx->rgb64, 20, NULL, px, &err), CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "(memory)");
@@ -846,7 +846,7 @@ static void test_memory_null_name(void **state) {
 }
 
 /* Ensure a buffer shorter than the 8-byte signature (the first 7 bytes of a
- * real PNG, or nothing at all) gives "not a PNG file". */
+ * real PNG, or nothing at all) gives "not a PNG or JPEG file". */
 static void test_memory_short(void **state) {
     const struct fixtures *fx = *state;
     uint8_t px[CATLR_N_X];
@@ -854,11 +854,11 @@ static void test_memory_short(void **state) {
     assert_int_equal(catlr_image_load_memory(fx->rgb64, 7, "short", px, &err),
                      CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "short");
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
     memset(&err, 0, sizeof err);
     assert_int_equal(catlr_image_load_memory(NULL, 0, "nothing", px, &err), CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "nothing");
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
 }
 
 /* Ensure load_memory refuses a half PNG and a bad IDAT CRC as load does. */
