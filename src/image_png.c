@@ -1,4 +1,5 @@
-/* image_png.c: PNG file or buffer -> feature vector, through libpng 1.6's simplified API (the sequence of libpng's
+/* image_png.c: PNG file or buffer -> feature vector, and RGB pixels -> PNG
+ * file, through libpng 1.6's simplified API (the sequence of libpng's
  * contrib/examples/pngtopng.c).
  *
  * The only file that includes <png.h>. libpng converts every colour type,
@@ -89,7 +90,7 @@ static catlr_status header_failed(png_image *image, const char *name,
 // ----------------------------------------------------------------------------
 // Entry points for image.c, which has already looked at the signature.
 
-/* A png_image ready for a begin_read call (libpng 1.6 wants it
+/* A png_image ready for a begin_read or write call (libpng 1.6 wants it
  * zeroed and versioned). */
 static png_image new_image(void) {
     png_image image;
@@ -130,4 +131,34 @@ catlr_status catlr_png_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_
     if (!png_image_begin_read_from_stdio(&image, fp))
         return header_failed(&image, path, err);
     return finish(&image, path, px, err);
+}
+
+// ----------------------------------------------------------------------------
+// Writing: 8-bit RGB, lossless, for `catlr import`.
+
+catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t width,
+                                  size_t height, catlr_error *err) {
+    CATLR_ASSERT(path != NULL && rgb != NULL && width > 0 && height > 0);
+    if (width > CATLR_IMAGE_MAX_SIDE || height > CATLR_IMAGE_MAX_SIDE)
+        return catlr_fail(err, CATLR_ERR_SHAPE, path, "image is %lux%lu pixels, sides up to %d",
+                          (unsigned long)width, (unsigned long)height, CATLR_IMAGE_MAX_SIDE);
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL)
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    png_image image = new_image();
+    image.width = (png_uint_32)width;
+    image.height = (png_uint_32)height;
+    image.format = PNG_FORMAT_RGB;
+    catlr_status st = CATLR_OK;
+    if (!png_image_write_to_stdio(&image, fp, 0, rgb, 0, NULL))
+        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", image.message);
+    png_image_free(&image);
+    /* a full disk shows up in the flush that fclose does */
+    if (ferror(fp) && st == CATLR_OK)
+        st = catlr_fail(err, CATLR_ERR_IO, path, "write failed");
+    if (fclose(fp) != 0 && st == CATLR_OK)
+        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    if (st != CATLR_OK)
+        remove(path);
+    return st;
 }

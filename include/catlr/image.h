@@ -54,6 +54,13 @@ catlr_status catlr_image_load_memory(const void *data, size_t size,
 void catlr_image_from_rgb(const uint8_t *rgb, size_t width, size_t height,
                           uint8_t px[CATLR_N_X]);
 
+/* Write 8-bit interleaved RGB pixels (rgb[(row*width + col)*3 + c], sides
+ * 1 to CATLR_IMAGE_MAX_SIDE) to a PNG file at path, lossless. On failure
+ * (CATLR_ERR_IO, or CATLR_ERR_SHAPE for sides over the cap) nothing is left
+ * at path. */
+catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t width,
+                                  size_t height, catlr_error *err);
+
 #ifdef __cplusplus
 }
 #endif
