@@ -1,8 +1,9 @@
 #!/bin/sh
 # man_options.sh CATLR MANPAGE: every long option that `catlr --help` and
 # each command's --help print is in the man page (written \-\-name in roff),
-# and the page renders without warnings (mandoc -Tlint, groff -ww, where
-# installed), and through `man -l` with warnings on.
+# its .TH line names the version `catlr --version` prints, and the page
+# renders without warnings (mandoc -Tlint, groff -ww and `man --warnings
+# -l`, each where installed).
 set -u
 catlr=$1
 page=$2
@@ -19,6 +20,9 @@ check_help() { # check_help WHAT HELP_TEXT
         grep -qF -- "$roff" "$page" || fail "$1 prints $opt, which $page does not mention"
     done
 }
+
+version=$("$catlr" --version) || fail "catlr --version failed"
+grep -q "^\.TH CATLR 1 .* \"$version\"" "$page" || fail "$page's .TH does not name \"$version\""
 
 top=$("$catlr" --help) || fail "catlr --help failed"
 check_help "catlr --help" "$top"
