@@ -3,7 +3,8 @@
  * orientation), on broken and oversized JPEGs, and the EXIF parser on its
  * own. The JPEGs are written here with libjpeg at quality 100 without
  * chroma subsampling, and each is compared with the PNG path of the same
- * pixels, within what JPEG's rounding moves a smooth picture.
+ * pixels, within what JPEG's rounding moves a smooth picture (measured
+ * with libjpeg-turbo 2.1.5: at most 3 levels, mean 0.31 for colour).
  *
  * Built without libjpeg, only the parser tests and the check that a JPEG is
  * refused with CATLR_ERR_UNSUPPORTED run. */
@@ -230,7 +231,7 @@ static void test_colour(void **state) {
     char *p = test_path(g->dir, "colour.jpg");
     jpeg_spec s = {rgb, 64, 64, 3, JCS_RGB, 0, 0, 0};
     write_jpeg(p, &s);
-    assert_jpeg_near(p, want, 3, 1.0);
+    assert_jpeg_near(p, want, 3, 0.5);
     free(p);
 }
 
@@ -249,7 +250,7 @@ static void test_gray(void **state) {
     char *p = test_path(g->dir, "gray.jpeg");
     jpeg_spec s = {gray, W, H, 1, JCS_GRAYSCALE, 0, 0, 0};
     write_jpeg(p, &s);
-    assert_jpeg_near(p, want, 2, 0.5);
+    assert_jpeg_near(p, want, 1, 0.05);
     uint8_t got[CATLR_N_X];
     assert_int_equal(catlr_image_load(p, got, NULL), CATLR_OK);
     assert_memory_equal(got, got + PLANE, PLANE);
@@ -283,7 +284,7 @@ static void check_cmyk(const group *g, const char *name, int adobe) {
     char *p = test_path(g->dir, name);
     jpeg_spec s = {cmyk, 64, 64, 4, JCS_CMYK, adobe, 0, 0};
     write_jpeg(p, &s);
-    assert_jpeg_near(p, want, 4, 1.0);
+    assert_jpeg_near(p, want, 3, 0.1);
     free(p);
 }
 
@@ -345,7 +346,7 @@ static void test_orientations(void **state) {
         char *p = test_path(g->dir, name);
         jpeg_spec s = {stored, w, h, 3, JCS_RGB, 0, o, o % 2};
         write_jpeg(p, &s);
-        assert_jpeg_near(p, want, 3, 1.0);
+        assert_jpeg_near(p, want, 3, 0.5);
         free(p);
     }
 }
