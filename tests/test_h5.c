@@ -16,32 +16,13 @@
 #include "h5_fixtures.h"
 #endif
 
-typedef struct group {
-    char *dir;
-} group;
-
-static int setup(void **state) {
-    group *g = calloc(1, sizeof *g);
-    assert_non_null(g);
-    g->dir = test_make_tempdir();
-    *state = g;
-    return 0;
-}
-
-static int teardown(void **state) {
-    group *g = *state;
-    test_remove_tree(g->dir);
-    free(g->dir);
-    free(g);
-    return 0;
-}
 
 /* Ensure a text file, a missing file and a folder are refused with their
  * path: "not an HDF5 file" (or CATLR_ERR_UNSUPPORTED without HDF5), "No
  * such file or directory", "is a folder, not a file". */
 static void test_not_h5(void **state) {
-    const group *g = *state;
-    char *p = test_path(g->dir, "text.h5");
+    const char *dir = *state;
+    char *p = test_path(dir, "text.h5");
     test_write_file(p, "hello\n", 6);
     catlr_h5_set set;
     catlr_error err = {{0}, {0}};
@@ -57,11 +38,11 @@ static void test_not_h5(void **state) {
     assert_null(set.x);
     free(p);
 #if CATLR_HAVE_HDF5
-    p = test_path(g->dir, "missing.h5");
+    p = test_path(dir, "missing.h5");
     assert_int_equal(catlr_h5_load(p, &set, &err), CATLR_ERR_IO);
     assert_string_equal(err.reason, "No such file or directory");
     free(p);
-    assert_int_equal(catlr_h5_load(g->dir, &set, &err), CATLR_ERR_IO);
+    assert_int_equal(catlr_h5_load(dir, &set, &err), CATLR_ERR_IO);
     assert_string_equal(err.reason, "is a folder, not a file");
 #endif
 }
@@ -79,9 +60,9 @@ static h5_spec good_spec(void) {
 }
 
 /* Write spec, load it, expect status and a reason containing `reason`. */
-static void assert_refused(const group *g, const h5_spec *spec, catlr_status status,
+static void assert_refused(const char *dir, const h5_spec *spec, catlr_status status,
                            const char *reason) {
-    char *p = test_path(g->dir, "bad.h5");
+    char *p = test_path(dir, "bad.h5");
     assert_int_equal(h5_fixture_write(p, spec), 0);
     catlr_h5_set set;
     catlr_error err = {{0}, {0}};
@@ -100,8 +81,8 @@ static void assert_refused(const group *g, const h5_spec *spec, catlr_status sta
 /* Ensure the course's layout loads: m, every pixel in the stored order,
  * the labels and the class names in list_classes' order. */
 static void test_good(void **state) {
-    const group *g = *state;
-    char *p = test_path(g->dir, "good.h5");
+    const char *dir = *state;
+    char *p = test_path(dir, "good.h5");
     h5_spec spec = good_spec();
     assert_int_equal(h5_fixture_write(p, &spec), 0);
     catlr_h5_set set;
@@ -201,5 +182,5 @@ int main(void) {
         cmocka_unit_test(test_bad_class_names),
 #endif
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_tempdir_setup, test_tempdir_teardown);
 }

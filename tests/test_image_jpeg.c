@@ -27,25 +27,6 @@
 
 #define PLANE 4096 /* 64 * 64: offset of one channel's plane in px */
 
-typedef struct group {
-    char *dir;
-} group;
-
-static int setup(void **state) {
-    group *g = calloc(1, sizeof *g);
-    assert_non_null(g);
-    g->dir = test_make_tempdir();
-    *state = g;
-    return 0;
-}
-
-static int teardown(void **state) {
-    group *g = *state;
-    test_remove_tree(g->dir);
-    free(g->dir);
-    free(g);
-    return 0;
-}
 
 /* An EXIF APP1 payload with one IFD0 entry: orientation (a SHORT), in
  * big-endian ("MM") or little-endian ("II") byte order; 26 bytes. */
@@ -182,8 +163,8 @@ static void fill_smooth(uint8_t *rgb, int w, int h) {
 }
 
 /* The feature vector catlr makes of rgb (w x h) through the PNG path. */
-static void png_path(const group *g, const uint8_t *rgb, int w, int h, uint8_t px[CATLR_N_X]) {
-    char *p = test_path(g->dir, "reference.png");
+static void png_path(const char *dir, const uint8_t *rgb, int w, int h, uint8_t px[CATLR_N_X]) {
+    char *p = test_path(dir, "reference.png");
     assert_int_equal(fixture_write_rgb(p, (uint32_t)w, (uint32_t)h, rgb), 0);
     catlr_error err;
     assert_int_equal(catlr_image_load(p, px, &err), CATLR_OK);
@@ -222,13 +203,13 @@ static void assert_jpeg_near(const char *path, const uint8_t want[CATLR_N_X], in
 /* Ensure a 64x64 YCbCr JPEG decodes to the pixels it was written from,
  * within 3 levels (quality 100, no subsampling), in planar order. */
 static void test_colour(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     uint8_t rgb[64 * 64 * 3], want[CATLR_N_X];
     fill_smooth(rgb, 64, 64);
-    png_path(g, rgb, 64, 64, want);
+    png_path(dir, rgb, 64, 64, want);
     assert_int_equal(want[0], 40);         /* red (0, 0) */
     assert_int_equal(want[PLANE + 1], 200); /* green (0, 1) */
-    char *p = test_path(g->dir, "colour.jpg");
+    char *p = test_path(dir, "colour.jpg");
     jpeg_spec s = {rgb, 64, 64, 3, JCS_RGB, 0, 0, 0};
     write_jpeg(p, &s);
     assert_jpeg_near(p, want, 3, 0.5);
@@ -238,7 +219,7 @@ static void test_colour(void **state) {
 /* Ensure a gray JPEG becomes RGB with three equal planes, close to the
  * gray values it was written from. 100x50 is resized on the way. */
 static void test_gray(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     enum { W = 100, H = 50 };
     uint8_t gray[W * H], rgb[W * H * 3], want[CATLR_N_X];
     for (int r = 0; r < H; r++)
@@ -246,8 +227,8 @@ static void test_gray(void **state) {
             gray[r * W + c] = (uint8_t)(20 + 2 * c + r);
             memset(rgb + (r * W + c) * 3, gray[r * W + c], 3);
         }
-    png_path(g, rgb, W, H, want);
-    char *p = test_path(g->dir, "gray.jpeg");
+    png_path(dir, rgb, W, H, want);
+    char *p = test_path(dir, "gray.jpeg");
     jpeg_spec s = {gray, W, H, 1, JCS_GRAYSCALE, 0, 0, 0};
     write_jpeg(p, &s);
     assert_jpeg_near(p, want, 1, 0.05);
@@ -272,7 +253,7 @@ static void cmyk_of(const uint8_t *rgb, int adobe, uint8_t *cmyk) {
             cmyk[ch] = (uint8_t)(255 - cmyk[ch]);
 }
 
-static void check_cmyk(const group *g, const char *name, int adobe) {
+static void check_cmyk(const char *dir, const char *name, int adobe) {
     uint8_t rgb[64 * 64 * 3], cmyk[64 * 64 * 4], want[CATLR_N_X];
     for (int r = 0; r < 64; r++)
         for (int c = 0; c < 64; c++) {
@@ -280,8 +261,8 @@ static void check_cmyk(const group *g, const char *name, int adobe) {
                 rgb[(r * 64 + c) * 3 + ch] = smooth(r, c, ch);
             cmyk_of(rgb + (r * 64 + c) * 3, adobe, cmyk + (r * 64 + c) * 4);
         }
-    png_path(g, rgb, 64, 64, want);
-    char *p = test_path(g->dir, name);
+    png_path(dir, rgb, 64, 64, want);
+    char *p = test_path(dir, name);
     jpeg_spec s = {cmyk, 64, 64, 4, JCS_CMYK, adobe, 0, 0};
     write_jpeg(p, &s);
     assert_jpeg_near(p, want, 3, 0.1);
@@ -334,16 +315,16 @@ static void stored_of(int o, const uint8_t *display, uint8_t *stored, int *w, in
  * picture upright: the JPEG of the stored pixels decodes like the PNG of
  * the picture as seen. Orientation 6 is a phone photo taken upright. */
 static void test_orientations(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     uint8_t display[DW * DH * 3], stored[DW * DH * 3], want[CATLR_N_X];
     fill_smooth(display, DW, DH);
-    png_path(g, display, DW, DH, want);
+    png_path(dir, display, DW, DH, want);
     for (unsigned o = 1; o <= 8; o++) {
         int w, h;
         stored_of((int)o, display, stored, &w, &h);
         char name[32];
         snprintf(name, sizeof name, "orientation%u.jpg", o);
-        char *p = test_path(g->dir, name);
+        char *p = test_path(dir, name);
         jpeg_spec s = {stored, w, h, 3, JCS_RGB, 0, o, o % 2};
         write_jpeg(p, &s);
         assert_jpeg_near(p, want, 3, 0.5);
@@ -354,13 +335,13 @@ static void test_orientations(void **state) {
 /* Ensure the turn is undone, not ignored: without its EXIF block, the
  * orientation-6 file decodes far from the upright picture. */
 static void test_orientation_matters(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     uint8_t display[DW * DH * 3], stored[DW * DH * 3], want[CATLR_N_X], got[CATLR_N_X];
     fill_smooth(display, DW, DH);
-    png_path(g, display, DW, DH, want);
+    png_path(dir, display, DW, DH, want);
     int w, h;
     stored_of(6, display, stored, &w, &h);
-    char *p = test_path(g->dir, "sideways.jpg");
+    char *p = test_path(dir, "sideways.jpg");
     jpeg_spec s = {stored, w, h, 3, JCS_RGB, 0, 0, 0};
     write_jpeg(p, &s);
     assert_int_equal(catlr_image_load(p, got, NULL), CATLR_OK);
@@ -375,10 +356,10 @@ static void test_orientation_matters(void **state) {
 // Content, not name; memory; broken and oversized files.
 
 /* A 64x64 colour JPEG at dir/name; its bytes in *data (to free). */
-static char *colour_jpeg(const group *g, const char *name, unsigned char **data, size_t *size) {
+static char *colour_jpeg(const char *dir, const char *name, unsigned char **data, size_t *size) {
     uint8_t rgb[64 * 64 * 3];
     fill_smooth(rgb, 64, 64);
-    char *p = test_path(g->dir, name);
+    char *p = test_path(dir, name);
     jpeg_spec s = {rgb, 64, 64, 3, JCS_RGB, 0, 0, 0};
     write_jpeg(p, &s);
     *data = test_read_file(p, size);
@@ -388,10 +369,10 @@ static char *colour_jpeg(const group *g, const char *name, unsigned char **data,
 /* Ensure a JPEG named .png is decoded as a JPEG, and load_memory gives the
  * same pixels as load. */
 static void test_content_not_name(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     unsigned char *data;
     size_t size;
-    char *p = colour_jpeg(g, "photo.png", &data, &size);
+    char *p = colour_jpeg(dir, "photo.png", &data, &size);
     uint8_t a[CATLR_N_X], b[CATLR_N_X];
     assert_int_equal(catlr_image_load(p, a, NULL), CATLR_OK);
     assert_int_equal(catlr_image_load_memory(data, size, "photo", b, NULL), CATLR_OK);
@@ -404,11 +385,11 @@ static void test_content_not_name(void **state) {
  * with CATLR_ERR_FORMAT and libjpeg's reason naming the file, from a file
  * and from memory, rather than decoded half grey. */
 static void test_truncated(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     unsigned char *data;
     size_t size;
-    char *p = colour_jpeg(g, "whole.jpg", &data, &size);
-    char *half = test_path(g->dir, "half.jpg");
+    char *p = colour_jpeg(dir, "whole.jpg", &data, &size);
+    char *half = test_path(dir, "half.jpg");
     test_write_file(half, data, size / 2);
     uint8_t px[CATLR_N_X];
     catlr_error err = {{0}, {0}};
@@ -432,10 +413,10 @@ static void test_truncated(void **state) {
 /* Ensure a JPEG whose scan data is overwritten with garbage is refused,
  * and so is a JPEG signature followed by text. */
 static void test_corrupt(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     unsigned char *data;
     size_t size;
-    char *p = colour_jpeg(g, "to_break.jpg", &data, &size);
+    char *p = colour_jpeg(dir, "to_break.jpg", &data, &size);
     for (size_t i = size / 2; i < size / 2 + 64; i++)
         data[i] = 0xff; /* markers where entropy-coded data belongs */
     uint8_t px[CATLR_N_X];
@@ -444,7 +425,7 @@ static void test_corrupt(void **state) {
                      CATLR_ERR_FORMAT);
     assert_true(err.reason[0] != '\0');
     static const unsigned char fake[] = "\xff\xd8\xff and then just text, no JPEG at all";
-    char *q = test_path(g->dir, "fake.jpg");
+    char *q = test_path(dir, "fake.jpg");
     test_write_file(q, fake, sizeof fake - 1);
     memset(&err, 0, sizeof err);
     assert_int_equal(catlr_image_load(q, px, &err), CATLR_ERR_FORMAT);
@@ -459,10 +440,10 @@ static void test_corrupt(void **state) {
  * CATLR_ERR_SHAPE from its header, before anything that size is
  * allocated (ASan would report a 1.2 GB allocation). */
 static void test_over_cap(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     unsigned char *data;
     size_t size;
-    char *p = colour_jpeg(g, "huge.jpg", &data, &size);
+    char *p = colour_jpeg(dir, "huge.jpg", &data, &size);
     size_t sof = 2;
     while (sof + 9 < size && !(data[sof] == 0xff && data[sof + 1] == 0xc0))
         sof++;
@@ -482,9 +463,9 @@ static void test_over_cap(void **state) {
 /* Ensure a JPEG (by its first bytes) is refused with CATLR_ERR_UNSUPPORTED
  * and a reason that says what to install, from a file and from memory. */
 static void test_without_libjpeg(void **state) {
-    const group *g = *state;
+    const char *dir = *state;
     static const unsigned char jpeg[] = "\xff\xd8\xff\xe0\0\x10JFIF\0\1\1\0\0\1\0\1\0\0";
-    char *p = test_path(g->dir, "photo.jpg");
+    char *p = test_path(dir, "photo.jpg");
     test_write_file(p, jpeg, sizeof jpeg - 1);
     uint8_t px[CATLR_N_X];
     catlr_error err = {{0}, {0}};
@@ -519,5 +500,5 @@ int main(void) {
         cmocka_unit_test(test_without_libjpeg),
 #endif
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_tempdir_setup, test_tempdir_teardown);
 }
