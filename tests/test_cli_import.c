@@ -63,8 +63,8 @@ static int teardown(void **state) {
     return 0;
 }
 
-/* Ensure --help prints the usage on stdout and exits 0, and that a missing
- * or an extra operand is a usage error (exit 2). */
+/* Ensure --help prints the usage on stdout and exits 0, and that a missing,
+ * an extra or an empty operand is a usage error (exit 2). */
 static void test_usage(void **state) {
     const group *g = *state;
     char *out, *err;
@@ -80,6 +80,9 @@ static void test_usage(void **state) {
     free(out), free(err);
     assert_int_equal(run((char *[]){"catlr", "import", NULL}, &out, &err), 2);
     assert_non_null(strstr(err, "missing FILE.h5"));
+    free(out), free(err);
+    assert_int_equal(run((char *[]){"catlr", "import", g->h5, "", NULL}, &out, &err), 2);
+    assert_non_null(strstr(err, "catlr: import: DIR must not be empty\n"));
     free(out), free(err);
 }
 
@@ -129,8 +132,24 @@ static void test_import_round_trip(void **state) {
     free(dir);
 }
 
-/* Ensure a file that is not HDF5, and a DIR that is a file, fail with
- * exit 1 and one error line. */
+/* Ensure DIR is made with the folders above it (mkdir -p), whatever
+ * slashes it has. */
+static void test_import_nested_dir(void **state) {
+    const group *g = *state;
+    char *dir = test_path(g->dir, "a/b//c/");
+    char *out, *err;
+    assert_int_equal(run((char *[]){"catlr", "import", "-q", g->h5, dir, NULL}, &out, &err), 0);
+    assert_string_equal(err, "");
+    free(out), free(err);
+    char *image = test_path(g->dir, "a/b/c/non-cat/0001.png");
+    uint8_t px[CATLR_N_X];
+    assert_int_equal(catlr_image_load(image, px, NULL), CATLR_OK);
+    free(image);
+    free(dir);
+}
+
+/* Ensure a file that is not HDF5, and a DIR that is a file or lies under
+ * one, fail with exit 1 and one error line naming the file in the way. */
 static void test_import_errors(void **state) {
     const group *g = *state;
     char *text = test_path(g->dir, "text.h5"), *dir = test_path(g->dir, "never");
@@ -144,6 +163,12 @@ static void test_import_errors(void **state) {
     snprintf(want, sizeof want, "catlr: %s: exists and is not a folder\n", text);
     assert_string_equal(err, want);
     free(out), free(err);
+    char *under = test_path(text, "sub");
+    assert_int_equal(run((char *[]){"catlr", "import", g->h5, under, NULL}, &out, &err), 1);
+    snprintf(want, sizeof want, "catlr: %s: exists and is not a folder\n", text);
+    assert_string_equal(err, want);
+    free(out), free(err);
+    free(under);
     free(text);
     free(dir);
 }
@@ -173,6 +198,7 @@ int main(void) {
         cmocka_unit_test(test_usage),
 #if CATLR_HAVE_HDF5
         cmocka_unit_test(test_import_round_trip),
+        cmocka_unit_test(test_import_nested_dir),
         cmocka_unit_test(test_import_errors),
 #else
         cmocka_unit_test(test_import_without_hdf5),

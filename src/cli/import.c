@@ -25,7 +25,8 @@ static void print_help(FILE *out) {
             "test_catvnoncat.h5: *_set_x, *_set_y, list_classes) as an image folder\n"
             "catlr trains from: DIR/<class>/NNNN.png, one lossless PNG per image, the\n"
             "class folders named from list_classes, NNNN the image's index in the file.\n"
-            "DIR is created if needed; the class folders must not exist yet.\n"
+            "DIR (and any folder above it) is created if needed; the class folders must\n"
+            "not exist yet.\n"
             "\n"
             "Options:\n"
             "  -q, --quiet   no messages on stderr, only errors\n"
@@ -71,6 +72,8 @@ static int parse_args(int argc, char **argv, import_args *a, FILE *out, FILE *er
         return cli_usage_error(errf, "import", USAGE, "missing FILE.h5");
     if (a->dir == NULL)
         return cli_usage_error(errf, "import", USAGE, "missing DIR");
+    if (a->dir[0] == '\0')
+        return cli_usage_error(errf, "import", USAGE, "DIR must not be empty");
     return -1;
 }
 
@@ -83,15 +86,36 @@ static int mkdir_failed(FILE *errf, const char *path, const char *reason) {
     return CLI_EXIT_FAIL;
 }
 
-/* DIR itself may exist (importing the test set beside the training set);
- * a class folder must be new, so that an import never mixes with another
- * set's images. */
+/* mkdir -p: make path and any missing folder above it. 0, or -1 with
+ * errno set (EEXIST: something that is not a folder is in the way) and path
+ * cut to the folder that could not be made, for the error message. path is
+ * not empty. */
+static int make_path(char *path) {
+    for (char *slash = path + 1;; slash++) {
+        int last = *slash == '\0';
+        if (!last && *slash != '/')
+            continue;
+        char saved = *slash;
+        *slash = '\0';
+        int rc = mkdir(path, 0777), error = errno;
+        struct stat sb;
+        if (rc != 0 && error == EEXIST && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            rc = 0;
+        errno = error;
+        if (rc != 0 || last)
+            return rc;
+        *slash = saved;
+    }
+}
+
+/* DIR, and the folders above it, may exist (the test set is imported
+ * beside the training set); a class folder must be new, so that an import
+ * never mixes with another set's images. */
 static int make_folders(const char *dir, const catlr_h5_set *set, char *path, size_t size,
                         FILE *errf) {
-    struct stat sb;
-    if (mkdir(dir, 0777) != 0 && !(errno == EEXIST && stat(dir, &sb) == 0 &&
-                                   S_ISDIR(sb.st_mode)))
-        return mkdir_failed(errf, dir, errno == EEXIST ? "exists and is not a folder"
+    snprintf(path, size, "%s", dir);
+    if (make_path(path) != 0)
+        return mkdir_failed(errf, path, errno == EEXIST ? "exists and is not a folder"
                                                        : strerror(errno));
     for (int k = 0; k < 2; k++) {
         snprintf(path, size, "%s/%s", dir, set->class_names[k]);
