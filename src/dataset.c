@@ -86,9 +86,14 @@ static char *join_path(const char *dir, const char *name) {
     return path;
 }
 
-static int has_png_extension(const char *name) {
-    size_t n = strlen(name);
-    return n > 4 && strcasecmp(name + n - 4, ".png") == 0;
+static int has_ending(const char *name, const char *ending) {
+    size_t n = strlen(name), e = strlen(ending);
+    return n > e && strcasecmp(name + n - e, ending) == 0;
+}
+
+/* .png, .jpg, .jpeg in any case; the decoder goes by content, not name */
+static int has_image_extension(const char *name) {
+    return has_ending(name, ".png") || has_ending(name, ".jpg") || has_ending(name, ".jpeg");
 }
 
 enum entry_kind { CLASS_FOLDERS, PNG_FILES };
@@ -100,7 +105,7 @@ static int wanted(const char *path, const char *name, enum entry_kind kind,
                   catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
-    if (kind == PNG_FILES && !has_png_extension(name))
+    if (kind == PNG_FILES && !has_image_extension(name))
         return 0;
     struct stat sb;
     if (stat(path, &sb) != 0) {

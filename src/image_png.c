@@ -1,5 +1,6 @@
-/* image_png.c: PNG file or buffer -> feature vector, through libpng 1.6's
- * simplified API (the sequence of libpng's contrib/examples/pngtopng.c).
+/* image_png.c: PNG file or buffer -> feature vector, and RGB pixels -> PNG
+ * file, through libpng 1.6's simplified API (the sequence of libpng's
+ * contrib/examples/pngtopng.c).
  *
  * The only file that includes <png.h>. libpng converts every colour type,
  * bit depth and interlace method to 8-bit RGB for us; resizing and the
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catlr/image.h"
+#include "image_decode.h"
 #include "internal.h"
 
 // ----------------------------------------------------------------------------
@@ -40,18 +41,9 @@ static catlr_status check_head(const uint8_t *head, size_t n, const char *name,
     if (n < PNG_HEAD || memcmp(head + 12, "IHDR", 4) != 0)
         return CATLR_OK;
     uint32_t width = be32(head + 16), height = be32(head + 20);
-    if (width == 0 || height == 0)
-        return catlr_fail(err, CATLR_ERR_FORMAT, name, "image has no pixels");
     if (width > 0x7fffffffu || height > 0x7fffffffu) /* PNG's own limit */
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "invalid image size");
-    if (width > CATLR_IMAGE_MAX_SIDE || height > CATLR_IMAGE_MAX_SIDE ||
-        (uint64_t)width * height > CATLR_IMAGE_MAX_PIXELS)
-        return catlr_fail(err, CATLR_ERR_SHAPE, name,
-                          "image is %lux%lu pixels, more than catlr reads (sides up to "
-                          "%d, %lu pixels in all)",
-                          (unsigned long)width, (unsigned long)height, CATLR_IMAGE_MAX_SIDE,
-                          (unsigned long)CATLR_IMAGE_MAX_PIXELS);
-    return CATLR_OK;
+    return catlr_image_check_size(width, height, name, err);
 }
 
 // ----------------------------------------------------------------------------
@@ -96,10 +88,10 @@ static catlr_status header_failed(png_image *image, const char *name,
 }
 
 // ----------------------------------------------------------------------------
-// Public entry points.
+// Entry points for image.c, which has already looked at the signature.
 
-/* A png_image ready for a begin_read call (libpng 1.6 wants it zeroed and
- * versioned). */
+/* A png_image ready for a begin_read or write call (libpng 1.6 wants it
+ * zeroed and versioned). */
 static png_image new_image(void) {
     png_image image;
     memset(&image, 0, sizeof image);
@@ -107,16 +99,8 @@ static png_image new_image(void) {
     return image;
 }
 
-static const char *display_name(const char *name) {
-    return name ? name : "(memory)";
-}
-
-catlr_status catlr_image_load_memory(const void *data, size_t size,
-                                     const char *name, uint8_t px[CATLR_N_X],
-                                     catlr_error *err) {
-    CATLR_ASSERT(data != NULL || size == 0);
-    CATLR_ASSERT(px != NULL);
-    name = display_name(name);
+catlr_status catlr_png_decode_memory(const void *data, size_t size, const char *name,
+                                     uint8_t px[CATLR_N_X], catlr_error *err) {
     catlr_status st = check_head(data, size < PNG_HEAD ? size : PNG_HEAD, name, err);
     if (st != CATLR_OK)
         return st;
@@ -138,21 +122,43 @@ static catlr_status check_file_head(FILE *fp, const char *path, catlr_error *err
     return st;
 }
 
-catlr_status catlr_image_load(const char *path, uint8_t px[CATLR_N_X],
-                              catlr_error *err) {
-    CATLR_ASSERT(path != NULL && px != NULL);
-    FILE *fp;
-    catlr_status st = catlr_open_regular(path, &fp, NULL, err);
+catlr_status catlr_png_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
+                                   catlr_error *err) {
+    catlr_status st = check_file_head(fp, path, err);
     if (st != CATLR_OK)
         return st;
-    st = check_file_head(fp, path, err);
-    if (st == CATLR_OK) {
-        png_image image = new_image();
-        if (png_image_begin_read_from_stdio(&image, fp))
-            st = finish(&image, path, px, err);
-        else
-            st = header_failed(&image, path, err);
-    }
-    fclose(fp);
+    png_image image = new_image();
+    if (!png_image_begin_read_from_stdio(&image, fp))
+        return header_failed(&image, path, err);
+    return finish(&image, path, px, err);
+}
+
+// ----------------------------------------------------------------------------
+// Writing: 8-bit RGB, lossless, for `catlr import`.
+
+catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t width,
+                                  size_t height, catlr_error *err) {
+    CATLR_ASSERT(path != NULL && rgb != NULL && width > 0 && height > 0);
+    if (width > CATLR_IMAGE_MAX_SIDE || height > CATLR_IMAGE_MAX_SIDE)
+        return catlr_fail(err, CATLR_ERR_SHAPE, path, "image is %lux%lu pixels, sides up to %d",
+                          (unsigned long)width, (unsigned long)height, CATLR_IMAGE_MAX_SIDE);
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL)
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    png_image image = new_image();
+    image.width = (png_uint_32)width;
+    image.height = (png_uint_32)height;
+    image.format = PNG_FORMAT_RGB;
+    catlr_status st = CATLR_OK;
+    if (!png_image_write_to_stdio(&image, fp, 0, rgb, 0, NULL))
+        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", image.message);
+    png_image_free(&image);
+    /* a full disk shows up in the flush that fclose does */
+    if (ferror(fp) && st == CATLR_OK)
+        st = catlr_fail(err, CATLR_ERR_IO, path, "write failed");
+    if (fclose(fp) != 0 && st == CATLR_OK)
+        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    if (st != CATLR_OK)
+        remove(path);
     return st;
 }

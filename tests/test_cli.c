@@ -375,7 +375,7 @@ static void test_train_failures(void **state) {
     result_free(&r);
 
     r = run("train", "-q", fx->bad_train, NULL);
-    snprintf(line, sizeof line, "catlr: %s: not a PNG file", fx->not_png);
+    snprintf(line, sizeof line, "catlr: %s: not a PNG or JPEG file", fx->not_png);
     assert_failure(&r, line);
     assert_string_equal(r.out, "");
     result_free(&r);
@@ -509,7 +509,7 @@ static void test_predict_bad_image(void **state) {
     assert_int_equal(r.code, 1);
     char want[4096];
     snprintf(want, sizeof want,
-             "catlr: nope.png: No such file or directory\ncatlr: %s: not a PNG file\n",
+             "catlr: nope.png: No such file or directory\ncatlr: %s: not a PNG or JPEG file\n",
              fx->not_png);
     assert_string_equal(r.err, want);
     assert_int_equal(count_lines(r.out), 1);

@@ -227,7 +227,7 @@ static void test_trailing_slash(void **state) {
 // Which entries count.
 
 /* Ensure ".PNG" and ".Png" are images, while hidden files (".hidden.png"),
- * other extensions (notes.txt, .DS_Store, image.jpg, a.png.bak, a file named
+ * other extensions (notes.txt, .DS_Store, image.gif, a.png.bak, a file named
  * just "png"), a subfolder inside a class folder (with an image inside:
  * no recursion), a plain file beside the class folders (README, x.png), a
  * hidden folder (.git) and a dangling link beside them are all ignored.
@@ -253,7 +253,7 @@ static void test_which_entries_count(void **state) {
     static const char ds_store[8] = {0, 0, 0, 1, 'B', 'u', 'd', '1'};
     join(p, cat, ".DS_Store");
     test_write_file(p, ds_store, sizeof ds_store);
-    make_png(cat, "image.jpg", decoy);
+    make_png(cat, "image.gif", decoy);
     make_png(cat, "a.png.bak", decoy);
     make_png(cat, "png", decoy);
     make_dir(cat, "sub");
@@ -286,6 +286,37 @@ static void test_which_entries_count(void **state) {
         assert_column(ds, j, colours[j]);
         assert_int_equal(catlr_dataset_labels(ds)[j], j < 3 ? 1 : 0);
     }
+    catlr_dataset_free(ds);
+}
+
+/* Ensure names ending in .jpg, .JPG, .jpeg and .Jpeg are images as well,
+ * while "jpg", "a.jpg.bak" and "x.jpe" are not. The images are PNGs: the
+ * decoder goes by the content, so this holds in a build without libjpeg
+ * too. cat: a.jpg (1), b.JPG (2), c.jpeg (3); dog: d.Jpeg (4): m = 4. */
+static void test_jpeg_names_count(void **state) {
+    const struct group *g = *state;
+    static const uint8_t c1[3] = {1, 1, 1}, c2[3] = {2, 2, 2}, c3[3] = {3, 3, 3},
+                         c4[3] = {4, 4, 4}, decoy[3] = {99, 99, 99};
+    path_buf dir, cat, dog;
+    make_tree(g, "jpeg_names", dir);
+    make_dir(dir, "cat");
+    make_dir(dir, "dog");
+    join(cat, dir, "cat");
+    join(dog, dir, "dog");
+    make_png(cat, "a.jpg", c1);
+    make_png(cat, "b.JPG", c2);
+    make_png(cat, "c.jpeg", c3);
+    make_png(cat, "jpg", decoy);
+    make_png(cat, "a.jpg.bak", decoy);
+    make_png(cat, "x.jpe", decoy);
+    make_png(dog, "d.Jpeg", c4);
+    catlr_dataset *ds = NULL;
+    assert_int_equal(catlr_dataset_load_dir(dir, "cat", &ds, NULL), CATLR_OK);
+    assert_int_equal(catlr_dataset_count(ds), 4);
+    assert_int_equal(catlr_dataset_class_count(ds, 0), 3);
+    const uint8_t *const colours[4] = {c1, c2, c3, c4};
+    for (size_t j = 0; j < 4; j++)
+        assert_int_equal(catlr_dataset_pixels(ds)[j * CATLR_N_X], colours[j][0]);
     catlr_dataset_free(ds);
 }
 
@@ -440,7 +471,7 @@ static void make_tree_with(const struct group *g, const char *tree, path_buf dir
 }
 
 /* Ensure a text file named x.png gives CATLR_ERR_FORMAT with err.path the
- * image's full path and "not a PNG file" (and the good images decoded
+ * image's full path and "not a PNG or JPEG file" (and the good images decoded
  * before it are freed). */
 static void test_error_bad_image(void **state) {
     const struct group *g = *state;
@@ -449,7 +480,7 @@ static void test_error_bad_image(void **state) {
     make_tree_with(g, "bad-image", dir, bad, "x.png");
     test_write_file(bad, "hello\n", 6);
     load_fails(dir, "cat", CATLR_ERR_FORMAT, bad, &err);
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
 }
 
 /* Ensure a bad image in the second class (decoded last) is reported too. */
@@ -543,6 +574,7 @@ int main(void) {
         cmocka_unit_test(test_positive_other_class),
         cmocka_unit_test(test_trailing_slash),
         cmocka_unit_test(test_which_entries_count),
+        cmocka_unit_test(test_jpeg_names_count),
         cmocka_unit_test(test_error_dir_missing),
         cmocka_unit_test(test_error_dir_is_file),
         cmocka_unit_test(test_error_one_class),

@@ -675,16 +675,16 @@ static void test_error_fifo_does_not_block(void **state) {
     test_returns_in_time(fifo_refused, fx->path[FX_FIFO], 2, "catlr_image_load");
 }
 
-/* Ensure a zero-byte file gives CATLR_ERR_FORMAT "not a PNG file". */
+/* Ensure a zero-byte file gives CATLR_ERR_FORMAT "not a PNG or JPEG file". */
 static void test_error_empty(void **state) {
     const struct fixtures *fx = *state;
-    assert_load_fails(fx->path[FX_EMPTY], CATLR_ERR_FORMAT, "not a PNG file");
+    assert_load_fails(fx->path[FX_EMPTY], CATLR_ERR_FORMAT, "not a PNG or JPEG file");
 }
 
-/* Ensure a text file named x.png gives CATLR_ERR_FORMAT "not a PNG file". */
+/* Ensure a text file named x.png gives CATLR_ERR_FORMAT "not a PNG or JPEG file". */
 static void test_error_text(void **state) {
     const struct fixtures *fx = *state;
-    assert_load_fails(fx->path[FX_TEXT], CATLR_ERR_FORMAT, "not a PNG file");
+    assert_load_fails(fx->path[FX_TEXT], CATLR_ERR_FORMAT, "not a PNG or JPEG file");
 }
 
 /* Ensure a NULL err is allowed: the status still says what happened. */
@@ -829,7 +829,7 @@ static void test_memory_same_pixels(void **state) {
 }
 
 /* Ensure a memory buffer with name NULL reports the path "(memory)": a text
- * buffer gives "not a PNG file", a PNG cut inside IHDR a libpng message. */
+ * buffer gives "not a PNG or JPEG file", a PNG cut inside IHDR a libpng message. */
 static void test_memory_null_name(void **state) {
     const struct fixtures *fx = *state;
     static const char text[] = "GIF89a and then some more bytes";
@@ -838,7 +838,7 @@ static void test_memory_null_name(void **state) {
     assert_int_equal(catlr_image_load_memory(text, sizeof text - 1, NULL, px, &err),
                      CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "(memory)");
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
     memset(&err, 0, sizeof err);
     assert_int_equal(catlr_image_load_memory(fx->rgb64, 20, NULL, px, &err), CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "(memory)");
@@ -846,7 +846,7 @@ static void test_memory_null_name(void **state) {
 }
 
 /* Ensure a buffer shorter than the 8-byte signature (the first 7 bytes of a
- * real PNG, or nothing at all) gives "not a PNG file". */
+ * real PNG, or nothing at all) gives "not a PNG or JPEG file". */
 static void test_memory_short(void **state) {
     const struct fixtures *fx = *state;
     uint8_t px[CATLR_N_X];
@@ -854,11 +854,11 @@ static void test_memory_short(void **state) {
     assert_int_equal(catlr_image_load_memory(fx->rgb64, 7, "short", px, &err),
                      CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "short");
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
     memset(&err, 0, sizeof err);
     assert_int_equal(catlr_image_load_memory(NULL, 0, "nothing", px, &err), CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "nothing");
-    assert_string_equal(err.reason, "not a PNG file");
+    assert_string_equal(err.reason, "not a PNG or JPEG file");
 }
 
 /* Ensure load_memory refuses a half PNG and a bad IDAT CRC as load does. */
@@ -878,6 +878,53 @@ static void test_memory_broken(void **state) {
     assert_int_equal(st, CATLR_ERR_FORMAT);
     assert_string_equal(err.path, "crc");
     assert_true(err.reason[0] != '\0');
+}
+
+// ----------------------------------------------------------------------------
+// Writing.
+
+/* Ensure catlr_image_save_png writes a PNG that reads back to the same
+ * pixels, exactly (lossless), at 64x64 and at an odd 3x2 (checked against
+ * libpng's own reading of the file). */
+static void test_save_round_trip(void **state) {
+    const struct fixtures *fx = *state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/saved.png", fx->dir);
+    catlr_error err = {{0}, {0}};
+    assert_int_equal(catlr_image_save_png(path, fx->pattern, 64, 64, &err), CATLR_OK);
+    uint8_t px[CATLR_N_X];
+    assert_int_equal(catlr_image_load(path, px, &err), CATLR_OK);
+    assert_pattern(fx, px);
+    static const uint8_t small[2 * 3 * 3] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                                             13, 14, 15, 16, 17, 255};
+    assert_int_equal(catlr_image_save_png(path, small, 3, 2, &err), CATLR_OK);
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_file(&image, path));
+    assert_int_equal(image.width, 3);
+    assert_int_equal(image.height, 2);
+    image.format = PNG_FORMAT_RGB;
+    uint8_t back[sizeof small];
+    assert_true(png_image_finish_read(&image, NULL, back, 0, NULL));
+    assert_memory_equal(back, small, sizeof small);
+    remove(path);
+}
+
+/* Ensure a path in a missing folder gives CATLR_ERR_IO naming it, and a
+ * side over the cap CATLR_ERR_SHAPE, with no file left behind. */
+static void test_save_errors(void **state) {
+    const struct fixtures *fx = *state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/no/such/folder.png", fx->dir);
+    catlr_error err = {{0}, {0}};
+    assert_int_equal(catlr_image_save_png(path, fx->pattern, 64, 64, &err), CATLR_ERR_IO);
+    assert_string_equal(err.path, path);
+    assert_string_equal(err.reason, "No such file or directory");
+    snprintf(path, sizeof path, "%s/too_wide.png", fx->dir);
+    assert_int_equal(catlr_image_save_png(path, fx->pattern, CATLR_IMAGE_MAX_SIDE + 1, 1, &err),
+                     CATLR_ERR_SHAPE);
+    assert_int_equal(access(path, F_OK), -1);
 }
 
 int main(void) {
@@ -918,6 +965,8 @@ int main(void) {
         cmocka_unit_test(test_memory_null_name),
         cmocka_unit_test(test_memory_short),
         cmocka_unit_test(test_memory_broken),
+        cmocka_unit_test(test_save_round_trip),
+        cmocka_unit_test(test_save_errors),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

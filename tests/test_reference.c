@@ -68,28 +68,40 @@ static void assert_same_lines(const char *got, const char *want) {
     }
 }
 
-/* Ensure `catlr train png/train --test png/test --lr 0.005 --iterations
- * 2000` prints expected.txt exactly, and nothing else on stdout. */
-static void test_course_table(void **state) {
-    reference *ref = *state;
+/* The whole file at path as a NUL-terminated string to free. */
+static char *read_text(const char *path) {
     size_t size;
-    unsigned char *expected = test_read_file(ref->expected_path, &size);
-    char *want = realloc(expected, size + 1);
-    assert_non_null(want);
-    want[size] = '\0';
-    char *argv[] = {"catlr", "train", ref->train, "--test", ref->test, "--lr", "0.005",
-                    "--iterations", "2000", "-q", "-o", ref->model, NULL};
+    unsigned char *bytes = test_read_file(path, &size);
+    char *text = realloc(bytes, size + 1);
+    assert_non_null(text);
+    text[size] = '\0';
+    return text;
+}
+
+/* Run argv in-process, expect exit 0, return stdout (to free). */
+static char *run_ok(int argc, char **argv) {
     FILE *out = tmpfile(), *err = tmpfile();
-    int code = catlr_cli_run(12, argv, out, err);
+    int code = catlr_cli_run(argc, argv, out, err);
     char *got = test_read_stream(out), *errors = test_read_stream(err);
     fclose(out);
     fclose(err);
     if (code != 0)
         print_error("exit %d, stderr:\n%s", code, errors);
     assert_int_equal(code, 0);
+    free(errors);
+    return got;
+}
+
+/* Ensure `catlr train png/train --test png/test --lr 0.005 --iterations
+ * 2000` prints expected.txt exactly, and nothing else on stdout. */
+static void test_course_table(void **state) {
+    reference *ref = *state;
+    char *want = read_text(ref->expected_path);
+    char *got = run_ok(12, (char *[]){"catlr", "train", ref->train, "--test", ref->test, "--lr",
+                                      "0.005", "--iterations", "2000", "-q", "-o", ref->model,
+                                      NULL});
     assert_same_lines(got, want);
     free(got);
-    free(errors);
     free(want);
 }
 
@@ -155,6 +167,36 @@ static void test_predict_matches_table(void **state) {
     catlr_dataset_free(ds);
 }
 
+
+/* Ensure `catlr import` of the course's two .h5 files gives folders on
+ * which `catlr train` prints expected.txt exactly (the .h5 holds the same
+ * pixels the png/ folders do, and the file order is kept). */
+static void test_import_course_table(void **state) {
+#if CATLR_HAVE_HDF5
+    reference *ref = *state;
+    char *h5_train = test_path(ref->dir, "train_catvnoncat.h5");
+    char *h5_test = test_path(ref->dir, "test_catvnoncat.h5");
+    char *train = test_path(ref->tmp, "imported-train"), *test = test_path(ref->tmp, "imported-test");
+    char *model = test_path(ref->tmp, "imported.model");
+    free(run_ok(5, (char *[]){"catlr", "import", "-q", h5_train, train, NULL}));
+    free(run_ok(5, (char *[]){"catlr", "import", "-q", h5_test, test, NULL}));
+    char *got = run_ok(12, (char *[]){"catlr", "train", train, "--test", test, "--lr", "0.005",
+                                      "--iterations", "2000", "-q", "-o", model, NULL});
+    char *want = read_text(ref->expected_path);
+    assert_same_lines(got, want);
+    free(got);
+    free(want);
+    free(model);
+    free(test);
+    free(train);
+    free(h5_test);
+    free(h5_train);
+#else
+    (void)state;
+    skip(); /* built without HDF5 */
+#endif
+}
+
 int main(void) {
     const char *dir = getenv("CATLR_REFERENCE_DIR");
     if (dir == NULL || dir[0] == '\0') {
@@ -165,6 +207,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_course_table),
         cmocka_unit_test(test_predict_matches_table),
+        cmocka_unit_test(test_import_course_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

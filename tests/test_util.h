@@ -55,6 +55,19 @@ static inline void test_remove_tree(const char *dir) {
     nftw(dir, test_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* A cmocka group setup and teardown for tests that need only a temporary
+ * folder: *state is its path (char *). */
+static inline int test_tempdir_setup(void **state) {
+    *state = test_make_tempdir();
+    return 0;
+}
+
+static inline int test_tempdir_teardown(void **state) {
+    test_remove_tree(*state);
+    free(*state);
+    return 0;
+}
+
 /* dir/name in a new string; the caller frees it. */
 static inline char *test_path(const char *dir, const char *name) {
     char *p = malloc(strlen(dir) + strlen(name) + 2);

@@ -14,6 +14,7 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"train", catlr_cmd_train, "fit a model on a folder of class folders"},
     {"predict", catlr_cmd_predict, "classify images with a saved model"},
+    {"import", catlr_cmd_import, "write the course's .h5 data set as image folders"},
 };
 
 static const size_t N_COMMANDS = sizeof COMMANDS / sizeof COMMANDS[0];

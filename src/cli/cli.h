@@ -18,4 +18,7 @@ int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf);
 /* catlr predict [options] MODEL IMAGE... */
 int catlr_cmd_predict(int argc, char **argv, FILE *out, FILE *errf);
 
+/* catlr import [options] FILE.h5 DIR */
+int catlr_cmd_import(int argc, char **argv, FILE *out, FILE *errf);
+
 #endif /* CATLR_CLI_H */

@@ -16,8 +16,8 @@ static const char USAGE[] = "Usage: catlr predict [options] MODEL IMAGE...";
 static void print_help(FILE *out) {
     fprintf(out,
             "%s\n"
-            "Classify each IMAGE (a PNG of any size and colour type) with the model in\n"
-            "MODEL. One line per image on stdout:\n"
+            "Classify each IMAGE (a PNG or JPEG of any size and colour type) with the\n"
+            "model in MODEL. One line per image on stdout:\n"
             "  IMAGE<TAB>CLASS<TAB>P\n"
             "CLASS is the predicted class folder's name (the positive class when P > 0.5)\n"
             "and P the probability of the positive class, with 4 decimals.\n"

@@ -1,0 +1,45 @@
+/* image_decode.h: the decoders behind catlr_image_load, one per format, and
+ * what they share. image.c picks one by the file's first bytes (never by its
+ * name); each decoder turns its format into 8-bit interleaved RGB and hands
+ * it to catlr_image_from_rgb. Inside src/ only. */
+#ifndef CATLR_IMAGE_DECODE_H
+#define CATLR_IMAGE_DECODE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "catlr/image.h"
+
+/* Refuse a declared size of 0 (CATLR_ERR_FORMAT) or over the caps of
+ * image.h (CATLR_ERR_SHAPE), before anything of that size is allocated. */
+catlr_status catlr_image_check_size(uint64_t width, uint64_t height, const char *name,
+                                    catlr_error *err);
+
+/* PNG (image_png.c). fp is positioned at the file's start; the caller
+ * closes it. */
+catlr_status catlr_png_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
+                                   catlr_error *err);
+catlr_status catlr_png_decode_memory(const void *data, size_t size, const char *name,
+                                     uint8_t px[CATLR_N_X], catlr_error *err);
+
+/* JPEG (image_jpeg.c). Built without libjpeg, both fail with
+ * CATLR_ERR_UNSUPPORTED. */
+catlr_status catlr_jpeg_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
+                                    catlr_error *err);
+catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,
+                                      uint8_t px[CATLR_N_X], catlr_error *err);
+
+/* EXIF orientation (image_orient.c). The orientation tag (0x0112) of an
+ * APP1 segment's payload (data starts with "Exif\0\0"), 1 to 8; 1 (as
+ * stored) when there is none or the segment is malformed: a broken EXIF
+ * block never makes a readable picture unreadable. */
+int catlr_exif_orientation(const uint8_t *data, size_t size);
+
+/* Apply orientation (1 to 8, as EXIF numbers them) to interleaved RGB
+ * rgb (width x height as stored), writing the picture as it is meant to be
+ * seen into out (width * height * 3 bytes) and its size into *out_width,
+ * *out_height (swapped for 5 to 8, which turn it a quarter). */
+void catlr_image_orient(const uint8_t *rgb, size_t width, size_t height, int orientation,
+                        uint8_t *out, size_t *out_width, size_t *out_height);
+
+#endif /* CATLR_IMAGE_DECODE_H */
