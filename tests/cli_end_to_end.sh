@@ -41,6 +41,37 @@ grep -qx "$image$tab\(cat\|non-cat\)$tab[01]\.[0-9]\{4\}" "$tmp/out" ||
     fail "predict printed: $(cat "$tmp/out")"
 [ ! -s "$tmp/err" ] || fail "predict wrote to stderr: $(cat "$tmp/err")"
 
+# eval: the table, and --json read back by Python's json module with the
+# same numbers
+"$catlr" eval -m "$tmp/demo.model" "$data/test" >"$tmp/out" 2>"$tmp/err"
+code=$?
+[ "$code" -eq 0 ] || fail "eval exited $code: $(cat "$tmp/err")"
+grep -q '^accuracy:  [0-9]*\.[0-9][0-9] %$' "$tmp/out" || fail "eval: no accuracy line"
+grep -q '^actual cat  *[0-9]*  *[0-9]*$' "$tmp/out" || fail "eval: no matrix row"
+"$catlr" eval --json -m "$tmp/demo.model" "$data/test" >"$tmp/json" 2>"$tmp/err" ||
+    fail "eval --json failed: $(cat "$tmp/err")"
+python3 - "$tmp/json" "$tmp/out" <<'PY' || fail "eval --json does not read back as the table"
+import json, sys
+d = json.load(open(sys.argv[1]))
+table = open(sys.argv[2]).read()
+(tp, fn), (fp, tn) = d["confusion"]["matrix"]
+assert d["images"] == tp + fn + fp + tn == 50, d
+assert "accuracy:  %.2f %%" % d["accuracy"] in table
+assert "F1:        %.4f" % d["f1"] in table
+assert len(d["misclassified"]) == fn + fp
+assert "misclassified: %d" % (fn + fp) in table
+PY
+"$catlr" predict --json "$tmp/demo.model" "$data/test/cat/"*.png >"$tmp/json" 2>"$tmp/err" ||
+    fail "predict --json failed: $(cat "$tmp/err")"
+python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 20
+for line in lines:
+    d = json.loads(line)
+    assert (d["p"] > 0.5) == (d["class"] == "cat"), d
+' "$tmp/json" || fail "predict --json lines do not read back"
+
 # exit codes: 1 for a failure, 2 for a usage error, 0 for --version
 "$catlr" predict "$tmp/demo.model" "$tmp/nope.png" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] || fail "predict on a missing image should exit 1"

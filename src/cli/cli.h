@@ -18,4 +18,10 @@ int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf);
 /* catlr predict [options] MODEL IMAGE... */
 int catlr_cmd_predict(int argc, char **argv, FILE *out, FILE *errf);
 
+/* catlr eval [options] MODEL DIR */
+int catlr_cmd_eval(int argc, char **argv, FILE *out, FILE *errf);
+
+/* catlr weights [options] MODEL OUT.png */
+int catlr_cmd_weights(int argc, char **argv, FILE *out, FILE *errf);
+
 #endif /* CATLR_CLI_H */

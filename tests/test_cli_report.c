@@ -1,0 +1,271 @@
+/* test_cli_report.c: the commands and options that show what a model does:
+ * catlr eval, catlr weights and predict --json. Called in-process like test_cli.c;
+ * the pictures are decoded back with libpng. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "catlr/core.h"
+#include "catlr/model.h"
+#include "catlr/plot.h"
+#include "fixtures.h"
+#include "test_util.h"
+#include "cli_run.h"
+
+// ----------------------------------------------------------------------------
+// Fixtures: train/ and test/ with reddish cats and bluish dogs (as in
+// test_cli.c), and a hand-made model that calls everything a cat.
+
+typedef struct fixtures {
+    char *root;
+    char *train;     /* train/{cat,dog}: 3 + 3 */
+    char *test;      /* test/{cat,dog}: 2 + 3 */
+    char *other;     /* other/{bird,cat}: not the model's classes */
+    char *always;    /* a model with w = 0, b = 1: p = sigmoid(1) for all */
+    char *out;       /* where tests write */
+} fixtures;
+
+static int setup(void **state) {
+    fixtures *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    fx->root = test_make_tempdir();
+    make_class_dirs(fx->root, "train", "cat", "dog");
+    make_class_dirs(fx->root, "test", "cat", "dog");
+    make_class_dirs(fx->root, "other", "bird", "cat");
+    const char *names[] = {"a.png", "b.png", "c.png"};
+    for (int k = 0; k < 3; k++) {
+        write_image(fx->root, "train", "cat", names[k], (uint8_t)(200 + 20 * k));
+        write_image(fx->root, "train", "dog", names[k], (uint8_t)(200 + 20 * k));
+        write_image(fx->root, "test", "dog", names[k], (uint8_t)(210 + 10 * k));
+        write_image(fx->root, "other", "bird", names[k], 128);
+        write_image(fx->root, "other", "cat", names[k], 128);
+    }
+    write_image(fx->root, "test", "cat", "a.png", 230);
+    write_image(fx->root, "test", "cat", "b.png", 240);
+    fx->train = test_path(fx->root, "train");
+    fx->test = test_path(fx->root, "test");
+    fx->other = test_path(fx->root, "other");
+    fx->always = test_path(fx->root, "always.model");
+    fx->out = test_path(fx->root, "out");
+    catlr_model model;
+    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    model.b = 1.0;
+    assert_int_equal(catlr_model_save(&model, fx->always, NULL), CATLR_OK);
+    catlr_model_free(&model);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixtures *fx = *state;
+    test_remove_tree(fx->root);
+    char **paths[] = {&fx->root, &fx->train, &fx->test, &fx->other, &fx->always, &fx->out};
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
+        free(*paths[k]);
+    free(fx);
+    return 0;
+}
+
+/* fx->out with a suffix, in a static-free buffer of the caller. */
+static const char *out_path(const fixtures *fx, const char *suffix, char *buf, size_t size) {
+    snprintf(buf, size, "%s%s", fx->out, suffix);
+    return buf;
+}
+
+// ----------------------------------------------------------------------------
+// catlr eval.
+
+/* Ensure eval of the always-cat model on test/ (2 cats, 3 dogs) prints the
+ * scores counted by hand and the matrix with the class names, aligned:
+ * tp 2, fn 0, fp 3, tn 0; accuracy 100 - 3/5*100 = 40.00 %, precision 2/5,
+ * recall 1, F1 = 2*0.4*1/1.4 = 0.5714. */
+static void test_eval_table(void **state) {
+    fixtures *fx = *state;
+    result r = run("eval", fx->always, fx->test, NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, "accuracy:  40.00 %\n"
+                               "precision: 0.4000\n"
+                               "recall:    1.0000\n"
+                               "F1:        0.5714\n"
+                               "\n"
+                               "            predicted cat  predicted dog\n"
+                               "actual cat              2              0\n"
+                               "actual dog              3              0\n");
+    result_free(&r);
+}
+
+/* Ensure --misclassified lists the three dogs, each with its actual class
+ * and the probability sigmoid(1) = 0.7311, after the table. */
+static void test_eval_misclassified(void **state) {
+    fixtures *fx = *state;
+    result r = run("eval", "-m", fx->always, fx->test, NULL);
+    assert_int_equal(r.code, 0);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "\nmisclassified: 3\n%s/dog/a.png\tdog\t0.7311\n%s/dog/b.png\tdog\t0.7311\n"
+             "%s/dog/c.png\tdog\t0.7311\n",
+             fx->test, fx->test, fx->test);
+    const char *tail = strstr(r.out, "\nmisclassified");
+    assert_non_null(tail);
+    assert_string_equal(tail, want);
+    assert_non_null(strstr(r.out, "actual dog              3              0\n"));
+    result_free(&r);
+}
+
+/* Ensure --json prints exactly one line holding the same numbers as the
+ * table, in the fewest digits that read back (F1 is the double of
+ * 2*0.4*1/1.4, 0.5714285714285715), the probabilities in full, and the
+ * list only with -m. */
+static void test_eval_json(void **state) {
+    fixtures *fx = *state;
+    result r = run("eval", "--json", fx->always, fx->test, NULL);
+    assert_int_equal(r.code, 0);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "{\"model\":\"%s\",\"dir\":\"%s\",\"images\":5,\"positive\":\"cat\","
+             "\"accuracy\":40,\"precision\":0.4,\"recall\":1,\"f1\":0.5714285714285715,"
+             "\"confusion\":{\"classes\":[\"cat\",\"dog\"],\"matrix\":[[2,0],[3,0]]}}\n",
+             fx->always, fx->test);
+    assert_string_equal(r.out, want);
+    result_free(&r);
+    r = run("eval", "--json", "--misclassified", fx->always, fx->test, NULL);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(count_lines(r.out), 1);
+    char item[1024];
+    snprintf(item, sizeof item, "{\"path\":\"%s/dog/c.png\",\"actual\":\"dog\",\"p\":", fx->test);
+    const char *p = strstr(r.out, item);
+    assert_non_null(p);
+    assert_close(strtod(p + strlen(item), NULL), catlr_core_sigmoid(1.0), 0);
+    assert_non_null(strstr(r.out, "]}\n"));
+    result_free(&r);
+}
+
+/* Ensure eval's failures: a missing model, a folder that cannot be read, a
+ * folder with other classes than the model's, each one line and exit 1; and
+ * its usage errors, exit 2. */
+static void test_eval_errors(void **state) {
+    fixtures *fx = *state;
+    result r = run("eval", "nope.model", fx->test, NULL);
+    assert_failure(&r, "catlr: nope.model: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    r = run("eval", fx->always, "/nonexistent/dir", NULL);
+    assert_failure(&r, "catlr: /nonexistent/dir: No such file or directory");
+    result_free(&r);
+    r = run("eval", fx->always, fx->other, NULL);
+    char line[2048];
+    snprintf(line, sizeof line,
+             "catlr: %s: class folders 'bird', 'cat' differ from the model's 'cat', 'dog'",
+             fx->other);
+    assert_failure(&r, line);
+    result_free(&r);
+    r = run("eval", NULL);
+    assert_usage_error(&r, "catlr: eval: missing MODEL", "eval");
+    r = run("eval", fx->always, NULL);
+    assert_usage_error(&r, "catlr: eval: missing DIR", "eval");
+    r = run("eval", fx->always, fx->test, "x", NULL);
+    assert_usage_error(&r, "catlr: eval: unexpected argument 'x'", "eval");
+    r = run("eval", "--csv", fx->always, fx->test, NULL);
+    assert_usage_error(&r, "catlr: eval: unknown option '--csv'", "eval");
+    r = run("eval", "--help", NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "Usage: catlr eval [options] MODEL DIR"));
+    assert_non_null(strstr(r.out, "--misclassified"));
+    result_free(&r);
+}
+
+// ----------------------------------------------------------------------------
+// catlr predict --json.
+
+/* Ensure predict --json prints one object per image, per line, with the
+ * probability in full (it reads back to the exact double), and an image
+ * that cannot be read still goes to stderr with exit 1. */
+static void test_predict_json(void **state) {
+    fixtures *fx = *state;
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, "%s/cat/a.png", fx->test);
+    snprintf(b, sizeof b, "%s/dog/a.png", fx->test);
+    result r = run("predict", "-j", fx->always, a, "nope.png", b, NULL);
+    assert_int_equal(r.code, 1);
+    assert_string_equal(r.err, "catlr: nope.png: No such file or directory\n");
+    assert_int_equal(count_lines(r.out), 2);
+    char head[1200];
+    snprintf(head, sizeof head, "{\"path\":\"%s\",\"class\":\"cat\",\"p\":", a);
+    assert_int_equal(strncmp(r.out, head, strlen(head)), 0);
+    char *end;
+    double p = strtod(r.out + strlen(head), &end);
+    assert_close(p, catlr_core_sigmoid(1.0), 0);
+    assert_int_equal(strncmp(end, "}\n{\"path\":", 10), 0);
+    result_free(&r);
+}
+
+// ----------------------------------------------------------------------------
+// catlr weights.
+
+/* Ensure weights draws the picture at its size for the zoom (decoded back,
+ * the always-cat model's zero weights are all white in the channel panels
+ * and grey in the combined one), and its failures and usage errors. */
+static void test_weights(void **state) {
+    fixtures *fx = *state;
+    char png[1024];
+    out_path(fx, "-weights.png", png, sizeof png);
+    result r = run("weights", "--zoom", "1", fx->always, png, NULL);
+    if (!catlr_plot_supported()) {
+        assert_failure(&r, "catlr: catlr was built without cairo; rebuild with "
+                           "libcairo2-dev installed");
+        result_free(&r);
+    } else {
+        assert_int_equal(r.code, 0);
+        assert_string_equal(r.out, "");
+        assert_string_equal(r.err, "");
+        result_free(&r);
+        uint32_t w, h;
+        uint8_t *rgb = fixture_read_rgb(png, &w, &h);
+        assert_non_null(rgb);
+        assert_int_equal(w, 480); /* 2*24 + 4*64 + 3*24 = 376, widened for the title */
+        assert_int_equal(h, 76 + 64 + 70);
+        const uint8_t grey[3] = {128, 128, 128}, paper[3] = {247, 247, 247};
+        assert_true(fixture_count_colour(rgb, (size_t)w * h, grey, 0) >= 64 * 64);
+        assert_true(fixture_count_colour(rgb, (size_t)w * h, paper, 0) >= 3 * 64 * 64);
+        free(rgb);
+        r = run("weights", fx->always, "/nonexistent/w.png", NULL);
+        assert_failure(&r, "catlr: /nonexistent/w.png: No such file or directory");
+        result_free(&r);
+    }
+    r = run("weights", "nope.model", png, NULL);
+    assert_failure(&r, "catlr: nope.model: No such file or directory");
+    result_free(&r);
+    r = run("weights", NULL);
+    assert_usage_error(&r, "catlr: weights: missing MODEL", "weights");
+    r = run("weights", fx->always, NULL);
+    assert_usage_error(&r, "catlr: weights: missing OUT.png", "weights");
+    r = run("weights", fx->always, png, "x", NULL);
+    assert_usage_error(&r, "catlr: weights: unexpected argument 'x'", "weights");
+    r = run("weights", "-z", "17", fx->always, png, NULL);
+    assert_usage_error(&r, "catlr: weights: --zoom must be a whole number from 1 to 16, got '17'",
+                       "weights");
+    r = run("weights", "-h", NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "Usage: catlr weights [options] MODEL OUT.png"));
+    result_free(&r);
+    r = run("--help", NULL);
+    assert_non_null(strstr(r.out, "  eval "));
+    assert_non_null(strstr(r.out, "  weights "));
+    result_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_eval_table),
+        cmocka_unit_test(test_eval_misclassified),
+        cmocka_unit_test(test_eval_json),
+        cmocka_unit_test(test_eval_errors),
+        cmocka_unit_test(test_predict_json),
+        cmocka_unit_test(test_weights),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
