@@ -1,5 +1,6 @@
 /* test_cli_report.c: the commands and options that show what a model does:
- * catlr eval, catlr weights and predict --json. Called in-process like test_cli.c;
+ * catlr eval, catlr weights, predict --json, and train's --curve, --plot,
+ * learning-rate list and progress line. Called in-process like test_cli.c;
  * the pictures are decoded back with libpng. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include "catlr/core.h"
 #include "catlr/model.h"
 #include "catlr/plot.h"
+#include "cli/train_report.h"
 #include "fixtures.h"
 #include "test_util.h"
 #include "cli_run.h"
@@ -73,6 +75,13 @@ static int teardown(void **state) {
 static const char *out_path(const fixtures *fx, const char *suffix, char *buf, size_t size) {
     snprintf(buf, size, "%s%s", fx->out, suffix);
     return buf;
+}
+
+static int file_exists(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f != NULL)
+        fclose(f);
+    return f != NULL;
 }
 
 // ----------------------------------------------------------------------------
@@ -204,6 +213,199 @@ static void test_predict_json(void **state) {
 }
 
 // ----------------------------------------------------------------------------
+// catlr train: --curve, --plot, learning rates, progress.
+
+/* The cost printed on the line "Cost after iteration I: " of out. */
+static double printed_cost(const char *out, size_t i) {
+    char key[64];
+    snprintf(key, sizeof key, "Cost after iteration %zu: ", i);
+    const char *p = strstr(out, key);
+    assert_non_null(p);
+    return strtod(p + strlen(key), NULL);
+}
+
+/* Ensure --curve writes the header and one row per iteration with the
+ * training and test costs, that every printed cost is the CSV's value
+ * rounded to 6 decimals, and that stdout still prints only every K. */
+static void test_train_curve(void **state) {
+    fixtures *fx = *state;
+    char csv[1024], model[1024];
+    out_path(fx, ".csv", csv, sizeof csv);
+    out_path(fx, ".model", model, sizeof model);
+    result r = run("train", "-q", fx->train, "-t", fx->test, "-o", model, "-i", "7", "-k", "3",
+                   "--lr", "0.002", "--curve", csv, NULL);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(count_lines(r.out), 3 + 2); /* iterations 0, 3, 6 and accuracies */
+    size_t size;
+    char *text = (char *)test_read_file(csv, &size);
+    text = realloc(text, size + 1);
+    text[size] = '\0';
+    assert_int_equal(count_lines(text), 8);
+    assert_int_equal(strncmp(text, "iteration,cost,test_cost\n", 25), 0);
+    const char *line = text + 25;
+    for (size_t i = 0; i < 7; i++) {
+        size_t it;
+        double cost, test_cost;
+        assert_int_equal(sscanf(line, "%zu,%lf,%lf", &it, &cost, &test_cost), 3);
+        assert_int_equal(it, i);
+        assert_true(test_cost > 0 && test_cost < 1);
+        if (i % 3 == 0) {
+            char rounded[32];
+            snprintf(rounded, sizeof rounded, "%f", cost);
+            assert_close(printed_cost(r.out, i), strtod(rounded, NULL), 0);
+        }
+        line = strchr(line, '\n') + 1;
+    }
+    assert_close(printed_cost(r.out, 0), 0.693147, 0);
+    free(text);
+    result_free(&r);
+}
+
+/* Ensure --plot draws an 800x500 chart that is not blank (in a build with
+ * cairo), and fails at once with the library's reason without it. */
+static void test_train_plot(void **state) {
+    fixtures *fx = *state;
+    char png[1024], model[1024];
+    out_path(fx, ".png", png, sizeof png);
+    out_path(fx, ".model", model, sizeof model);
+    result r = run("train", "-q", fx->train, "-t", fx->test, "-o", model, "-i", "30",
+                   "--plot", png, NULL);
+    if (!catlr_plot_supported()) {
+        assert_failure(&r, "catlr: catlr was built without cairo; rebuild with "
+                           "libcairo2-dev installed");
+        assert_string_equal(r.out, "");
+        result_free(&r);
+        return;
+    }
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    result_free(&r);
+    uint32_t w, h;
+    uint8_t *rgb = fixture_read_rgb(png, &w, &h);
+    assert_non_null(rgb);
+    assert_int_equal(w, 800);
+    assert_int_equal(h, 500);
+    const uint8_t blue[3] = {31, 119, 180}, white[3] = {255, 255, 255};
+    assert_true(fixture_count_colour(rgb, (size_t)w * h, blue, 12) > 300);
+    assert_true(fixture_count_colour(rgb, (size_t)w * h, white, 0) < (size_t)w * h - 5000);
+    free(rgb);
+}
+
+/* Ensure a curve or chart that cannot be created fails before training
+ * (nothing on stdout), and one cut short by a failed training is removed. */
+static void test_train_outputs_unwritable(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", "-q", fx->train, "--curve", "/nonexistent/c.csv", NULL);
+    assert_failure(&r, "catlr: /nonexistent/c.csv: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    if (catlr_plot_supported()) {
+        r = run("train", "-q", fx->train, "--plot", "/nonexistent/c.png", NULL);
+        assert_failure(&r, "catlr: /nonexistent/c.png: No such file or directory");
+        assert_string_equal(r.out, "");
+        result_free(&r);
+    }
+    char csv[1024], model[1024];
+    out_path(fx, "-diverged.csv", csv, sizeof csv);
+    out_path(fx, "-diverged.model", model, sizeof model);
+    r = run("train", "-q", "--lr", "1e300", "-o", model, "--curve", csv, fx->train, NULL);
+    assert_int_equal(r.code, 1);
+    assert_non_null(strstr(r.err, "stopped being finite"));
+    assert_false(file_exists(csv));
+    assert_false(file_exists(model));
+    result_free(&r);
+}
+
+/* Ensure --lr with three rates trains three models, prints each run under
+ * its rate, then the table, names the best on stderr (highest test
+ * accuracy, ties to the lower training cost) and writes that one; the CSV
+ * gets the lr column. */
+static void test_train_rates(void **state) {
+    fixtures *fx = *state;
+    char csv[1024], model[1024];
+    out_path(fx, "-rates.csv", csv, sizeof csv);
+    out_path(fx, "-rates.model", model, sizeof model);
+    result r = run("train", fx->train, "-t", fx->test, "-o", model, "-i", "20", "-k", "10",
+                   "--lr", "0.0001,0.001,0.00001", "--curve", csv, NULL);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(strncmp(r.out, "learning rate: 0.0001\nCost after iteration 0: 0.693147\n",
+                             54), 0);
+    assert_non_null(strstr(r.out, "\n\nlearning rate: 0.001\nCost after iteration 0: "));
+    assert_non_null(strstr(r.out, "\n\nlearning rate: 1e-05\n"));
+    const char *table = strstr(r.out, "\n\nlearning rate   final cost  train accuracy  "
+                                      "test accuracy\n0.0001          0.");
+    assert_non_null(table);
+    assert_non_null(strstr(table, "\n0.001           0."));
+    assert_non_null(strstr(table, "\n1e-05           0."));
+    assert_non_null(strstr(r.err, "best learning rate: 0.001 (highest test accuracy)\n"));
+    result_free(&r);
+    catlr_model m;
+    assert_int_equal(catlr_model_load(model, &m, NULL), CATLR_OK);
+    assert_close(m.lr, 0.001, 0);
+    catlr_model_free(&m);
+    size_t size;
+    unsigned char *text = test_read_file(csv, &size);
+    assert_int_equal(memcmp(text, "lr,iteration,cost,test_cost\n0.0001,0,", 37), 0);
+    size_t rows = 0;
+    for (size_t k = 0; k < size; k++)
+        rows += text[k] == '\n';
+    assert_int_equal(rows, 1 + 3 * 20);
+    free(text);
+    /* without a test folder the training cost decides, and -q keeps stderr
+     * empty */
+    r = run("train", "-q", fx->train, "-o", model, "-i", "5", "--lr", "0.001,0.0001", NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    assert_non_null(strstr(r.out, "learning rate   final cost  train accuracy\n"));
+    result_free(&r);
+    r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "0.0001,0.001", NULL);
+    assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
+    result_free(&r);
+}
+
+/* Ensure every malformed rate list is a usage error that shows it. */
+static void test_train_bad_rates(void **state) {
+    fixtures *fx = *state;
+    const char *bad[] = {"0.1,", ",0.1", "0.1,,0.2", "0.1,abc", "0.1,-1", "0.1, 0.2",
+                         "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char line[256];
+        snprintf(line, sizeof line,
+                 "catlr: train: --lr must be 1 to 16 positive numbers separated by commas, "
+                 "got '%s'",
+                 bad[k]);
+        result r = run("train", fx->train, "--lr", bad[k], NULL);
+        assert_usage_error(&r, line, "train");
+    }
+    result r = run("train", fx->train, "--curve", NULL);
+    assert_usage_error(&r, "catlr: train: option '--curve' needs a value", "train");
+}
+
+/* Ensure the progress line carries the iteration, cost, speed and time
+ * left, the rate only with several, colour only when asked, and that its
+ * width does not count the escapes; and that a stderr that is not a
+ * terminal gets none of it (no carriage return). */
+static void test_train_progress(void **state) {
+    fixtures *fx = *state;
+    char buf[256];
+    size_t width = train_report_progress_line(buf, sizeof buf, 0, 1, 500, 2000, 0.25, 2.0, 0);
+    assert_string_equal(buf, "iteration 500/2000  cost 0.250000  250 it/s  0:06 left");
+    assert_int_equal(width, strlen(buf));
+    width = train_report_progress_line(buf, sizeof buf, 1, 3, 0, 2000, 0.693147, 0.0, 1);
+    assert_string_equal(buf, "rate 2/3  iteration 0/2000  cost \033[36m0.693147\033[0m  -- it/s");
+    assert_int_equal(width, strlen(buf) - 9);
+    width = train_report_progress_line(buf, sizeof buf, 0, 1, 100, 100000, 0.5, 1.0, 0);
+    assert_non_null(strstr(buf, "100 it/s  16:39 left"));
+    char model[1024];
+    out_path(fx, "-progress.model", model, sizeof model);
+    result r = run("train", fx->train, "-o", model, "-i", "3", NULL);
+    assert_int_equal(r.code, 0);
+    assert_null(strchr(r.err, '\r'));
+    assert_null(strchr(r.err, '\033'));
+    result_free(&r);
+}
+
+// ----------------------------------------------------------------------------
 // catlr weights.
 
 /* Ensure weights draws the picture at its size for the zoom (decoded back,
@@ -265,6 +467,12 @@ int main(void) {
         cmocka_unit_test(test_eval_json),
         cmocka_unit_test(test_eval_errors),
         cmocka_unit_test(test_predict_json),
+        cmocka_unit_test(test_train_curve),
+        cmocka_unit_test(test_train_plot),
+        cmocka_unit_test(test_train_outputs_unwritable),
+        cmocka_unit_test(test_train_rates),
+        cmocka_unit_test(test_train_bad_rates),
+        cmocka_unit_test(test_train_progress),
         cmocka_unit_test(test_weights),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
