@@ -2,6 +2,7 @@
  * written as PNG. The only file that includes <cairo.h>; without cairo the
  * drawing functions say so with CATLR_ERR_UNSUPPORTED. */
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,18 @@ const char *catlr_plot_check(const catlr_plot_chart *chart) {
                 return "a series value is not finite";
     }
     return NULL;
+}
+
+int catlr_plot_log_scale(const catlr_plot_chart *chart) {
+    CATLR_ASSERT(chart != NULL);
+    double lo = INFINITY, hi = 0;
+    for (size_t s = 0; s < chart->n_series; s++) {
+        for (size_t i = 0; i < chart->series[s].n; i++) {
+            lo = fmin(lo, chart->series[s].y[i]);
+            hi = fmax(hi, chart->series[s].y[i]);
+        }
+    }
+    return lo > 0 && hi > 100 * lo;
 }
 
 catlr_status catlr_plot_curves(const catlr_plot_chart *chart, const char *path,
@@ -166,15 +179,22 @@ static axis nice_axis(double lo, double hi, int target) {
 /* The plot area inside the canvas, in pixels. */
 typedef struct frame {
     double left, top, right, bottom;
-    axis x, y;
+    axis x, y;  /* y in log10 units when log_y */
+    int log_y;
 } frame;
 
 static double frame_x(const frame *f, double v) {
     return f->left + (v - f->x.lo) / (f->x.hi - f->x.lo) * (f->right - f->left);
 }
 
-static double frame_y(const frame *f, double v) {
+/* v in the y axis' units (log10 of the value on a log axis). */
+static double frame_y_axis(const frame *f, double v) {
     return f->bottom - (v - f->y.lo) / (f->y.hi - f->y.lo) * (f->bottom - f->top);
+}
+
+/* A value of a series. */
+static double frame_y(const frame *f, double value) {
+    return frame_y_axis(f, f->log_y ? log10(value) : value);
 }
 
 static frame make_frame(const catlr_plot_chart *chart) {
@@ -195,7 +215,15 @@ static frame make_frame(const catlr_plot_chart *chart) {
     f.bottom = chart->height - 60;
     /* outward to a tick: 2000 iterations (0 .. 1999) end at the 2000 tick */
     f.x = nice_axis(0, n > 1 ? (double)(n - 1) : 1.0, 8);
-    f.y = nice_axis(y_lo, y_hi, 6);
+    f.log_y = catlr_plot_log_scale(chart);
+    if (f.log_y) { /* whole decades, a tick at each */
+        axis decades = {floor(log10(y_lo)), ceil(log10(y_hi)), 1, 0};
+        if (decades.hi <= decades.lo)
+            decades.hi = decades.lo + 1;
+        f.y = decades;
+    } else {
+        f.y = nice_axis(y_lo, y_hi, 6);
+    }
     return f;
 }
 
@@ -210,7 +238,7 @@ static void draw_axes(cairo_t *cr, const frame *f, const catlr_plot_chart *chart
         double first = ceil(a->lo / a->step - 1e-9) * a->step;
         for (double v = first; v <= a->hi + a->step * 1e-6; v += a->step) {
             double x = axis_k == 0 ? frame_x(f, v) : f->left;
-            double y = axis_k == 0 ? f->bottom : frame_y(f, v);
+            double y = axis_k == 0 ? f->bottom : frame_y_axis(f, v);
             cairo_set_source_rgb(cr, 0.9, 0.9, 0.9); /* grid */
             if (axis_k == 0) {
                 cairo_move_to(cr, round(x) + 0.5, f->top);
@@ -221,7 +249,11 @@ static void draw_axes(cairo_t *cr, const frame *f, const catlr_plot_chart *chart
             }
             cairo_stroke(cr);
             cairo_set_source_rgb(cr, 0.2, 0.2, 0.2); /* tick and its label */
-            snprintf(label, sizeof label, "%.*f", a->decimals, fabs(v) < a->step * 1e-9 ? 0 : v);
+            if (axis_k == 1 && f->log_y)
+                snprintf(label, sizeof label, "%g", pow(10.0, v));
+            else
+                snprintf(label, sizeof label, "%.*f", a->decimals,
+                         fabs(v) < a->step * 1e-9 ? 0 : v);
             if (axis_k == 0) {
                 cairo_move_to(cr, round(x) + 0.5, f->bottom);
                 cairo_line_to(cr, round(x) + 0.5, f->bottom + 5);
@@ -246,7 +278,10 @@ static void draw_axes(cairo_t *cr, const frame *f, const catlr_plot_chart *chart
     cairo_save(cr);
     cairo_translate(cr, 22, (f->top + f->bottom) / 2);
     cairo_rotate(cr, -1.5707963267948966); /* a quarter turn left */
-    text_at(cr, chart->y_label ? chart->y_label : "", 0, 0, 0.5);
+    char y_label[128];
+    snprintf(y_label, sizeof y_label, "%s%s", chart->y_label ? chart->y_label : "",
+             f->log_y ? " (log scale)" : "");
+    text_at(cr, y_label, 0, 0, 0.5);
     cairo_restore(cr);
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
     cairo_set_font_size(cr, 17);
@@ -276,8 +311,43 @@ static void draw_series(cairo_t *cr, const frame *f, const catlr_plot_series *se
     cairo_restore(cr);
 }
 
-/* A white box in the upper right corner with a line sample and the label
- * of every series. */
+/* How many of the curves' points fall inside the w x h box at (x, y). */
+static size_t points_inside(const frame *f, const catlr_plot_chart *chart, double x, double y,
+                            double w, double h) {
+    size_t n = 0;
+    for (size_t s = 0; s < chart->n_series; s++) {
+        const catlr_plot_series *se = &chart->series[s];
+        for (size_t i = 0; i < se->n; i++) {
+            double px = frame_x(f, (double)i), py = frame_y(f, se->y[i]);
+            n += px >= x && px <= x + w && py >= y && py <= y + h;
+        }
+    }
+    return n;
+}
+
+/* The corner of the plot area whose box hides the fewest points of the
+ * curves: upper right unless that covers more than another corner. */
+static void legend_place(const frame *f, const catlr_plot_chart *chart, double w, double h,
+                         double *x, double *y) {
+    const double xs[2] = {f->right - w - 10, f->left + 10};
+    const double ys[2] = {f->top + 10, f->bottom - h - 10};
+    size_t best = SIZE_MAX;
+    *x = xs[0];
+    *y = ys[0];
+    for (int k = 0; k < 4; k++) {
+        /* upper right, lower right, upper left, lower left */
+        double cx = xs[k / 2], cy = ys[k % 2];
+        size_t n = points_inside(f, chart, cx, cy, w, h);
+        if (n < best) {
+            best = n;
+            *x = cx;
+            *y = cy;
+        }
+    }
+}
+
+/* A white box in a corner with a line sample and the label of every
+ * series. */
 static void draw_legend(cairo_t *cr, const frame *f, const catlr_plot_chart *chart) {
     cairo_set_font_size(cr, 13);
     double text_w = 0;
@@ -288,7 +358,8 @@ static void draw_legend(cairo_t *cr, const frame *f, const catlr_plot_chart *cha
     }
     const double row = 20, sample = 32, pad = 10;
     double w = pad + sample + 8 + text_w + pad, h = pad + row * chart->n_series + pad - 6;
-    double x = f->right - w - 10, y = f->top + 10;
+    double x, y;
+    legend_place(f, chart, w, h, &x, &y);
     cairo_rectangle(cr, x + 0.5, y + 0.5, w, h);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
     cairo_fill_preserve(cr);

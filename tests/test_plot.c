@@ -200,6 +200,33 @@ static void test_curves_png(void **state) {
     free(pic.rgb);
 }
 
+/* Ensure the y axis turns logarithmic only when every value is positive
+ * and they span more than a factor of 100: not for the falling curves
+ * (0.1 .. 0.85), but for a rate far too large beside them (up to 200),
+ * and never with a value of 0; and that such a chart draws. */
+static void test_log_scale(void **state) {
+    fixtures *fx = *state;
+    curves c;
+    make_curves(&c);
+    assert_false(catlr_plot_log_scale(&c.chart));
+    for (int i = 0; i < 200; i++)
+        c.test[i] = 200.0 - i * 0.5;
+    assert_true(catlr_plot_log_scale(&c.chart));
+    c.train[7] = 0.0;
+    assert_false(catlr_plot_log_scale(&c.chart));
+    c.train[7] = 0.5;
+    if (!catlr_plot_supported())
+        return;
+    c.series[1].colour = 1; /* orange, the second palette colour */
+    catlr_error err;
+    assert_int_equal(catlr_plot_curves(&c.chart, fx->png, &err), CATLR_OK);
+    picture pic = decode(fx->png);
+    assert_int_equal(pic.width, 640);
+    const uint8_t orange[3] = {255, 127, 14};
+    assert_true(count_colour(&pic, orange, 12) > 100);
+    free(pic.rgb);
+}
+
 /* Ensure a chart that cannot be written fails with CATLR_ERR_IO naming the
  * path and the system's reason, and a bad chart with CATLR_ERR_ARG. */
 static void test_curves_errors(void **state) {
@@ -264,6 +291,7 @@ int main(void) {
         cmocka_unit_test(test_chart_check),
         cmocka_unit_test(test_curves_png),
         cmocka_unit_test(test_curves_errors),
+        cmocka_unit_test(test_log_scale),
         cmocka_unit_test(test_weights_png),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -49,10 +49,18 @@ typedef struct catlr_plot_chart {
 /* Why the chart cannot be drawn, or NULL when it can. */
 const char *catlr_plot_check(const catlr_plot_chart *chart);
 
+/* 1 when the chart's y axis is logarithmic: every value is above 0 and the
+ * largest is more than 100 times the smallest (a learning rate far too large
+ * beside good ones), where a linear axis would flatten all but one curve.
+ * chart passes catlr_plot_check. */
+int catlr_plot_log_scale(const catlr_plot_chart *chart);
+
 /* Draw the chart as an RGB PNG on fp (opened by the caller, "wb"); name is
  * what err reports as the path. Axes from 0 to the longest series and from
  * a rounded bound below the lowest value to one above the highest, ticks at
- * 1, 2 or 5 times a power of ten, the legend in the upper right corner.
+ * 1, 2 or 5 times a power of ten (whole decades on a log axis, whose label
+ * then says "(log scale)"), the legend in the corner where it hides the
+ * fewest points of the curves (upper right on a tie).
  * Fails with CATLR_ERR_ARG (catlr_plot_check), CATLR_ERR_IO (writing),
  * CATLR_ERR_NOMEM, CATLR_ERR_UNSUPPORTED. */
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
