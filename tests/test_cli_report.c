@@ -224,6 +224,14 @@ static double printed_cost(const char *out, size_t i) {
     return strtod(p + strlen(key), NULL);
 }
 
+/* The model file at path loads and was trained with rate lr. */
+static void assert_model_lr(const char *path, double lr) {
+    catlr_model m;
+    assert_int_equal(catlr_model_load(path, &m, NULL), CATLR_OK);
+    assert_close(m.lr, lr, 0);
+    catlr_model_free(&m);
+}
+
 /* Ensure --curve writes the header and one row per iteration with the
  * training and test costs, that every printed cost is the CSV's value
  * rounded to 6 decimals, and that stdout still prints only every K. */
@@ -339,10 +347,7 @@ static void test_train_rates(void **state) {
     assert_non_null(strstr(table, "\n1e-05           0."));
     assert_non_null(strstr(r.err, "best learning rate: 0.001 (highest test accuracy)\n"));
     result_free(&r);
-    catlr_model m;
-    assert_int_equal(catlr_model_load(model, &m, NULL), CATLR_OK);
-    assert_close(m.lr, 0.001, 0);
-    catlr_model_free(&m);
+    assert_model_lr(model, 0.001);
     size_t size;
     unsigned char *text = test_read_file(csv, &size);
     assert_int_equal(memcmp(text, "lr,iteration,cost,test_cost\n0.0001,0,", 37), 0);
@@ -360,6 +365,42 @@ static void test_train_rates(void **state) {
     result_free(&r);
     r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "0.0001,0.001", NULL);
     assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
+    result_free(&r);
+}
+
+/* Ensure a rate so large that the weights overflow does not spoil a
+ * comparison: its error line is printed, the table says "failed", the chart
+ * still draws, and the best of the others is written; and that when every
+ * rate fails the command fails and writes no model. */
+static void test_train_rates_failed(void **state) {
+    fixtures *fx = *state;
+    char model[1024], png[1024];
+    out_path(fx, "-failed.model", model, sizeof model);
+    out_path(fx, "-failed.png", png, sizeof png);
+    const char *plot = catlr_plot_supported() ? "--plot" : "--lr";
+    const char *plot_value = catlr_plot_supported() ? png : "1e300,0.001";
+    result r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "1e300,0.001", plot,
+                   plot_value, NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.err, "catlr: the weights stopped being finite at iteration 0"));
+    assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
+    assert_non_null(strstr(r.out, "\n1e+300          failed\n0.001           0."));
+    result_free(&r);
+    assert_model_lr(model, 0.001);
+    if (catlr_plot_supported()) {
+        uint32_t w, h;
+        uint8_t *rgb = fixture_read_rgb(png, &w, &h);
+        assert_non_null(rgb);
+        assert_int_equal(w, 800);
+        free(rgb);
+    }
+    out_path(fx, "-allfailed.model", model, sizeof model);
+    r = run("train", "-q", fx->train, "-o", model, "-i", "5", "--lr", "1e300,1e299", NULL);
+    assert_int_equal(r.code, 1);
+    const char *last = "catlr: training failed with every learning rate\n";
+    assert_int_equal(count_lines(r.err), 3);
+    assert_string_equal(r.err + strlen(r.err) - strlen(last), last);
+    assert_false(file_exists(model));
     result_free(&r);
 }
 
@@ -471,6 +512,7 @@ int main(void) {
         cmocka_unit_test(test_train_plot),
         cmocka_unit_test(test_train_outputs_unwritable),
         cmocka_unit_test(test_train_rates),
+        cmocka_unit_test(test_train_rates_failed),
         cmocka_unit_test(test_train_bad_rates),
         cmocka_unit_test(test_train_progress),
         cmocka_unit_test(test_weights),

@@ -225,7 +225,9 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
     return CLI_EXIT_OK;
 }
 
-/* Train once per learning rate, keeping the best model. */
+/* Train once per learning rate, keeping the best model. With several rates
+ * a run that fails (a rate so large the weights overflow) is reported and
+ * marked in the table, and the others still compare. */
 static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
                      const train_args *a, train_report *rep, catlr_model *best, FILE *out,
                      FILE *errf) {
@@ -233,7 +235,10 @@ static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
         code = fit(train, test, a, k, rep, &model, errf);
-        if (code == CLI_EXIT_OK) {
+        if (code != CLI_EXIT_OK && a->n_rates > 1) {
+            train_report_fail_run(rep);
+            code = CLI_EXIT_OK;
+        } else if (code == CLI_EXIT_OK) {
             double train_acc = print_accuracy(out, "train", &model, train);
             double test_acc = test != NULL ? print_accuracy(out, "test", &model, test) : NAN;
             if (train_report_end_run(rep, &model, train_acc, test_acc)) {
@@ -243,6 +248,10 @@ static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
             }
         }
         catlr_model_free(&model);
+    }
+    if (code == CLI_EXIT_OK && !train_report_has_best(rep)) {
+        fprintf(errf, "catlr: training failed with every learning rate\n");
+        code = CLI_EXIT_FAIL;
     }
     return code;
 }

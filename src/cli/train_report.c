@@ -107,11 +107,16 @@ static void on_step(void *user, const catlr_train_step *step) {
                 fprintf(r->curve_fp, ",%.17g", step->test_cost);
             fputc('\n', r->curve_fp);
         }
-        size_t at = r->rate_index * r->cfg.iterations + i;
+        size_t k = r->rate_index, at = k * r->cfg.iterations + i;
         if (r->costs != NULL)
             r->costs[at] = step->cost;
         if (r->test_costs != NULL)
             r->test_costs[at] = step->test_cost;
+        /* the chart takes the run up to its first cost that is not finite
+         * (a diverging test cost can overflow before the training cost) */
+        if (r->costs != NULL && r->recorded[k] == i && isfinite(step->cost) &&
+            (r->test_costs == NULL || isfinite(step->test_cost)))
+            r->recorded[k] = i + 1;
         if (i % r->cfg.print_every == 0) {
             clear_progress(r); /* stdout and stderr may share the terminal */
             fprintf(r->out, "Cost after iteration %zu: %f\n", i, step->cost);
@@ -143,8 +148,11 @@ int train_report_end_run(train_report *r, const catlr_model *model, double train
     r->final_cost[k] = model->final_cost;
     r->train_accuracy[k] = train_accuracy;
     r->test_accuracy[k] = test_accuracy;
-    if (k == 0)
+    if (!r->have_best) {
+        r->have_best = 1;
+        r->best = k;
         return 1;
+    }
     size_t b = r->best;
     int better = model->final_cost < r->final_cost[b];
     if (r->cfg.has_test && test_accuracy != r->test_accuracy[b])
@@ -152,6 +160,15 @@ int train_report_end_run(train_report *r, const catlr_model *model, double train
     if (better)
         r->best = k;
     return better;
+}
+
+void train_report_fail_run(train_report *r) {
+    clear_progress(r);
+    r->failed[r->rate_index] = 1;
+}
+
+int train_report_has_best(const train_report *r) {
+    return r->have_best;
 }
 
 // ----------------------------------------------------------------------------
@@ -215,6 +232,10 @@ static void print_rate_table(const train_report *r) {
     fprintf(out, "\n%-14s  %-10s  %-14s%s\n", "learning rate", "final cost",
             "train accuracy", r->cfg.has_test ? "  test accuracy" : "");
     for (size_t k = 0; k < r->cfg.n_rates; k++) {
+        if (r->failed[k]) {
+            fprintf(out, "%-14g  failed\n", r->cfg.rates[k]);
+            continue;
+        }
         char acc[32];
         snprintf(acc, sizeof acc, "%.2f %%", r->train_accuracy[k]);
         fprintf(out, "%-14g  %-10f  %-14s", r->cfg.rates[k], r->final_cost[k], acc);
@@ -233,6 +254,8 @@ static catlr_status draw_chart(const train_report *r, catlr_error *err) {
     char labels[2 * TRAIN_REPORT_MAX_RATES][64];
     size_t n = 0;
     for (size_t k = 0; k < r->cfg.n_rates; k++) {
+        if (r->recorded[k] == 0)
+            continue;
         for (int test = 0; test <= (r->cfg.has_test ? 1 : 0); test++, n++) {
             snprintf(labels[n], sizeof labels[n], "%s, lr = %g", test ? "test" : "train",
                      r->cfg.rates[k]);
@@ -241,7 +264,7 @@ static catlr_status draw_chart(const train_report *r, catlr_error *err) {
              * per rate, the test curve dashed */
             size_t colour = r->cfg.n_rates == 1 ? (size_t)test : k;
             catlr_plot_series s = {labels[n], costs + k * r->cfg.iterations,
-                                   r->cfg.iterations, colour, test};
+                                   r->recorded[k], colour, test};
             series[n] = s;
         }
     }

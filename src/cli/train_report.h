@@ -53,7 +53,11 @@ typedef struct train_report {
     double final_cost[TRAIN_REPORT_MAX_RATES];
     double train_accuracy[TRAIN_REPORT_MAX_RATES];
     double test_accuracy[TRAIN_REPORT_MAX_RATES];
+    int failed[TRAIN_REPORT_MAX_RATES];      /* the run's training failed */
+    size_t recorded[TRAIN_REPORT_MAX_RATES]; /* finite costs stored for the
+                                                chart: iterations 0 .. n-1 */
     size_t best;        /* index of the best run so far */
+    int have_best;      /* some run succeeded */
     /* the progress line */
     int progress;       /* errf is a terminal and not quiet */
     int colour;         /* and NO_COLOR is unset or empty */
@@ -80,6 +84,13 @@ void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts);
  * tie), or without a test set the lowest training cost. */
 int train_report_end_run(train_report *r, const catlr_model *model, double train_accuracy,
                          double test_accuracy);
+
+/* After run k failed (its error line printed): clear the progress line,
+ * and mark it "failed" in the table; it cannot be the best. */
+void train_report_fail_run(train_report *r);
+
+/* 1 when some run succeeded, so there is a best model. */
+int train_report_has_best(const train_report *r);
 
 /* After the last run, with ok = 1 when every run succeeded: the table of
  * rates (several rates), the best rate on errf, the chart, and close the
