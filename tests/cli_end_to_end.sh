@@ -41,6 +41,67 @@ grep -qx "$image$tab\(cat\|non-cat\)$tab[01]\.[0-9]\{4\}" "$tmp/out" ||
     fail "predict printed: $(cat "$tmp/out")"
 [ ! -s "$tmp/err" ] || fail "predict wrote to stderr: $(cat "$tmp/err")"
 
+# eval: the table, and --json read back by Python's json module with the
+# same numbers
+"$catlr" eval -m "$tmp/demo.model" "$data/test" >"$tmp/out" 2>"$tmp/err"
+code=$?
+[ "$code" -eq 0 ] || fail "eval exited $code: $(cat "$tmp/err")"
+grep -q '^accuracy:  [0-9]*\.[0-9][0-9] %$' "$tmp/out" || fail "eval: no accuracy line"
+grep -q '^actual cat  *[0-9]*  *[0-9]*$' "$tmp/out" || fail "eval: no matrix row"
+"$catlr" eval --json -m "$tmp/demo.model" "$data/test" >"$tmp/json" 2>"$tmp/err" ||
+    fail "eval --json failed: $(cat "$tmp/err")"
+python3 - "$tmp/json" "$tmp/out" <<'PY' || fail "eval --json does not read back as the table"
+import json, sys
+d = json.load(open(sys.argv[1]))
+table = open(sys.argv[2]).read()
+(tp, fn), (fp, tn) = d["confusion"]["matrix"]
+assert d["images"] == tp + fn + fp + tn == 50, d
+assert "accuracy:  %.2f %%" % d["accuracy"] in table
+assert "F1:        %.4f" % d["f1"] in table
+assert len(d["misclassified"]) == fn + fp
+assert "misclassified: %d" % (fn + fp) in table
+PY
+"$catlr" predict --json "$tmp/demo.model" "$data/test/cat/"*.png >"$tmp/json" 2>"$tmp/err" ||
+    fail "predict --json failed: $(cat "$tmp/err")"
+python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 20
+for line in lines:
+    d = json.loads(line)
+    assert (d["p"] > 0.5) == (d["class"] == "cat"), d
+' "$tmp/json" || fail "predict --json lines do not read back"
+
+# train --curve: one row per iteration; the printed costs are its values
+"$catlr" train -q "$data/train" -i 40 -k 10 -o "$tmp/c.model" --curve "$tmp/c.csv" \
+    >"$tmp/out" 2>"$tmp/err" || fail "train --curve failed: $(cat "$tmp/err")"
+python3 - "$tmp/c.csv" "$tmp/out" <<'PY' || fail "--curve values differ from the printed costs"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [int(r["iteration"]) for r in rows] == list(range(40))
+printed = [l.split(": ")[1].strip() for l in open(sys.argv[2]) if l.startswith("Cost")]
+assert printed == ["%f" % float(rows[i]["cost"]) for i in range(0, 40, 10)], printed
+PY
+
+# the progress line: on a terminal (script gives the command one), redrawn
+# with \r and cleared; coloured unless NO_COLOR; none with --quiet
+tty_train() {
+    script -qec "$1 '$catlr' train '$data/train' -i 300 -o '$tmp/p.model' $2 >/dev/null" \
+        /dev/null >"$tmp/tty" 2>&1
+}
+if tty_train "" ""; then
+    grep -q 'iteration [0-9]*/300  cost' "$tmp/tty" || fail "no progress line on a terminal"
+    grep -q "$(printf '\r')" "$tmp/tty" || fail "progress line not redrawn with \\r"
+    grep -q "$(printf '\033')" "$tmp/tty" || fail "progress line without colour"
+    tty_train "NO_COLOR=1" ""
+    grep -q 'iteration [0-9]*/300' "$tmp/tty" || fail "no progress line with NO_COLOR"
+    ! grep -q "$(printf '\033')" "$tmp/tty" || fail "colour despite NO_COLOR"
+    tty_train "" "-q"
+    ! grep -q 'iteration' "$tmp/tty" || fail "progress line despite --quiet"
+else
+    echo "note: script(1) could not run a terminal here; progress line not checked"
+fi
+
 # exit codes: 1 for a failure, 2 for a usage error, 0 for --version
 "$catlr" predict "$tmp/demo.model" "$tmp/nope.png" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] || fail "predict on a missing image should exit 1"

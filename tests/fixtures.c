@@ -1,9 +1,11 @@
 /* fixtures.c: write test PNGs with libpng's full write API (the simplified
  * API cannot write interlaced images, low bit depths or files without
- * gamma information, all of which the decoder must handle). */
+ * gamma information, all of which the decoder must handle), and read back
+ * the pictures catlr draws. */
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fixtures.h"
 
@@ -144,4 +146,33 @@ int fixture_truncate_copy(const char *src, const char *dst, size_t keep) {
         ok = 0;
     free(buf);
     return ok ? 0 : -1;
+}
+
+uint8_t *fixture_read_rgb(const char *path, uint32_t *width, uint32_t *height) {
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, path))
+        return NULL;
+    image.format = PNG_FORMAT_RGB;
+    uint8_t *rgb = malloc(PNG_IMAGE_SIZE(image));
+    if (rgb == NULL || !png_image_finish_read(&image, NULL, rgb, 0, NULL)) {
+        png_image_free(&image);
+        free(rgb);
+        return NULL;
+    }
+    *width = image.width;
+    *height = image.height;
+    return rgb;
+}
+
+size_t fixture_count_colour(const uint8_t *rgb, size_t n_pixels, const uint8_t want[3],
+                            int tol) {
+    size_t n = 0;
+    for (size_t i = 0; i < n_pixels; i++) {
+        const uint8_t *p = rgb + 3 * i;
+        n += abs(p[0] - want[0]) <= tol && abs(p[1] - want[1]) <= tol &&
+             abs(p[2] - want[2]) <= tol;
+    }
+    return n;
 }

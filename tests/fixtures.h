@@ -45,4 +45,13 @@ void fixture_pattern(uint8_t *rgb, uint32_t width, uint32_t height);
 /* Write the first `keep` bytes of the file at src to dst. */
 int fixture_truncate_copy(const char *src, const char *dst, size_t keep);
 
+/* Read back: the PNG at path decoded to 8-bit interleaved RGB with libpng,
+ * and its size; NULL if it does not decode. The caller frees it. */
+uint8_t *fixture_read_rgb(const char *path, uint32_t *width, uint32_t *height);
+
+/* How many of the n_pixels RGB pixels are within tol of want in every
+ * channel. */
+size_t fixture_count_colour(const uint8_t *rgb, size_t n_pixels, const uint8_t want[3],
+                            int tol);
+
 #endif /* CATLR_TEST_FIXTURES_H */

@@ -20,5 +20,10 @@ int catlr_cmd_predict(int argc, char **argv, FILE *out, FILE *errf);
 
 /* catlr import [options] FILE.h5 DIR */
 int catlr_cmd_import(int argc, char **argv, FILE *out, FILE *errf);
+/* catlr eval [options] MODEL DIR */
+int catlr_cmd_eval(int argc, char **argv, FILE *out, FILE *errf);
+
+/* catlr weights [options] MODEL OUT.png */
+int catlr_cmd_weights(int argc, char **argv, FILE *out, FILE *errf);
 
 #endif /* CATLR_CLI_H */

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "args.h"
 #include "common.h"
+#include "json.h"
 
 static const char USAGE[] = "Usage: catlr predict [options] MODEL IMAGE...";
 
@@ -23,20 +24,23 @@ static void print_help(FILE *out) {
             "and P the probability of the positive class, with 4 decimals.\n"
             "\n"
             "Options:\n"
+            "  -j, --json   one JSON object per image instead:\n"
+            "               {\"path\":IMAGE,\"class\":CLASS,\"p\":P}, P in full precision\n"
             "  -h, --help   show this help and exit\n",
             USAGE);
 }
 
-enum { OPT_HELP = 1 };
+enum { OPT_HELP = 1, OPT_JSON };
 
 static const cli_option OPTIONS[] = {
     {'h', "help", 0, OPT_HELP},
+    {'j', "json", 0, OPT_JSON},
 };
 
 /* Collect the operands in order into operands[] (room for argc): the model
  * path first, then the images. -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, const char **operands, int *count,
-                      FILE *out, FILE *errf) {
+                      int *json, FILE *out, FILE *errf) {
     cli_scanner s = cli_scan(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0]);
     char msg[256];
     const char *value;
@@ -47,6 +51,10 @@ static int parse_args(int argc, char **argv, const char **operands, int *count,
         if (id == OPT_HELP) {
             print_help(out);
             return CLI_EXIT_OK;
+        }
+        if (id == OPT_JSON) {
+            *json = 1;
+            continue;
         }
         operands[(*count)++] = value;
     }
@@ -71,7 +79,8 @@ static int load_model(const char *path, catlr_model *model, FILE *errf) {
 }
 
 /* Classify one image; 0 on success, -1 after reporting why not. */
-static int predict_one(const catlr_model *model, const char *path, FILE *out, FILE *errf) {
+static int predict_one(const catlr_model *model, const char *path, int json, FILE *out,
+                       FILE *errf) {
     uint8_t px[CATLR_N_X];
     catlr_error err;
     if (catlr_image_load(path, px, &err) != CATLR_OK) {
@@ -80,19 +89,29 @@ static int predict_one(const catlr_model *model, const char *path, FILE *out, FI
     }
     double p;
     catlr_predict_proba(model, px, 1, &p);
-    fprintf(out, "%s\t%s\t%.4f\n", path,
-            catlr_model_class_of_label(model, catlr_predict_label(p)), p);
+    const char *cls = catlr_model_class_of_label(model, catlr_predict_label(p));
+    if (!json) {
+        fprintf(out, "%s\t%s\t%.4f\n", path, cls, p);
+        return 0;
+    }
+    fputs("{\"path\":", out);
+    cli_json_string(out, path);
+    fputs(",\"class\":", out);
+    cli_json_string(out, cls);
+    fputs(",\"p\":", out);
+    cli_json_number(out, p);
+    fputs("}\n", out);
     return 0;
 }
 
 /* Load the model, then classify every image. */
-static int run(const char **operands, int count, FILE *out, FILE *errf) {
+static int run(const char **operands, int count, int json, FILE *out, FILE *errf) {
     catlr_model model;
     int code = load_model(operands[0], &model, errf);
     if (code != CLI_EXIT_OK)
         return code;
     for (int k = 1; k < count; k++)
-        if (predict_one(&model, operands[k], out, errf) != 0)
+        if (predict_one(&model, operands[k], json, out, errf) != 0)
             code = CLI_EXIT_FAIL;
     catlr_model_free(&model);
     return code;
@@ -104,10 +123,10 @@ int catlr_cmd_predict(int argc, char **argv, FILE *out, FILE *errf) {
         fprintf(errf, "catlr: out of memory\n");
         return CLI_EXIT_FAIL;
     }
-    int count;
-    int code = parse_args(argc, argv, operands, &count, out, errf);
+    int count, json = 0;
+    int code = parse_args(argc, argv, operands, &count, &json, out, errf);
     if (code < 0)
-        code = run(operands, count, out, errf);
+        code = run(operands, count, json, out, errf);
     free(operands);
     return code;
 }

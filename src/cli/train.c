@@ -1,6 +1,7 @@
 /* train.c: `catlr train`: parse, validate, load the folders, train, report,
  * save. stdout carries exactly the course's lines (the cost every K
  * iterations, then the accuracies); everything else goes to errf. */
+#include <math.h>
 #include <string.h>
 
 #include "catlr/dataset.h"
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "args.h"
 #include "common.h"
+#include "train_report.h"
 
 static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
 
@@ -22,11 +24,15 @@ static void print_help(FILE *out) {
             "Options:\n"
             "  -o, --output MODEL     where to write the model (default catlr.model)\n"
             "  -t, --test DIR         also report the accuracy on DIR/<class>/*.png\n"
-            "  -r, --lr RATE          learning rate (default %g)\n"
+            "  -r, --lr RATE[,RATE]   learning rate (default %g); several rates train\n"
+            "                         one model each, compared in a table, and the\n"
+            "                         best is written\n"
             "  -i, --iterations N     gradient-descent steps (default %d)\n"
             "  -k, --print-every K    print the cost every K iterations (default %d)\n"
             "  -p, --positive NAME    class folder labelled 1 (default cat)\n"
-            "  -q, --quiet            no messages on stderr, only errors\n"
+            "      --curve FILE.csv   write iteration,cost[,test_cost] of every iteration\n"
+            "      --plot FILE.png    draw the cost curves as a chart\n"
+            "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
             "stdout carries only the results: 'Cost after iteration I: C' for I = 0, K,\n"
@@ -44,10 +50,15 @@ typedef struct train_args {
     const char *positive;
     catlr_train_opts opts;
     int quiet;
+    /* what train_report.c shows */
+    double rates[TRAIN_REPORT_MAX_RATES];
+    size_t n_rates;
+    const char *curve; /* NULL: none */
+    const char *plot;  /* NULL: none */
 } train_args;
 
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
-       OPT_POSITIVE, OPT_QUIET, OPT_HELP };
+       OPT_POSITIVE, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -58,6 +69,8 @@ static const cli_option OPTIONS[] = {
     {'p', "positive", 1, OPT_POSITIVE},
     {'q', "quiet", 0, OPT_QUIET},
     {'h', "help", 0, OPT_HELP},
+    {'\0', "curve", 1, OPT_CURVE},
+    {'\0', "plot", 1, OPT_PLOT},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
@@ -74,9 +87,17 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     case OPT_TEST: a->test_dir = value; break;
     case OPT_POSITIVE: a->positive = value; break;
     case OPT_QUIET: a->quiet = 1; break;
+    case OPT_CURVE: a->curve = value; break;
+    case OPT_PLOT: a->plot = value; break;
     case OPT_LR:
-        if (cli_parse_positive(value, &a->opts.lr) != 0)
-            return usage_error(errf, "--lr must be a positive number, got", value);
+        if (train_report_parse_rates(value, a->rates, &a->n_rates) != 0)
+            return usage_error(errf,
+                               strchr(value, ',') == NULL
+                                   ? "--lr must be a positive number, got"
+                                   : "--lr must be 1 to 16 positive numbers separated by "
+                                     "commas, got",
+                               value);
+        a->opts.lr = a->rates[0];
         break;
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->opts.iterations) != 0)
@@ -116,6 +137,10 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         return usage_error(errf, "missing TRAIN_DIR", NULL);
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
+    if (a->n_rates == 0) {
+        a->rates[0] = a->opts.lr;
+        a->n_rates = 1;
+    }
     return -1;
 }
 
@@ -154,26 +179,22 @@ static int check_same_classes(const catlr_dataset *train, const catlr_dataset *t
     return CLI_EXIT_OK;
 }
 
-/* on_step: the course's line, flushed so that a pipe sees it at once. */
-static void print_cost(void *user, const catlr_train_step *step) {
-    FILE *out = user;
-    if (!step->has_cost)
-        return;
-    fprintf(out, "Cost after iteration %zu: %f\n", step->iteration, step->cost);
-    fflush(out);
-}
-
-/* A zero model for the training set's classes, trained on it. */
-static int fit(const catlr_dataset *train, const train_args *a, catlr_model *model,
-               FILE *out, FILE *errf) {
+/* A zero model for the training set's classes, trained on it with run k's
+ * rate, watched by the report. */
+static int fit(const catlr_dataset *train, const catlr_dataset *test, const train_args *a,
+               size_t k, train_report *rep, catlr_model *model, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_init(
         model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
         catlr_dataset_class_name(train, 1), (uint32_t)catlr_dataset_positive(train), &err);
     if (st == CATLR_OK) {
         catlr_train_opts opts = a->opts;
-        opts.on_step = print_cost;
-        opts.user = out;
+        if (test != NULL) {
+            opts.test_X = catlr_dataset_pixels(test);
+            opts.test_y = catlr_dataset_labels(test);
+            opts.test_m = catlr_dataset_count(test);
+        }
+        train_report_start_run(rep, k, &opts);
         st = catlr_train(catlr_dataset_pixels(train), catlr_dataset_labels(train),
                          catlr_dataset_count(train), &opts, model, &err);
     }
@@ -184,11 +205,13 @@ static int fit(const catlr_dataset *train, const train_args *a, catlr_model *mod
     return CLI_EXIT_OK;
 }
 
-static void print_accuracy(FILE *out, const char *which, const catlr_model *model,
-                           const catlr_dataset *ds) {
+/* The accuracy line; returns the accuracy. */
+static double print_accuracy(FILE *out, const char *which, const catlr_model *model,
+                             const catlr_dataset *ds) {
     double acc = catlr_predict_accuracy(model, catlr_dataset_pixels(ds),
                                         catlr_dataset_labels(ds), catlr_dataset_count(ds));
     fprintf(out, "%s accuracy: %.2f %%\n", which, acc);
+    return acc;
 }
 
 static int save(const catlr_model *model, const train_args *a, FILE *errf) {
@@ -202,25 +225,59 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
     return CLI_EXIT_OK;
 }
 
+/* Train once per learning rate, keeping the best model. With several rates
+ * a run that fails (a rate so large the weights overflow) is reported and
+ * marked in the table, and the others still compare. */
+static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
+                     const train_args *a, train_report *rep, catlr_model *best, FILE *out,
+                     FILE *errf) {
+    int code = CLI_EXIT_OK;
+    for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
+        catlr_model model = {0};
+        code = fit(train, test, a, k, rep, &model, errf);
+        if (code != CLI_EXIT_OK && a->n_rates > 1) {
+            train_report_fail_run(rep);
+            code = CLI_EXIT_OK;
+        } else if (code == CLI_EXIT_OK) {
+            double train_acc = print_accuracy(out, "train", &model, train);
+            double test_acc = test != NULL ? print_accuracy(out, "test", &model, test) : NAN;
+            if (train_report_end_run(rep, &model, train_acc, test_acc)) {
+                catlr_model_free(best);
+                *best = model; /* moved: best owns the weights now */
+                model.w = NULL;
+            }
+        }
+        catlr_model_free(&model);
+    }
+    if (code == CLI_EXIT_OK && !train_report_has_best(rep)) {
+        fprintf(errf, "catlr: training failed with every learning rate\n");
+        code = CLI_EXIT_FAIL;
+    }
+    return code;
+}
+
 /* Both folders are read before training starts, so that a bad test folder
  * fails at once rather than after the training. */
 static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_dataset *train = NULL, *test = NULL;
     catlr_model model = {0};
-    int code = load(a->train_dir, a, &train, errf);
+    train_report rep;
+    train_report_config cfg = {a->curve, a->plot, a->rates, a->n_rates, a->opts.iterations,
+                               a->opts.report_every, a->test_dir != NULL, a->quiet};
+    int code = train_report_open(&rep, &cfg, out, errf);
+    if (code >= 0)
+        return code;
+    code = load(a->train_dir, a, &train, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, errf);
         if (code == CLI_EXIT_OK)
             code = check_same_classes(train, test, a->test_dir, errf);
     }
     if (code == CLI_EXIT_OK)
-        code = fit(train, a, &model, out, errf);
-    if (code == CLI_EXIT_OK) {
-        print_accuracy(out, "train", &model, train);
-        if (test != NULL)
-            print_accuracy(out, "test", &model, test);
+        code = fit_rates(train, test, a, &rep, &model, out, errf);
+    code = train_report_close(&rep, code == CLI_EXIT_OK);
+    if (code == CLI_EXIT_OK)
         code = save(&model, a, errf);
-    }
     catlr_model_free(&model);
     catlr_dataset_free(test);
     catlr_dataset_free(train);

@@ -1,0 +1,108 @@
+/* cli_run.h: what the CLI tests share: class folders of one-colour
+ * images, running catlr in-process with a literal argv and tmpfile()
+ * streams, and asserting the result. Include after <cmocka.h>,
+ * "fixtures.h" and "test_util.h". */
+#ifndef CATLR_TEST_CLI_RUN_H
+#define CATLR_TEST_CLI_RUN_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* root/sub/cls/name.png in one colour. "Cats" are reddish and "dogs"
+ * bluish, so that the classes are linearly separable without a bias. */
+static inline void write_image(const char *root, const char *sub, const char *cls,
+                               const char *name, uint8_t v) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/%s/%s", root, sub, cls, name);
+    int reddish = strcmp(cls, "dog") != 0;
+    assert_int_equal(fixture_write_solid(path, 64, 64, reddish ? v : 20, 100, reddish ? 20 : v),
+                     0);
+}
+
+static inline void make_class_dirs(const char *root, const char *sub, const char *a,
+                                   const char *b) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", root, sub);
+    test_mkdir(path);
+    snprintf(path, sizeof path, "%s/%s/%s", root, sub, a);
+    test_mkdir(path);
+    snprintf(path, sizeof path, "%s/%s/%s", root, sub, b);
+    test_mkdir(path);
+}
+
+typedef struct result {
+    int code;
+    char *out;
+    char *err;
+} result;
+
+/* catlr ARGS... (NULL-terminated), in-process. */
+static inline result run(const char *first, ...) {
+    char *argv[32];
+    int argc = 0;
+    argv[argc++] = "catlr";
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a != NULL; a = va_arg(ap, const char *)) {
+        assert_true(argc < 31);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    result r;
+    r.code = catlr_cli_run(argc, argv, out, err);
+    r.out = test_read_stream(out);
+    r.err = test_read_stream(err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+static inline void result_free(result *r) {
+    free(r->out);
+    free(r->err);
+}
+
+/* Number of '\n'-terminated lines in s. */
+static inline size_t count_lines(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Assert a usage error: exit 2, nothing on stdout, and on stderr first the
+ * message line, then the usage line, then where to look for help. */
+static inline void assert_usage_error(result *r, const char *first_line, const char *command) {
+    if (r->code != 2)
+        print_error("exit %d, stderr:\n%s", r->code, r->err);
+    assert_int_equal(r->code, 2);
+    assert_string_equal(r->out, "");
+    char want[512];
+    snprintf(want, sizeof want, "%s\nUsage: catlr %s", first_line, command);
+    if (strncmp(r->err, want, strlen(want)) != 0)
+        print_error("stderr:\n%s\nwant it to start with:\n%s\n", r->err, want);
+    assert_int_equal(strncmp(r->err, want, strlen(want)), 0);
+    assert_non_null(strstr(r->err, "--help'.\n"));
+    assert_int_equal(count_lines(r->err), 3);
+    result_free(r);
+}
+
+/* Assert a failure of the work: exit 1, stderr exactly one line. */
+static inline void assert_failure(result *r, const char *line) {
+    assert_int_equal(r->code, 1);
+    size_t n = strlen(line);
+    if (strncmp(r->err, line, n) != 0 || strcmp(r->err + n, "\n") != 0)
+        print_error("stderr:\n%swant:\n%s\n", r->err, line);
+    assert_int_equal(strncmp(r->err, line, n), 0);
+    assert_string_equal(r->err + n, "\n");
+}
+
+#endif /* CATLR_TEST_CLI_RUN_H */
