@@ -1,0 +1,169 @@
+/* kernel.c: the solvers' inner loops, AVX-512 and portable (see kernel.h).
+ *
+ * Each double sum keeps CATLR_KERNEL_LANES = 32 partial sums: the AVX-512
+ * version holds them in four registers of 8 (four independent chains hide
+ * the add latency), the portable version in an array, and both finish with
+ * combine(). Which version runs is asked of the CPU at each call (a load of
+ * a flag libgcc sets up once), so there is no state of our own. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define CATLR_X86 1
+#include <immintrin.h>
+#endif
+
+enum { LANES = CATLR_KERNEL_LANES };
+
+/* The lanes, added pairwise in a fixed tree: lane k with lane k + 16, then
+ * k + 8, k + 4, k + 2, k + 1. */
+static double combine(double *s) {
+    for (size_t half = LANES / 2; half >= 1; half /= 2)
+        for (size_t k = 0; k < half; k++)
+            s[k] += s[k + half];
+    return s[0];
+}
+
+// ----------------------------------------------------------------------------
+// Portable versions: the definition of every result.
+
+static double dot_f32_u8_portable(const float *w, const uint8_t *x, size_t n) {
+    double s[LANES] = {0};
+    for (size_t i = 0; i < n; i++)
+        s[i % LANES] += (double)w[i] * x[i];
+    return combine(s);
+}
+
+static double dot_f64_portable(const double *a, const double *b, size_t n) {
+    double s[LANES] = {0};
+    for (size_t i = 0; i < n; i++)
+        s[i % LANES] += a[i] * b[i];
+    return combine(s);
+}
+
+static void axpy_u8_portable(double *y, double s, const uint8_t *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        y[i] += s * x[i];
+}
+
+// ----------------------------------------------------------------------------
+// AVX-512 versions: the same lanes and roundings, 8 doubles at a time.
+
+#ifdef CATLR_X86
+__attribute__((target("avx512f")))
+static double dot_f32_u8_avx512(const float *w, const uint8_t *x, size_t n) {
+    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                      _mm512_setzero_pd()};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < 4; k++) {
+            __m128i bytes = _mm_loadl_epi64((const __m128i *)(x + i + 8 * k));
+            __m512d xd = _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(bytes));
+            __m512d wd = _mm512_cvtps_pd(_mm256_loadu_ps(w + i + 8 * k));
+            /* the product is exact, so fusing it rounds as multiply + add */
+            acc[k] = _mm512_fmadd_pd(wd, xd, acc[k]);
+        }
+    double s[LANES];
+    for (size_t k = 0; k < 4; k++)
+        _mm512_storeu_pd(s + 8 * k, acc[k]);
+    for (size_t k = 0; i + k < n; k++)
+        s[k] += (double)w[i + k] * x[i + k];
+    return combine(s);
+}
+
+__attribute__((target("avx512f")))
+static double dot_f64_avx512(const double *a, const double *b, size_t n) {
+    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                      _mm512_setzero_pd()};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < 4; k++) {
+            __m512d p = _mm512_mul_pd(_mm512_loadu_pd(a + i + 8 * k),
+                                      _mm512_loadu_pd(b + i + 8 * k));
+            acc[k] = _mm512_add_pd(acc[k], p);
+        }
+    double s[LANES];
+    for (size_t k = 0; k < 4; k++)
+        _mm512_storeu_pd(s + 8 * k, acc[k]);
+    for (size_t k = 0; i + k < n; k++)
+        s[k] += a[i + k] * b[i + k];
+    return combine(s);
+}
+
+__attribute__((target("avx512f")))
+static void axpy_u8_avx512(double *y, double s, const uint8_t *x, size_t n) {
+    const __m512d sv = _mm512_set1_pd(s);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m128i bytes = _mm_loadl_epi64((const __m128i *)(x + i));
+        __m512d xd = _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(bytes));
+        _mm512_storeu_pd(y + i, _mm512_add_pd(_mm512_loadu_pd(y + i), _mm512_mul_pd(sv, xd)));
+    }
+    for (; i < n; i++)
+        y[i] += s * x[i];
+}
+#endif
+
+// ----------------------------------------------------------------------------
+// Dispatch.
+
+int catlr_kernel_simd(void) {
+#ifdef CATLR_X86
+    return __builtin_cpu_supports("avx512f") != 0;
+#else
+    return 0;
+#endif
+}
+
+double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd())
+        return dot_f32_u8_avx512(w, x, n);
+#endif
+    return dot_f32_u8_portable(w, x, n);
+}
+
+double catlr_kernel_dot_f64(const double *a, const double *b, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd())
+        return dot_f64_avx512(a, b, n);
+#endif
+    return dot_f64_portable(a, b, n);
+}
+
+void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd()) {
+        axpy_u8_avx512(y, s, x, n);
+        return;
+    }
+#endif
+    axpy_u8_portable(y, s, x, n);
+}
+
+// ----------------------------------------------------------------------------
+// Exact byte dot products, for the Gram matrix. Integer sums do not depend
+// on their order, so the compiler's vectoriser may take any order it likes;
+// target_clones builds an AVX-512 (Skylake-server), an AVX2 and a baseline copy and the
+// loader picks one for the CPU.
+
+/* 32768 * 255^2 < 2^31: a block's sum fits in int32, the vectoriser's
+ * widest cheap accumulator. */
+enum { U8_BLOCK = 32768 };
+
+#if defined(CATLR_X86) && !defined(__clang__)
+__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+#endif
+int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
+    int64_t total = 0;
+    for (size_t start = 0; start < n; start += U8_BLOCK) {
+        size_t end = n - start < U8_BLOCK ? n : start + U8_BLOCK;
+        int32_t s = 0;
+        for (size_t i = start; i < end; i++)
+            s += (int32_t)a[i] * b[i];
+        total += s;
+    }
+    return total;
+}

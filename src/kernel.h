@@ -1,0 +1,38 @@
+/* kernel.h: the inner loops of both solvers, with a SIMD version chosen at
+ * run time (AVX-512 where the CPU has it) and a portable one.
+ *
+ * Both versions compute bit-identical results: every sum has a fixed number
+ * of lanes (CATLR_KERNEL_LANES partial sums, lane k taking the terms whose
+ * index is k modulo the lane count), the lanes are combined in one fixed
+ * tree, and products that are not exact are rounded before they are added
+ * (a multiply, then an add: no fused multiply-add where it would change the
+ * rounding). So results depend on neither the CPU nor the compiler.
+ * Internal to the library: the CLI and the tests of the public API never
+ * include it. */
+#ifndef CATLR_KERNEL_H
+#define CATLR_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CATLR_KERNEL_LANES 32
+
+/* sum_i w[i] x[i], w: (n) float, x: (n) uint8. Each product is exact in
+ * double (24 + 8 significant bits), so only the additions round. */
+double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n);
+
+/* sum_i a[i] b[i], a, b: (n) double. */
+double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
+
+/* y[i] += s * x[i] for i < n (the product rounded, then the sum).
+ * y: (n) double; x: (n) uint8. */
+void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);
+
+/* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
+int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);
+
+/* 1 when the SIMD versions are in use on this CPU (for the benchmark's
+ * record), else 0. */
+int catlr_kernel_simd(void);
+
+#endif /* CATLR_KERNEL_H */
