@@ -26,7 +26,10 @@
 
 static const double PIXEL_MAX2 = 255.0 * 255.0;
 
-enum { TILE = 1024 }; /* features per tile when forming w: 8 KB of doubles */
+enum {
+    TILE = 1024,         /* features per tile when forming w: 8 KB of doubles */
+    PARALLEL_MIN = 1 << 18 /* multiply-adds in an epoch worth a parallel region */
+};
 
 typedef struct gram {
     const catlr_problem *pb;
@@ -48,14 +51,19 @@ double catlr_gram_bytes(size_t m, size_t test_m) {
 
 /* rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte products.
  * With A == X (same) only j >= k is computed and mirrored. Rows are
- * independent, so any thread may take any row. */
+ * independent, so any thread may take any row. sum_x: (m) column sums of
+ * X; dots: (threads, m) scratch. */
 static void cross_products(const catlr_problem *pb, const uint8_t *A, size_t rows_m,
-                           int same, double *rows) {
+                           int same, const int64_t *sum_x, int64_t *dots, double *rows) {
     const size_t n_x = pb->n_x, m = pb->m;
     CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 4))
-    for (size_t k = 0; k < rows_m; k++)
-        for (size_t j = same ? k : 0; j < m; j++)
-            rows[k * m + j] = (double)catlr_kernel_dot_u8(A + k * n_x, pb->X + j * n_x, n_x);
+    for (size_t k = 0; k < rows_m; k++) {
+        int64_t *d = dots + (size_t)catlr_thread_index() * m;
+        size_t j0 = same ? k : 0;
+        catlr_kernel_dots_u8(A + k * n_x, pb->X, n_x, j0, m, sum_x, d);
+        for (size_t j = j0; j < m; j++)
+            rows[k * m + j] = (double)d[j - j0];
+    }
     if (same)
         for (size_t k = 0; k < m; k++)
             for (size_t j = 0; j < k; j++)
@@ -75,7 +83,11 @@ static void gram_forward(void *state, double *z, int gradient) {
     gram *g = state;
     const size_t m = g->pb->m;
     const double b = g->model->b;
-    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static))
+    /* a parallel region costs microseconds (far more while other programs
+     * keep the cores busy), as much as a whole epoch for a few hundred
+     * images: split only epochs of at least PARALLEL_MIN multiply-adds */
+    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static)
+              if (m * m >= PARALLEL_MIN))
     for (size_t j = 0; j < m; j++) {
         g->u[j] = catlr_kernel_dot_f64(g->K + j * m, g->alpha, m) / PIXEL_MAX2;
         z[j] = (g->c * g->z0[j] + g->u[j]) + b;
@@ -183,12 +195,24 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         gram_free(g);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     }
-    cross_products(pb, pb->X, m, 1, g->K);
+    int64_t *sum_x = malloc(m * sizeof *sum_x);
+    int64_t *dots = malloc((size_t)pb->threads * m * sizeof *dots);
+    if (sum_x == NULL || dots == NULL) {
+        free(sum_x);
+        free(dots);
+        gram_free(g);
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
+    }
+    for (size_t j = 0; j < m; j++)
+        sum_x[j] = catlr_kernel_sum_u8(pb->X + j * pb->n_x, pb->n_x);
+    cross_products(pb, pb->X, m, 1, sum_x, dots, g->K);
     start_products(g, pb->X, m, g->z0);
     if (test_m > 0) {
-        cross_products(pb, pb->test_X, test_m, 0, g->Kt);
+        cross_products(pb, pb->test_X, test_m, 0, sum_x, dots, g->Kt);
         start_products(g, pb->test_X, test_m, g->z0_test);
     }
+    free(sum_x);
+    free(dots);
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
     *out = (catlr_solver_impl){g,         gram_forward, gram_norm2, gram_test_forward,

@@ -73,6 +73,17 @@ static double dot_f32_u8_avx512(const float *w, const uint8_t *x, size_t n) {
     return combine(s);
 }
 
+/* combine() on the 32 lanes held in four registers of 8 (lanes 8k..8k+7
+ * in acc[k]), without leaving the registers: lane k + 16 (acc[2], acc[3]),
+ * then k + 8 (acc[1]), then k + 4, k + 2, k + 1 within one register. */
+__attribute__((target("avx512f")))
+static double combine_avx512(const __m512d acc[4]) {
+    __m512d s = _mm512_add_pd(_mm512_add_pd(acc[0], acc[2]), _mm512_add_pd(acc[1], acc[3]));
+    __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(s), _mm512_extractf64x4_pd(s, 1));
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
+
 __attribute__((target("avx512f")))
 static double dot_f64_avx512(const double *a, const double *b, size_t n) {
     __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
@@ -84,12 +95,15 @@ static double dot_f64_avx512(const double *a, const double *b, size_t n) {
                                       _mm512_loadu_pd(b + i + 8 * k));
             acc[k] = _mm512_add_pd(acc[k], p);
         }
-    double s[LANES];
-    for (size_t k = 0; k < 4; k++)
-        _mm512_storeu_pd(s + 8 * k, acc[k]);
-    for (size_t k = 0; i + k < n; k++)
-        s[k] += a[i + k] * b[i + k];
-    return combine(s);
+    /* the tail: lanes past it are left untouched, as in the portable loop */
+    for (size_t k = 0; k < 4 && i + 8 * k < n; k++) {
+        size_t rest = n - i - 8 * k;
+        __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
+        __m512d p = _mm512_mul_pd(_mm512_maskz_loadu_pd(mask, a + i + 8 * k),
+                                  _mm512_maskz_loadu_pd(mask, b + i + 8 * k));
+        acc[k] = _mm512_mask_add_pd(acc[k], mask, acc[k], p);
+    }
+    return combine_avx512(acc);
 }
 
 __attribute__((target("avx512f")))
@@ -146,15 +160,16 @@ void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n) {
 // ----------------------------------------------------------------------------
 // Exact byte dot products, for the Gram matrix. Integer sums do not depend
 // on their order, so the compiler's vectoriser may take any order it likes;
-// target_clones builds an AVX-512 (Skylake-server), an AVX2 and a baseline copy and the
-// loader picks one for the CPU.
+// target_clones builds an AVX2 and a baseline copy and the loader picks one
+// for the CPU. (The Gram matrix goes through dots4_vnni where the CPU has
+// AVX-512 VNNI; this covers the rest.)
 
 /* 32768 * 255^2 < 2^31: a block's sum fits in int32, the vectoriser's
  * widest cheap accumulator. */
 enum { U8_BLOCK = 32768 };
 
 #if defined(CATLR_X86) && !defined(__clang__)
-__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+__attribute__((target_clones("avx2", "default")))
 #endif
 int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
     int64_t total = 0;
@@ -166,4 +181,61 @@ int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
         total += s;
     }
     return total;
+}
+
+int64_t catlr_kernel_sum_u8(const uint8_t *x, size_t n) {
+    int64_t s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    return s;
+}
+
+#ifdef CATLR_X86
+/* Four columns of X against a: per 64 bytes one shift of a and four
+ * vpdpbusd. Each 32-bit lane gathers 4 products per instruction, at most
+ * 4 * 255 * 128 in size, so a block of U8_BLOCK bytes (512 instructions per
+ * lane) stays below 2^31; blocks are added in int64. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void dots4_vnni(const uint8_t *a, const uint8_t *b[4], size_t n, int64_t out[4]) {
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    int64_t total[4] = {0, 0, 0, 0};
+    for (size_t start = 0; start < n; start += U8_BLOCK) {
+        size_t end = n - start < U8_BLOCK ? n : start + U8_BLOCK;
+        __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(),
+                          _mm512_setzero_si512(), _mm512_setzero_si512()};
+        for (size_t i = start; i < end; i += 64) {
+            /* bytes past the end load as 0 in b, so their products vanish
+             * whatever a holds there */
+            __mmask64 mask = end - i >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (end - i)) - 1);
+            __m512i as = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, a + i), flip);
+            for (size_t k = 0; k < 4; k++)
+                acc[k] = _mm512_dpbusd_epi32(acc[k], _mm512_maskz_loadu_epi8(mask, b[k] + i), as);
+        }
+        for (size_t k = 0; k < 4; k++)
+            total[k] += _mm512_reduce_add_epi32(acc[k]);
+    }
+    for (size_t k = 0; k < 4; k++)
+        out[k] = total[k];
+}
+#endif
+
+void catlr_kernel_dots_u8(const uint8_t *a, const uint8_t *X, size_t n, size_t j0, size_t m,
+                          const int64_t *sum_x, int64_t *out) {
+    size_t j = j0;
+#ifdef CATLR_X86
+    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {
+        for (; j + 4 <= m; j += 4) {
+            const uint8_t *b[4] = {X + j * n, X + (j + 1) * n, X + (j + 2) * n, X + (j + 3) * n};
+            int64_t d[4];
+            dots4_vnni(a, b, n, d);
+            /* sum_i b (a - 128) + 128 sum_i b = sum_i a b */
+            for (size_t k = 0; k < 4; k++)
+                out[j + k - j0] = d[k] + 128 * sum_x[j + k];
+        }
+    }
+#else
+    (void)sum_x; /* only the VNNI path needs the column sums */
+#endif
+    for (; j < m; j++)
+        out[j - j0] = catlr_kernel_dot_u8(a, X + j * n, n);
 }

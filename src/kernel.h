@@ -31,6 +31,18 @@ void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);
 /* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
 int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);
 
+/* out[j - j0] = sum_i a[i] X_j[i] for j0 <= j < m, exactly, where
+ * X_j = X + j*n and sum_x[j] = sum_i X_j[i] (from catlr_kernel_sum_u8).
+ * a: (n); X: (n, m) uint8; out: (m - j0). For the Gram matrix: with
+ * AVX-512 VNNI, 64 byte products per instruction, four columns at a time
+ * (vpdpbusd multiplies unsigned by signed bytes, so a is shifted by -128
+ * and 128 sum_x[j] added back). n * 255^2 must fit in int64. */
+void catlr_kernel_dots_u8(const uint8_t *a, const uint8_t *X, size_t n, size_t j0, size_t m,
+                          const int64_t *sum_x, int64_t *out);
+
+/* sum_i x[i] over n bytes. */
+int64_t catlr_kernel_sum_u8(const uint8_t *x, size_t n);
+
 /* 1 when the SIMD versions are in use on this CPU (for the benchmark's
  * record), else 0. */
 int catlr_kernel_simd(void);

@@ -21,6 +21,15 @@
 #define CATLR_OMP(directive)
 #endif
 
+/* The calling thread's number inside a parallel region (0 .. threads-1),
+ * for per-thread scratch; 0 without OpenMP. */
+#ifdef _OPENMP
+#include <omp.h>
+#define catlr_thread_index() omp_get_thread_num()
+#else
+#define catlr_thread_index() 0
+#endif
+
 /* What both solvers train on. X: (n_x, m) uint8, example j at X + j*n_x;
  * y: (m); test_X: (n_x, test_m) or NULL with test_m = 0. */
 typedef struct catlr_problem {
