@@ -86,7 +86,7 @@ static void gram_forward(void *state, double *z, int gradient) {
     /* a parallel region costs microseconds (far more while other programs
      * keep the cores busy), as much as a whole epoch for a few hundred
      * images: split only epochs of at least PARALLEL_MIN multiply-adds */
-    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static)
+    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(dynamic, 16)
               if (m * m >= PARALLEL_MIN))
     for (size_t j = 0; j < m; j++) {
         g->u[j] = catlr_kernel_dot_f64(g->K + j * m, g->alpha, m) / PIXEL_MAX2;

@@ -43,6 +43,19 @@ static double dot_f64_portable(const double *a, const double *b, size_t n) {
     return combine(s);
 }
 
+static double dot_wide_u8_portable(const double *w, const uint8_t *x, size_t n) {
+    double s[LANES] = {0};
+    for (size_t i = 0; i < n; i++)
+        s[i % LANES] += w[i] * x[i];
+    return combine(s);
+}
+
+static void axpy2_u8_portable(double *y, double s0, const uint8_t *x0, double s1,
+                              const uint8_t *x1, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i];
+}
+
 static void axpy_u8_portable(double *y, double s, const uint8_t *x, size_t n) {
     for (size_t i = 0; i < n; i++)
         y[i] += s * x[i];
@@ -106,6 +119,42 @@ static double dot_f64_avx512(const double *a, const double *b, size_t n) {
     return combine_avx512(acc);
 }
 
+/* 8 bytes from p as 8 doubles. */
+__attribute__((target("avx512f")))
+static inline __m512d bytes_to_pd(const uint8_t *p) {
+    return _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+}
+
+__attribute__((target("avx512f")))
+static double dot_wide_u8_avx512(const double *w, const uint8_t *x, size_t n) {
+    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                      _mm512_setzero_pd()};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < 4; k++)
+            acc[k] = _mm512_fmadd_pd(_mm512_loadu_pd(w + i + 8 * k), bytes_to_pd(x + i + 8 * k),
+                                     acc[k]); /* exact product: fusing changes nothing */
+    double s[LANES];
+    for (size_t k = 0; k < 4; k++)
+        _mm512_storeu_pd(s + 8 * k, acc[k]);
+    for (size_t k = 0; i + k < n; k++)
+        s[k] += w[i + k] * x[i + k];
+    return combine(s);
+}
+
+__attribute__((target("avx512f")))
+static void axpy2_u8_avx512(double *y, double s0, const uint8_t *x0, double s1,
+                            const uint8_t *x1, size_t n) {
+    const __m512d v0 = _mm512_set1_pd(s0), v1 = _mm512_set1_pd(s1);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512d t = _mm512_add_pd(_mm512_loadu_pd(y + i), _mm512_mul_pd(v0, bytes_to_pd(x0 + i)));
+        _mm512_storeu_pd(y + i, _mm512_add_pd(t, _mm512_mul_pd(v1, bytes_to_pd(x1 + i))));
+    }
+    for (; i < n; i++)
+        y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i];
+}
+
 __attribute__((target("avx512f")))
 static void axpy_u8_avx512(double *y, double s, const uint8_t *x, size_t n) {
     const __m512d sv = _mm512_set1_pd(s);
@@ -145,6 +194,25 @@ double catlr_kernel_dot_f64(const double *a, const double *b, size_t n) {
         return dot_f64_avx512(a, b, n);
 #endif
     return dot_f64_portable(a, b, n);
+}
+
+double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd())
+        return dot_wide_u8_avx512(w, x, n);
+#endif
+    return dot_wide_u8_portable(w, x, n);
+}
+
+void catlr_kernel_axpy2_u8(double *y, double s0, const uint8_t *x0, double s1,
+                           const uint8_t *x1, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd()) {
+        axpy2_u8_avx512(y, s0, x0, s1, x1, n);
+        return;
+    }
+#endif
+    axpy2_u8_portable(y, s0, x0, s1, x1, n);
 }
 
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n) {

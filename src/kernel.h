@@ -21,12 +21,22 @@
  * double (24 + 8 significant bits), so only the additions round. */
 double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n);
 
+/* The same with w already widened to double (w[i] must hold float values,
+ * so the products stay exact): the same bits as catlr_kernel_dot_f32_u8,
+ * one conversion fewer per term. */
+double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n);
+
 /* sum_i a[i] b[i], a, b: (n) double. */
 double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
 
 /* y[i] += s * x[i] for i < n (the product rounded, then the sum).
  * y: (n) double; x: (n) uint8. */
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);
+
+/* y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i] for i < n: two axpy calls in
+ * one pass over y, with the same bits. */
+void catlr_kernel_axpy2_u8(double *y, double s0, const uint8_t *x0, double s1,
+                           const uint8_t *x1, size_t n);
 
 /* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
 int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);

@@ -32,15 +32,23 @@ typedef struct primal {
     size_t n_slots;
     double *partial; /* (n_slots, n_x): slot s's sum of dz_j x_j */
     double *dz;      /* (m) */
+    double *wide;    /* (n_x): w widened to double once per pass, so the
+                        n_x m products convert only the pixels */
 } primal;
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
-/* z[j] for j in [lo, hi): w^T x_j / 255 + b. */
+/* z[j] for j in [lo, hi): w^T x_j / 255 + b, from p->wide (the same bits
+ * as catlr_core_forward). */
 static void forward_range(const primal *p, const uint8_t *X, size_t lo, size_t hi, double *z) {
     const size_t n_x = p->pb->n_x;
     for (size_t j = lo; j < hi; j++)
-        z[j] = catlr_kernel_dot_f32_u8(p->model->w, X + j * n_x, n_x) / 255.0 + p->model->b;
+        z[j] = catlr_kernel_dot_wide_u8(p->wide, X + j * n_x, n_x) / 255.0 + p->model->b;
+}
+
+static void widen(primal *p) {
+    for (size_t i = 0; i < p->pb->n_x; i++)
+        p->wide[i] = p->model->w[i];
 }
 
 /* Slot s: z and dz of its examples, and its partial gradient sum. */
@@ -55,9 +63,14 @@ static void slot_pass(primal *p, size_t s, double *z) {
         forward_range(p, pb->X, c0, c1, z);
         for (size_t j = c0; j < c1; j++)
             p->dz[j] = catlr_core_sigmoid(z[j]) - pb->y[j];
+        /* two images per pass over the tile: half the loads and stores
+         * of acc, the same additions in the same order */
         for (size_t t0 = 0; t0 < n_x; t0 += TILE) {
-            size_t len = min_size(TILE, n_x - t0);
-            for (size_t j = c0; j < c1; j++)
+            size_t len = min_size(TILE, n_x - t0), j = c0;
+            for (; j + 2 <= c1; j += 2)
+                catlr_kernel_axpy2_u8(acc + t0, p->dz[j], pb->X + j * n_x + t0, p->dz[j + 1],
+                                      pb->X + (j + 1) * n_x + t0, len);
+            if (j < c1)
                 catlr_kernel_axpy_u8(acc + t0, p->dz[j], pb->X + j * n_x + t0, len);
         }
     }
@@ -66,13 +79,15 @@ static void slot_pass(primal *p, size_t s, double *z) {
 static void primal_forward(void *state, double *z, int gradient) {
     primal *p = state;
     const catlr_problem *pb = p->pb;
+    widen(p);
+    /* dynamic: a thread that the system pauses delays the others less */
     if (!gradient) {
-        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(static))
+        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 8))
         for (size_t j = 0; j < pb->m; j++)
             forward_range(p, pb->X, j, j + 1, z);
         return;
     }
-    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(static))
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
     for (size_t s = 0; s < p->n_slots; s++)
         slot_pass(p, s, z);
 }
@@ -88,7 +103,8 @@ static double primal_norm2(void *state) {
 
 static void primal_test_forward(void *state, double *z_test) {
     primal *p = state;
-    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(static))
+    widen(p);
+    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 8))
     for (size_t k = 0; k < p->pb->test_m; k++)
         forward_range(p, p->pb->test_X, k, k + 1, z_test);
 }
@@ -102,7 +118,7 @@ static void primal_step(void *state, const double *z) {
     const size_t n_x = pb->n_x;
     const double scale = 255.0 * (double)pb->m, decay = pb->l2 / (double)pb->m;
     float *w = p->model->w;
-    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(static))
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1024))
     for (size_t i = 0; i < n_x; i++) {
         double sum = 0;
         for (size_t s = 0; s < p->n_slots; s++)
@@ -131,6 +147,7 @@ static void primal_free(void *state) {
         return;
     free(p->partial);
     free(p->dz);
+    free(p->wide);
     free(p);
 }
 
@@ -144,7 +161,8 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
     p->n_slots = min_size((pb->m + SLOT_MIN - 1) / SLOT_MIN, SLOT_MAX);
     p->partial = malloc(p->n_slots * pb->n_x * sizeof *p->partial);
     p->dz = malloc(pb->m * sizeof *p->dz);
-    if (p->partial == NULL || p->dz == NULL) {
+    p->wide = malloc(pb->n_x * sizeof *p->wide);
+    if (p->partial == NULL || p->dz == NULL || p->wide == NULL) {
         primal_free(p);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     }

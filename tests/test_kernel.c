@@ -44,7 +44,8 @@ static const size_t LENGTHS[] = {0, 1, 7, 8, 31, 32, 33, 63, 64, 65, 75, 209, 12
 enum { N_LENGTHS = sizeof LENGTHS / sizeof LENGTHS[0], MAX_N = 12293 };
 
 /* Ensure the float-times-byte dot product is the 32-lane sum of the exact
- * products, bit for bit, for every length around the lane boundaries. */
+ * products, bit for bit, for every length around the lane boundaries, and
+ * so is the one from the weights widened to double. */
 static void test_dot_f32_u8_is_the_definition(void **state) {
     (void)state;
     float *w = malloc(MAX_N * sizeof *w);
@@ -57,11 +58,18 @@ static void test_dot_f32_u8_is_the_definition(void **state) {
         x[i] = (uint8_t)(next(&seed) >> 24);
         terms[i] = (double)w[i] * x[i];
     }
+    double *wide = malloc(MAX_N * sizeof *wide);
+    assert_non_null(wide);
+    for (size_t i = 0; i < MAX_N; i++)
+        wide[i] = w[i];
     for (size_t k = 0; k < N_LENGTHS; k++) {
         double got = catlr_kernel_dot_f32_u8(w, x, LENGTHS[k]);
         double want = by_lanes(terms, LENGTHS[k]);
+        double from_wide = catlr_kernel_dot_wide_u8(wide, x, LENGTHS[k]);
         assert_memory_equal(&got, &want, sizeof got);
+        assert_memory_equal(&from_wide, &want, sizeof got);
     }
+    free(wide);
     free(w);
     free(x);
     free(terms);
@@ -91,17 +99,18 @@ static void test_dot_f64_is_the_definition(void **state) {
 }
 
 /* Ensure y += s x rounds the product, then the sum, element by element, and
- * touches nothing past n. */
+ * touches nothing past n; and that axpy2 is two of them in a row. */
 static void test_axpy_u8(void **state) {
     (void)state;
-    double y[80], want[80];
-    uint8_t x[80];
+    double y[80], y2[80], want[80];
+    uint8_t x[80], x1[80];
     uint32_t seed = 3;
-    const double s = spread(&seed);
+    const double s = spread(&seed), s1 = spread(&seed);
     for (size_t n = 0; n < 79; n += 13) {
         for (size_t i = 0; i < 80; i++) {
-            y[i] = want[i] = spread(&seed);
+            y[i] = y2[i] = want[i] = spread(&seed);
             x[i] = (uint8_t)(next(&seed) >> 24);
+            x1[i] = (uint8_t)(next(&seed) >> 24);
         }
         for (size_t i = 0; i < n; i++) {
             double p = s * x[i];
@@ -109,6 +118,12 @@ static void test_axpy_u8(void **state) {
         }
         catlr_kernel_axpy_u8(y, s, x, n);
         assert_memory_equal(y, want, sizeof y);
+        for (size_t i = 0; i < n; i++) {
+            double p = s1 * x1[i];
+            want[i] = want[i] + p;
+        }
+        catlr_kernel_axpy2_u8(y2, s, x, s1, x1, n);
+        assert_memory_equal(y2, want, sizeof y2);
     }
 }
 
