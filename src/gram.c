@@ -10,8 +10,9 @@
  *   z = c z0 + K alpha / 255^2 + b
  *   ||w||^2 = c^2 ||w0||^2 + 2 c alpha . z0 + alpha^T K alpha / 255^2,
  * so an iteration costs O(m^2) instead of O(n_x m). K is exact: each entry
- * is a sum of byte products, computed in integers (at most n_x 255^2) and
- * held in double without rounding. The test set gets the same treatment
+ * is a sum of byte products, computed in integers and held in int32 (at
+ * most n_x 255^2 < 2^31 for n_x <= CATLR_GRAM_MAX_FEATURES), half the bytes
+ * of a double, which is what an epoch reads; it converts to double exactly. The test set gets the same treatment
  * with Kt = X_test^T X (test_m x m). w is formed once, at the end.
  * Every sum runs in an order fixed by m, whatever the thread count. */
 #include <math.h>
@@ -34,8 +35,8 @@ enum {
 typedef struct gram {
     const catlr_problem *pb;
     catlr_model *model;
-    double *K;        /* (m, m), row j at K + j*m */
-    double *Kt;       /* (test_m, m), row k at Kt + k*m; NULL without test set */
+    int32_t *K;       /* (m, m), row j at K + j*m */
+    int32_t *Kt;      /* (test_m, m), row k at Kt + k*m; NULL without test set */
     double *z0;       /* (m): w0^T X / 255 */
     double *z0_test;  /* (test_m): w0^T X_test / 255 */
     double w0_norm2;  /* ||w0||^2 */
@@ -46,7 +47,7 @@ typedef struct gram {
 } gram;
 
 double catlr_gram_bytes(size_t m, size_t test_m) {
-    return 8.0 * (double)m * ((double)m + (double)test_m);
+    return 4.0 * (double)m * ((double)m + (double)test_m);
 }
 
 /* rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte products.
@@ -54,7 +55,7 @@ double catlr_gram_bytes(size_t m, size_t test_m) {
  * independent, so any thread may take any row. sum_x: (m) column sums of
  * X; dots: (threads, m) scratch. */
 static void cross_products(const catlr_problem *pb, const uint8_t *A, size_t rows_m,
-                           int same, const int64_t *sum_x, int64_t *dots, double *rows) {
+                           int same, const int64_t *sum_x, int64_t *dots, int32_t *rows) {
     const size_t n_x = pb->n_x, m = pb->m;
     CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 4))
     for (size_t k = 0; k < rows_m; k++) {
@@ -62,7 +63,7 @@ static void cross_products(const catlr_problem *pb, const uint8_t *A, size_t row
         size_t j0 = same ? k : 0;
         catlr_kernel_dots_u8(A + k * n_x, pb->X, n_x, j0, m, sum_x, d);
         for (size_t j = j0; j < m; j++)
-            rows[k * m + j] = (double)d[j - j0];
+            rows[k * m + j] = (int32_t)d[j - j0]; /* fits: n_x is capped */
     }
     if (same)
         for (size_t k = 0; k < m; k++)
@@ -89,7 +90,7 @@ static void gram_forward(void *state, double *z, int gradient) {
     CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(dynamic, 16)
               if (m * m >= PARALLEL_MIN))
     for (size_t j = 0; j < m; j++) {
-        g->u[j] = catlr_kernel_dot_f64(g->K + j * m, g->alpha, m) / PIXEL_MAX2;
+        g->u[j] = catlr_kernel_dot_i32_f64(g->K + j * m, g->alpha, m) / PIXEL_MAX2;
         z[j] = (g->c * g->z0[j] + g->u[j]) + b;
     }
 }
@@ -108,7 +109,7 @@ static void gram_test_forward(void *state, double *z_test) {
     CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static))
     for (size_t k = 0; k < g->pb->test_m; k++)
         z_test[k] = (g->c * g->z0_test[k] +
-                     catlr_kernel_dot_f64(g->Kt + k * m, g->alpha, m) / PIXEL_MAX2) + b;
+                     catlr_kernel_dot_i32_f64(g->Kt + k * m, g->alpha, m) / PIXEL_MAX2) + b;
 }
 
 static void gram_step(void *state, const double *z) {
@@ -167,6 +168,11 @@ static void gram_free(void *state) {
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
                             catlr_solver_impl *out, catlr_error *err) {
     const size_t m = pb->m, test_m = pb->test_m;
+    if (pb->n_x > CATLR_GRAM_MAX_FEATURES)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL,
+                          "the Gram solver takes at most %lu features (%lu given); use the "
+                          "primal solver",
+                          (unsigned long)CATLR_GRAM_MAX_FEATURES, (unsigned long)pb->n_x);
     double bytes = catlr_gram_bytes(m, test_m);
     if (bytes > (double)CATLR_GRAM_MAX_BYTES)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL,

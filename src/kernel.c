@@ -56,6 +56,13 @@ static void axpy2_u8_portable(double *y, double s0, const uint8_t *x0, double s1
         y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i];
 }
 
+static double dot_i32_f64_portable(const int32_t *k, const double *b, size_t n) {
+    double s[LANES] = {0};
+    for (size_t i = 0; i < n; i++)
+        s[i % LANES] += (double)k[i] * b[i];
+    return combine(s);
+}
+
 static void axpy_u8_portable(double *y, double s, const uint8_t *x, size_t n) {
     for (size_t i = 0; i < n; i++)
         y[i] += s * x[i];
@@ -114,6 +121,27 @@ static double dot_f64_avx512(const double *a, const double *b, size_t n) {
         __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
         __m512d p = _mm512_mul_pd(_mm512_maskz_loadu_pd(mask, a + i + 8 * k),
                                   _mm512_maskz_loadu_pd(mask, b + i + 8 * k));
+        acc[k] = _mm512_mask_add_pd(acc[k], mask, acc[k], p);
+    }
+    return combine_avx512(acc);
+}
+
+__attribute__((target("avx512f")))
+static double dot_i32_f64_avx512(const int32_t *kv, const double *b, size_t n) {
+    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
+                      _mm512_setzero_pd()};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < 4; k++) {
+            __m512d kd = _mm512_cvtepi32_pd(_mm256_loadu_si256((const __m256i *)(kv + i + 8 * k)));
+            acc[k] = _mm512_add_pd(acc[k], _mm512_mul_pd(kd, _mm512_loadu_pd(b + i + 8 * k)));
+        }
+    for (size_t k = 0; k < 4 && i + 8 * k < n; k++) {
+        size_t rest = n - i - 8 * k;
+        __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
+        __m512i k16 = _mm512_maskz_loadu_epi32((__mmask16)mask, kv + i + 8 * k);
+        __m512d kd = _mm512_cvtepi32_pd(_mm512_castsi512_si256(k16));
+        __m512d p = _mm512_mul_pd(kd, _mm512_maskz_loadu_pd(mask, b + i + 8 * k));
         acc[k] = _mm512_mask_add_pd(acc[k], mask, acc[k], p);
     }
     return combine_avx512(acc);
@@ -194,6 +222,14 @@ double catlr_kernel_dot_f64(const double *a, const double *b, size_t n) {
         return dot_f64_avx512(a, b, n);
 #endif
     return dot_f64_portable(a, b, n);
+}
+
+double catlr_kernel_dot_i32_f64(const int32_t *k, const double *b, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd())
+        return dot_i32_f64_avx512(k, b, n);
+#endif
+    return dot_i32_f64_portable(k, b, n);
 }
 
 double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n) {

@@ -29,6 +29,10 @@ double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n);
 /* sum_i a[i] b[i], a, b: (n) double. */
 double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
 
+/* sum_i k[i] b[i], k: (n) int32 (converted exactly), b: (n) double: the
+ * same bits as catlr_kernel_dot_f64 on k widened to double. */
+double catlr_kernel_dot_i32_f64(const int32_t *k, const double *b, size_t n);
+
 /* y[i] += s * x[i] for i < n (the product rounded, then the sum).
  * y: (n) double; x: (n) uint8. */
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);

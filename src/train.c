@@ -49,7 +49,8 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
     CATLR_ASSERT(opts != NULL);
     if (opts->solver != CATLR_SOLVER_AUTO)
         return opts->solver;
-    if (catlr_gram_bytes(m, opts->test_m) > (double)CATLR_GRAM_MAX_BYTES)
+    if (catlr_gram_bytes(m, opts->test_m) > (double)CATLR_GRAM_MAX_BYTES ||
+        n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
     /* multiply-adds: K (half of it, by symmetry) and Kt once, then m^2 per
      * iteration; against one forward and one gradient pass per iteration */

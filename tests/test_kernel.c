@@ -76,7 +76,8 @@ static void test_dot_f32_u8_is_the_definition(void **state) {
 }
 
 /* Ensure the double dot product is the 32-lane sum of the rounded
- * products, bit for bit (no fused multiply-add), for every length. */
+ * products, bit for bit (no fused multiply-add), for every length; and the
+ * int32-by-double one too (the Gram matrix's rows). */
 static void test_dot_f64_is_the_definition(void **state) {
     (void)state;
     double *a = malloc(MAX_N * sizeof *a), *b = malloc(MAX_N * sizeof *b);
@@ -93,6 +94,20 @@ static void test_dot_f64_is_the_definition(void **state) {
         double want = by_lanes(terms, LENGTHS[k]);
         assert_memory_equal(&got, &want, sizeof got);
     }
+    /* int32 against double: the same, once the int32 are widened */
+    int32_t *ki = malloc(MAX_N * sizeof *ki);
+    assert_non_null(ki);
+    for (size_t i = 0; i < MAX_N; i++) {
+        ki[i] = (int32_t)next(&seed);
+        a[i] = ki[i];
+        terms[i] = a[i] * b[i];
+    }
+    for (size_t k = 0; k < N_LENGTHS; k++) {
+        double got = catlr_kernel_dot_i32_f64(ki, b, LENGTHS[k]);
+        double want = by_lanes(terms, LENGTHS[k]);
+        assert_memory_equal(&got, &want, sizeof got);
+    }
+    free(ki);
     free(a);
     free(b);
     free(terms);

@@ -119,8 +119,9 @@ static void test_check_refuses(void **state) {
  * iterations: K costs 12288 * 209^2 / 2 = 268M multiply-adds once plus
  * 44K per iteration, against 5.1M per primal iteration), primal when one
  * iteration would not repay K (m = 209, 10 iterations), primal when K would
- * pass the memory cap (m = 20000: 3.2 GB), and that an explicit choice is
- * kept. */
+ * pass the memory cap (m = 20000: 1.49 GiB of int32; 16000 takes 0.95 GiB, just
+ * under it) or for more features than int32 entries allow, and that an
+ * explicit choice is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
     catlr_train_opts opts = catlr_train_defaults();
@@ -129,6 +130,9 @@ static void test_choose_solver(void **state) {
     assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     opts.iterations = 1000000;
     assert_int_equal(catlr_train_choose_solver(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(catlr_train_choose_solver(12288, 16000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(catlr_train_choose_solver(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
+                     CATLR_SOLVER_PRIMAL);
     opts.iterations = 10;
     opts.solver = CATLR_SOLVER_GRAM;
     assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_GRAM);

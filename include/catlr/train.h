@@ -65,9 +65,13 @@ typedef struct catlr_train_opts {
 } catlr_train_opts;
 
 /* The Gram solver's memory cap: K (m x m) and, with a test set, the
- * (test_m x m) cross products, in doubles. Auto never goes over it; an
+ * (test_m x m) cross products, in int32. Auto never goes over it; an
  * explicit gram beyond it fails with CATLR_ERR_NOMEM. */
 #define CATLR_GRAM_MAX_BYTES (1ull << 30)
+/* The Gram solver's feature limit: an entry of K, at most n_x 255^2, must
+ * fit in int32 (12288 for 64x64x3 images). Beyond it auto picks primal and
+ * an explicit gram fails with CATLR_ERR_ARG. */
+#define CATLR_GRAM_MAX_FEATURES 33025u
 #define CATLR_MAX_THREADS 1024
 
 /* lr 0.005, 2000 iterations, report every 100, no test set, no callback, no
