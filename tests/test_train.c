@@ -56,6 +56,9 @@ static catlr_train_opts opts_of(double lr, size_t iterations, size_t every, cost
     opts.report_every = every;
     opts.on_step = log ? record_step : NULL;
     opts.user = log;
+    /* one thread unless a test says otherwise: thread counts have their own
+     * test, and parallel regions on a busy machine only slow the rest */
+    opts.threads = 1;
     return opts;
 }
 
@@ -350,6 +353,41 @@ static void test_divergence_is_an_error(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure the Gram solver, asked for explicitly, refuses what it cannot
+ * hold: 3 x 11009 x 1 = 33027 features (K's entries could pass int32) with
+ * CATLR_ERR_ARG, and 16385 one-pixel images (K would take 4 * 16385^2 bytes,
+ * over 1 GiB) with CATLR_ERR_NOMEM before allocating; auto trains both with
+ * the primal solver. */
+static void test_gram_limits(void **state) {
+    (void)state;
+    const size_t m = 16385;
+    uint8_t *X = calloc(m, 3 * 11009), *y = calloc(m, 1); /* 2 wide or m narrow images */
+    assert_true(X && y);
+    y[0] = 1;
+    catlr_model model;
+    catlr_error err;
+    assert_int_equal(catlr_model_init(&model, 3, 11009, 1, "a", "b", 0, NULL), CATLR_OK);
+    catlr_train_opts opts = opts_of(0.1, 2, 1, NULL);
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(catlr_train(X, y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+    assert_non_null(strstr(err.reason, "features"));
+    opts.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_train(X, y, 2, &opts, &model, &err), CATLR_OK);
+    assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
+    catlr_model_free(&model);
+
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", "b", 0, NULL), CATLR_OK);
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(catlr_train(X, y, m, &opts, &model, &err), CATLR_ERR_NOMEM);
+    assert_non_null(strstr(err.reason, "MiB"));
+    opts.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_train(X, y, m, &opts, &model, &err), CATLR_OK);
+    assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
+    catlr_model_free(&model);
+    free(X);
+    free(y);
+}
+
 // ----------------------------------------------------------------------------
 // Random problems: the two solvers against each other, the tolerance, the
 // thread count.
@@ -568,6 +606,7 @@ int main(void) {
         cmocka_unit_test(test_reproducible_and_resumable),
         cmocka_unit_test(test_large_rate_finite_cost),
         cmocka_unit_test(test_divergence_is_an_error),
+        cmocka_unit_test(test_gram_limits),
         cmocka_unit_test(test_gram_matches_primal),
         cmocka_unit_test(test_gram_matches_primal_l2),
         cmocka_unit_test(test_tol_stops_early),

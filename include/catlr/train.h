@@ -94,7 +94,9 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
  * the trained weights there, with model->lr, l2, tol, solver, iterations
  * (the steps taken), stopped_early (1 when tol ended the run) and
  * final_cost (the cost, with the L2 term, of the final weights) filled in.
- * Fails with CATLR_ERR_ARG (opts, m = 0), CATLR_ERR_NOMEM, or
+ * Fails with CATLR_ERR_ARG (opts, m = 0, the Gram solver asked for with
+ * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
+ * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES), or
  * CATLR_ERR_NUMERIC when the cost or the weights stop being finite (a
  * learning rate far too large), after which the model's weights are not to
  * be used. */
