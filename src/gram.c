@@ -79,20 +79,35 @@ static void start_products(const gram *g, const uint8_t *A, size_t count, double
         z0[j] = catlr_kernel_dot_f32_u8(g->model->w, A + j * n_x, n_x) / 255.0;
 }
 
+/* u[j] = (K alpha)_j / 255^2 and z[j] for the rows j of group t: rows
+ * 4t .. 4t+3 for t < m/4, then one row per group for the last m % 4. */
+static void forward_group(gram *g, size_t t, double *z) {
+    const size_t m = g->pb->m, whole = m / 4;
+    const size_t j0 = t < whole ? 4 * t : 4 * whole + (t - whole);
+    const size_t rows = t < whole ? 4 : 1;
+    double dots[4];
+    if (rows == 4)
+        catlr_kernel_dot4_i32_f64(g->K + j0 * m, m, g->alpha, m, dots);
+    else
+        dots[0] = catlr_kernel_dot_i32_f64(g->K + j0 * m, g->alpha, m);
+    for (size_t r = 0; r < rows; r++) {
+        g->u[j0 + r] = dots[r] / PIXEL_MAX2;
+        z[j0 + r] = (g->c * g->z0[j0 + r] + g->u[j0 + r]) + g->model->b;
+    }
+}
+
 static void gram_forward(void *state, double *z, int gradient) {
     (void)gradient; /* step needs only z */
     gram *g = state;
     const size_t m = g->pb->m;
-    const double b = g->model->b;
+    const size_t groups = m / 4 + m % 4; /* see forward_group */
     /* a parallel region costs microseconds (far more while other programs
      * keep the cores busy), as much as a whole epoch for a few hundred
      * images: split only epochs of at least PARALLEL_MIN multiply-adds */
-    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(dynamic, 16)
+    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(dynamic, 4)
               if (m * m >= PARALLEL_MIN))
-    for (size_t j = 0; j < m; j++) {
-        g->u[j] = catlr_kernel_dot_i32_f64(g->K + j * m, g->alpha, m) / PIXEL_MAX2;
-        z[j] = (g->c * g->z0[j] + g->u[j]) + b;
-    }
+    for (size_t t = 0; t < groups; t++)
+        forward_group(g, t, z);
 }
 
 static double gram_norm2(void *state) {

@@ -147,6 +147,38 @@ static double dot_i32_f64_avx512(const int32_t *kv, const double *b, size_t n) {
     return combine_avx512(acc);
 }
 
+__attribute__((target("avx512f")))
+static void dot4_i32_f64_avx512(const int32_t *kv, size_t stride, const double *b, size_t n,
+                                double out[4]) {
+    __m512d acc[4][4];
+    for (size_t r = 0; r < 4; r++)
+        for (size_t k = 0; k < 4; k++)
+            acc[r][k] = _mm512_setzero_pd();
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < 4; k++) {
+            __m512d bv = _mm512_loadu_pd(b + i + 8 * k);
+            for (size_t r = 0; r < 4; r++) {
+                const int32_t *row = kv + r * stride + i + 8 * k;
+                __m512d kd = _mm512_cvtepi32_pd(_mm256_loadu_si256((const __m256i *)row));
+                acc[r][k] = _mm512_add_pd(acc[r][k], _mm512_mul_pd(kd, bv));
+            }
+        }
+    for (size_t k = 0; k < 4 && i + 8 * k < n; k++) {
+        size_t rest = n - i - 8 * k;
+        __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
+        __m512d bv = _mm512_maskz_loadu_pd(mask, b + i + 8 * k);
+        for (size_t r = 0; r < 4; r++) {
+            const int32_t *row = kv + r * stride + i + 8 * k;
+            __m512i k16 = _mm512_maskz_loadu_epi32((__mmask16)mask, row);
+            __m512d p = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(k16)), bv);
+            acc[r][k] = _mm512_mask_add_pd(acc[r][k], mask, acc[r][k], p);
+        }
+    }
+    for (size_t r = 0; r < 4; r++)
+        out[r] = combine_avx512(acc[r]);
+}
+
 /* 8 bytes from p as 8 doubles. */
 __attribute__((target("avx512f")))
 static inline __m512d bytes_to_pd(const uint8_t *p) {
@@ -230,6 +262,18 @@ double catlr_kernel_dot_i32_f64(const int32_t *k, const double *b, size_t n) {
         return dot_i32_f64_avx512(k, b, n);
 #endif
     return dot_i32_f64_portable(k, b, n);
+}
+
+void catlr_kernel_dot4_i32_f64(const int32_t *k, size_t stride, const double *b, size_t n,
+                               double out[4]) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd()) {
+        dot4_i32_f64_avx512(k, stride, b, n, out);
+        return;
+    }
+#endif
+    for (size_t r = 0; r < 4; r++)
+        out[r] = dot_i32_f64_portable(k + r * stride, b, n);
 }
 
 double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n) {

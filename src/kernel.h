@@ -33,6 +33,12 @@ double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
  * same bits as catlr_kernel_dot_f64 on k widened to double. */
 double catlr_kernel_dot_i32_f64(const int32_t *k, const double *b, size_t n);
 
+/* out[r] = catlr_kernel_dot_i32_f64(k + r*stride, b, n) for r < 4, bit
+ * for bit; four rows at once share the loads of b and hide each other's
+ * add latency (a Gram epoch is m such rows of length m). */
+void catlr_kernel_dot4_i32_f64(const int32_t *k, size_t stride, const double *b, size_t n,
+                               double out[4]);
+
 /* y[i] += s * x[i] for i < n (the product rounded, then the sum).
  * y: (n) double; x: (n) uint8. */
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);

@@ -107,6 +107,17 @@ static void test_dot_f64_is_the_definition(void **state) {
         double want = by_lanes(terms, LENGTHS[k]);
         assert_memory_equal(&got, &want, sizeof got);
     }
+    /* four rows at once: each row the same bits as alone (rows 3 apart,
+     * overlapping, are as good as any) */
+    for (size_t k = 0; k < N_LENGTHS; k++) {
+        size_t n = LENGTHS[k] < MAX_N - 9 ? LENGTHS[k] : MAX_N - 9;
+        double four[4];
+        catlr_kernel_dot4_i32_f64(ki, 3, b, n, four);
+        for (size_t r = 0; r < 4; r++) {
+            double alone = catlr_kernel_dot_i32_f64(ki + 3 * r, b, n);
+            assert_memory_equal(&four[r], &alone, sizeof alone);
+        }
+    }
     free(ki);
     free(a);
     free(b);
