@@ -51,19 +51,25 @@ double catlr_gram_bytes(size_t m, size_t test_m) {
 }
 
 /* rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte products.
- * With A == X (same) only j >= k is computed and mirrored. Rows are
- * independent, so any thread may take any row. sum_x: (m) column sums of
- * X; dots: (threads, m) scratch. */
+ * With A == X (same) only j >= k is kept and mirrored. Rows go in groups
+ * of four (one pass over the columns for four rows), then one by one for
+ * the last rows_m % 4; groups are independent, so any thread may take
+ * any. sum_x: (m) column sums of X; dots: (threads, 4 m) scratch. */
 static void cross_products(const catlr_problem *pb, const uint8_t *A, size_t rows_m,
                            int same, const int64_t *sum_x, int64_t *dots, int32_t *rows) {
-    const size_t n_x = pb->n_x, m = pb->m;
-    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 4))
-    for (size_t k = 0; k < rows_m; k++) {
-        int64_t *d = dots + (size_t)catlr_thread_index() * m;
-        size_t j0 = same ? k : 0;
-        catlr_kernel_dots_u8(A + k * n_x, pb->X, n_x, j0, m, sum_x, d);
-        for (size_t j = j0; j < m; j++)
-            rows[k * m + j] = (int32_t)d[j - j0]; /* fits: n_x is capped */
+    const size_t n_x = pb->n_x, m = pb->m, whole = rows_m / 4;
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
+    for (size_t t = 0; t < whole + rows_m % 4; t++) {
+        int64_t *d = dots + (size_t)catlr_thread_index() * 4 * m;
+        const size_t k0 = t < whole ? 4 * t : 4 * whole + (t - whole);
+        const size_t count = t < whole ? 4 : 1, j0 = same ? k0 : 0;
+        if (count == 4)
+            catlr_kernel_dots4_u8(A + k0 * n_x, pb->X, n_x, j0, m, sum_x, d);
+        else
+            catlr_kernel_dots_u8(A + k0 * n_x, pb->X, n_x, j0, m, sum_x, d);
+        for (size_t r = 0; r < count; r++)
+            for (size_t j = same ? k0 + r : 0; j < m; j++) /* fits: n_x is capped */
+                rows[(k0 + r) * m + j] = (int32_t)d[r * (m - j0) + j - j0];
     }
     if (same)
         for (size_t k = 0; k < m; k++)
@@ -217,7 +223,7 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     }
     int64_t *sum_x = malloc(m * sizeof *sum_x);
-    int64_t *dots = malloc((size_t)pb->threads * m * sizeof *dots);
+    int64_t *dots = malloc((size_t)pb->threads * 4 * m * sizeof *dots);
     if (sum_x == NULL || dots == NULL) {
         free(sum_x);
         free(dots);

@@ -157,7 +157,7 @@ static void test_axpy_u8(void **state) {
  * lengths around 64 (the VNNI step, with a masked tail) and past 32768
  * (the int32 block), for columns taken four at a time and the rest, from
  * every starting column; all-255 bytes over 40000 terms (2.6e9, more than
- * an int32 holds) included. */
+ * an int32 holds) included; and four rows at once agree with one by one. */
 static void test_dots_u8_exact(void **state) {
     (void)state;
     const size_t lengths[] = {1, 63, 64, 65, 130, 12288, 40000};
@@ -174,6 +174,15 @@ static void test_dots_u8_exact(void **state) {
         int64_t sums[7], out[7];
         for (size_t j = 0; j < m; j++)
             sums[j] = catlr_kernel_sum_u8(X + j * n, n);
+        /* four rows at once: rows 0..3 of X against all of X, from each j0 */
+        for (size_t j0 = 0; j0 < 3; j0++) {
+            int64_t four[4 * 7];
+            catlr_kernel_dots4_u8(X, X, n, j0, m, sums, four);
+            for (size_t r = 0; r < 4; r++) {
+                catlr_kernel_dots_u8(X + r * n, X, n, j0, m, sums, out);
+                assert_memory_equal(four + r * (m - j0), out, (m - j0) * sizeof *out);
+            }
+        }
         for (size_t j0 = 0; j0 < 3; j0++) {
             catlr_kernel_dots_u8(a, X, n, j0, m, sums, out);
             for (size_t j = j0; j < m; j++) {
