@@ -169,16 +169,20 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     if (m == 0)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
     const size_t n_x = catlr_model_n_x(model);
-    run r = {{X, y, n_x, m, opts->test_X, opts->test_m, opts->lr, opts->l2,
+    /* the test set's cost is only ever reported through on_step: without
+     * it, the solvers need not prepare for the test set (for the Gram
+     * solver, n_x m test_m multiply-adds) */
+    const size_t test_m = opts->on_step != NULL ? opts->test_m : 0;
+    run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
               thread_count(opts)},
              {0},
              malloc(m * sizeof *r.z),
              NULL};
-    if (opts->test_m > 0)
-        r.z_test = malloc(opts->test_m * sizeof *r.z_test);
+    if (test_m > 0)
+        r.z_test = malloc(test_m * sizeof *r.z_test);
     catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
     catlr_status st;
-    if (r.z == NULL || (opts->test_m > 0 && r.z_test == NULL))
+    if (r.z == NULL || (test_m > 0 && r.z_test == NULL))
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     else if (solver == CATLR_SOLVER_GRAM)
         st = catlr_gram_new(&r.pb, model, &r.sv, err);
