@@ -3,13 +3,14 @@
  *
  * The printed cost must match the course's float64 NumPy run to 6 decimals
  * after 2000 steps, so every sum is accumulated in double, in an order fixed
- * by this code (never by the compiler's vectoriser), and each formula is
+ * by this code and kernel.c (never by the compiler's vectoriser), and each formula is
  * written in the form that stays finite. */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "catlr/core.h"
+#include "kernel.h"
 
 /* 1/255 is not a binary fraction, so the scale is applied as a division by
  * 255.0 of the finished sums: one correctly rounded operation per z or dw
@@ -33,29 +34,15 @@ double catlr_core_sigmoid(double z) {
 // ----------------------------------------------------------------------------
 // Forward: z = w^T X / 255 + b.
 
-/* sum_i w[i] x[i] over n terms. Each product of a float and a byte is exact
- * in double (24 + 8 significant bits), so only the additions round. Eight
- * independent partial sums let the compiler use vector registers and hide
- * the add latency, and fix the summation order: the result is the same
- * with or without vectorisation. */
-static double dot_f32_u8(const float *w, const uint8_t *x, size_t n) {
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (size_t k = 0; k < 8; k++)
-            s[k] += (double)w[i + k] * x[i + k];
-    double tail = 0;
-    for (; i < n; i++)
-        tail += (double)w[i] * x[i];
-    return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + tail;
-}
-
 /* X: (n_x, m) uint8, example j contiguous at X + j*n_x; w: (n_x);
- * z: (m), written. */
+ * z: (m), written. Each product of a float and a byte is exact in double
+ * (24 + 8 significant bits), so only the additions round; the kernel adds
+ * in 32 lanes in a fixed order, with AVX-512 or without, so the result is
+ * the same on every CPU and the trainer's primal solver reproduces it. */
 void catlr_core_forward(const uint8_t *X, size_t n_x, size_t m, const float *w,
                         double b, double *z) {
     for (size_t j = 0; j < m; j++)
-        z[j] = dot_f32_u8(w, X + j * n_x, n_x) / PIXEL_MAX + b;
+        z[j] = catlr_kernel_dot_f32_u8(w, X + j * n_x, n_x) / PIXEL_MAX + b;
 }
 
 // ----------------------------------------------------------------------------

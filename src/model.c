@@ -95,6 +95,15 @@ int catlr_model_finite(const catlr_model *model) {
     return finite;
 }
 
+const char *catlr_solver_name(catlr_solver solver) {
+    switch (solver) {
+    case CATLR_SOLVER_AUTO: return "auto";
+    case CATLR_SOLVER_PRIMAL: return "primal";
+    case CATLR_SOLVER_GRAM: return "gram";
+    }
+    return "?";
+}
+
 const char *catlr_model_class_of_label(const catlr_model *model, int label) {
     CATLR_ASSERT(model != NULL && model->positive <= 1);
     return model->class_names[label ? model->positive : 1 - model->positive];
@@ -129,9 +138,15 @@ static double get_f64(const uint8_t *p) {
     return v;
 }
 
-/* Total file size for a model with these name lengths and n weights. */
-static uint64_t file_size(uint64_t n0, uint64_t n1, uint64_t n) {
-    return CATLR_MODEL_HEADER_SIZE + n0 + n1 + 4 * n + 4;
+/* Header bytes of a file of this format version (1 or 2). */
+static uint64_t header_size(uint32_t version) {
+    return version == 1 ? CATLR_MODEL_HEADER_SIZE_V1 : CATLR_MODEL_HEADER_SIZE;
+}
+
+/* Total file size for a model of this version with these name lengths and
+ * n weights. */
+static uint64_t file_size(uint32_t version, uint64_t n0, uint64_t n1, uint64_t n) {
+    return header_size(version) + n0 + n1 + 4 * n + 4;
 }
 
 /* zlib's crc32 takes a uInt length; feed it in pieces that fit. */
@@ -150,7 +165,7 @@ static uint32_t crc_of(const uint8_t *p, size_t len) {
 static uint8_t *encode(const catlr_model *model, size_t *size) {
     size_t n0 = strlen(model->class_names[0]), n1 = strlen(model->class_names[1]);
     size_t n = catlr_model_n_x(model);
-    size_t total = (size_t)file_size(n0, n1, n);
+    size_t total = (size_t)file_size(CATLR_MODEL_VERSION, n0, n1, n);
     uint8_t *buf = malloc(total);
     if (buf == NULL)
         return NULL;
@@ -166,6 +181,10 @@ static uint8_t *encode(const catlr_model *model, size_t *size) {
     catlr_put_u64(buf + 40, model->iterations);
     put_f64(buf + 48, model->final_cost);
     put_f64(buf + 56, model->b);
+    put_f64(buf + 64, model->l2);
+    put_f64(buf + 72, model->tol);
+    catlr_put_u32(buf + 80, model->stopped_early);
+    catlr_put_u32(buf + 84, model->solver);
     uint8_t *p = buf + CATLR_MODEL_HEADER_SIZE;
     memcpy(p, model->class_names[0], n0);
     memcpy(p + n0, model->class_names[1], n1);
@@ -185,20 +204,21 @@ typedef struct header {
     uint32_t version, height, width, channels, positive, n0, n1;
 } header;
 
-/* Check magic, version and sizes of the first CATLR_MODEL_HEADER_SIZE bytes
- * against the file's length `size`. */
+/* Check magic, version and sizes of the first CATLR_MODEL_HEADER_SIZE_V1
+ * bytes (the fields every version shares) against the file's length
+ * `size`. */
 static catlr_status check_header(const uint8_t *p, uint64_t size, const char *name,
                                  header *h, catlr_error *err) {
-    if (size < CATLR_MODEL_HEADER_SIZE + 4)
+    if (size < CATLR_MODEL_HEADER_SIZE_V1 + 4)
         return catlr_fail(err, CATLR_ERR_FORMAT, name,
                           "too short for a catlr model (%llu bytes)",
                           (unsigned long long)size);
     if (catlr_get_u32(p) != CATLR_MODEL_MAGIC)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "not a catlr model (bad magic)");
     h->version = catlr_get_u32(p + 4);
-    if (h->version != CATLR_MODEL_VERSION)
+    if (h->version < 1 || h->version > CATLR_MODEL_VERSION)
         return catlr_fail(err, CATLR_ERR_FORMAT, name,
-                          "model format version %lu, this catlr reads version %u",
+                          "model format version %lu, this catlr reads versions 1 to %u",
                           (unsigned long)h->version, CATLR_MODEL_VERSION);
     h->height = catlr_get_u32(p + 8);
     h->width = catlr_get_u32(p + 12);
@@ -214,7 +234,8 @@ static catlr_status check_header(const uint8_t *p, uint64_t size, const char *na
     if (h->n0 < 1 || h->n0 > CATLR_CLASS_NAME_MAX || h->n1 < 1 ||
         h->n1 > CATLR_CLASS_NAME_MAX)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "class name length out of range");
-    uint64_t want = file_size(h->n0, h->n1, (uint64_t)h->height * h->width * h->channels);
+    uint64_t want = file_size(h->version, h->n0, h->n1,
+                              (uint64_t)h->height * h->width * h->channels);
     if (size != want)
         return catlr_fail(err, CATLR_ERR_FORMAT, name,
                           "file is %llu bytes, its header describes %llu",
@@ -231,10 +252,29 @@ static int copy_name(char *dst, const uint8_t *src, size_t n) {
     return 0;
 }
 
+/* The training record of a version 2 header, or why it is not one. A
+ * version 1 file has none: no L2, no tolerance, solver not recorded. */
+static const char *decode_record(const uint8_t *buf, uint32_t version, catlr_model *model) {
+    if (version == 1)
+        return NULL;
+    model->l2 = get_f64(buf + 64);
+    model->tol = get_f64(buf + 72);
+    model->stopped_early = catlr_get_u32(buf + 80);
+    model->solver = catlr_get_u32(buf + 84);
+    if (!(model->l2 >= 0) || !isfinite(model->l2) || !(model->tol >= 0) ||
+        !isfinite(model->tol))
+        return "L2 lambda or tolerance is not a finite number >= 0";
+    if (model->stopped_early > 1)
+        return "early-stop flag is not 0 or 1";
+    if (model->solver > CATLR_SOLVER_GRAM)
+        return "unknown solver";
+    return NULL;
+}
+
 /* Fill model from a buffer whose header and CRC have been checked. */
 static catlr_status decode(const uint8_t *buf, const header *h, const char *name,
                            catlr_model *model, catlr_error *err) {
-    const uint8_t *p = buf + CATLR_MODEL_HEADER_SIZE;
+    const uint8_t *p = buf + header_size(h->version);
     char names[2][CATLR_CLASS_NAME_MAX + 1];
     if (copy_name(names[0], p, h->n0) != 0 || copy_name(names[1], p + h->n0, h->n1) != 0)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "class name holds a NUL byte");
@@ -246,6 +286,11 @@ static catlr_status decode(const uint8_t *buf, const header *h, const char *name
     model->iterations = catlr_get_u64(buf + 40);
     model->final_cost = get_f64(buf + 48);
     model->b = get_f64(buf + 56);
+    const char *why = decode_record(buf, h->version, model);
+    if (why != NULL) {
+        catlr_model_free(model);
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "%s", why);
+    }
     p += h->n0 + h->n1;
     size_t n = catlr_model_n_x(model);
     for (size_t i = 0; i < n; i++)
@@ -293,7 +338,7 @@ static catlr_status read_exact(FILE *fp, void *buf, size_t len, const char *path
 /* Check the header against the file's length, then read the whole file. */
 static catlr_status read_model_file(FILE *fp, uint64_t size, const char *path,
                                     uint8_t **out, size_t *out_size, catlr_error *err) {
-    uint8_t head[CATLR_MODEL_HEADER_SIZE];
+    uint8_t head[CATLR_MODEL_HEADER_SIZE_V1];
     size_t got = fread(head, 1, sizeof head, fp);
     if (got < sizeof head && ferror(fp))
         return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));

@@ -1,18 +1,25 @@
-/* train.c: the gradient-descent loop. Owns the scratch vectors z (m),
- * z_test (test_m) and dw (n_x); calls the core; reports the costs through a
- * callback, never by printing. */
+/* train.c: the gradient-descent loop, written once for both solvers
+ * (primal.c, gram.c, behind solver.h): costs, reports, the tolerance, the
+ * divergence checks. Owns the scratch vectors z (m) and z_test (test_m);
+ * reports through a callback, never by printing. */
 #include <math.h>
 #include <stdlib.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "catlr/core.h"
 #include "catlr/train.h"
 #include "internal.h"
+#include "solver.h"
 
 catlr_train_opts catlr_train_defaults(void) {
     catlr_train_opts opts = {0};
     opts.lr = CATLR_DEFAULT_LR;
     opts.iterations = CATLR_DEFAULT_ITERATIONS;
     opts.report_every = CATLR_DEFAULT_REPORT_EVERY;
+    opts.solver = CATLR_SOLVER_AUTO;
     return opts;
 }
 
@@ -26,7 +33,40 @@ const char *catlr_train_check(const catlr_train_opts *opts) {
         return "report interval must be at least 1";
     if (opts->test_m > 0 && (opts->test_X == NULL || opts->test_y == NULL))
         return "a test set needs its pixels and labels";
+    if (!(opts->l2 >= 0) || !isfinite(opts->l2))
+        return "L2 lambda must be a finite number >= 0";
+    if (!(opts->tol >= 0) || !isfinite(opts->tol))
+        return "tolerance must be a finite number >= 0";
+    if (opts->solver != CATLR_SOLVER_AUTO && opts->solver != CATLR_SOLVER_PRIMAL &&
+        opts->solver != CATLR_SOLVER_GRAM)
+        return "unknown solver";
+    if (opts->threads > CATLR_MAX_THREADS)
+        return "thread count over 1024";
     return NULL;
+}
+
+catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts) {
+    CATLR_ASSERT(opts != NULL);
+    if (opts->solver != CATLR_SOLVER_AUTO)
+        return opts->solver;
+    if (catlr_gram_bytes(m, opts->test_m) > (double)CATLR_GRAM_MAX_BYTES ||
+        n_x > CATLR_GRAM_MAX_FEATURES)
+        return CATLR_SOLVER_PRIMAL;
+    /* multiply-adds: K (half of it, by symmetry) and Kt once, then m^2 per
+     * iteration; against one forward and one gradient pass per iteration */
+    const double n = (double)n_x, md = (double)m, it = (double)opts->iterations;
+    double gram = n * md * (md / 2 + (double)opts->test_m) + it * md * md;
+    double primal = it * 2 * n * md;
+    return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
+}
+
+double catlr_solver_dz(const double *z, const uint8_t *y, size_t m, double *dz) {
+    double sum = 0;
+    for (size_t j = 0; j < m; j++) {
+        dz[j] = catlr_core_sigmoid(z[j]) - y[j];
+        sum += dz[j];
+    }
+    return sum;
 }
 
 static catlr_status not_finite(catlr_error *err, const char *what, size_t iteration) {
@@ -36,60 +76,86 @@ static catlr_status not_finite(catlr_error *err, const char *what, size_t iterat
                       what, (unsigned long)iteration);
 }
 
-/* The scratch vectors of one training run. */
-typedef struct scratch {
+/* One training run: the problem, its solver and the scratch vectors. */
+typedef struct run {
+    catlr_problem pb;
+    catlr_solver_impl sv;
     double *z;      /* (m) */
     double *z_test; /* (test_m), NULL without a test set */
-    double *dw;     /* (n_x) */
-} scratch;
+} run;
 
-/* Fill step's costs for the current weights; z already holds the forward
- * pass of the training set. */
-static catlr_status measure(const uint8_t *y, size_t m, const catlr_train_opts *opts,
-                            const catlr_model *model, const scratch *s,
-                            catlr_train_step *step, catlr_error *err) {
-    step->has_cost = 1;
-    step->cost = catlr_core_cost(s->z, y, m);
-    if (!isfinite(step->cost))
-        return not_finite(err, "the cost", step->iteration);
-    if (opts->test_m > 0) {
-        catlr_core_forward(opts->test_X, catlr_model_n_x(model), opts->test_m, model->w,
-                           model->b, s->z_test);
-        step->test_cost = catlr_core_cost(s->z_test, opts->test_y, opts->test_m);
+/* The training cost of the weights whose forward pass z holds, with the L2
+ * term lambda/(2m) ||w||^2 when lambda > 0. */
+static double cost_of(const run *r, const uint8_t *y) {
+    double cost = catlr_core_cost(r->z, y, r->pb.m);
+    if (r->pb.l2 > 0)
+        cost += r->pb.l2 / (2.0 * (double)r->pb.m) * r->sv.norm2(r->sv.state);
+    return cost;
+}
+
+/* Report step i to on_step, with the test set's cost (the cross-entropy
+ * alone: the L2 term belongs to the training objective) when it has one. */
+static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step) {
+    if (step->has_cost && opts->test_m > 0) {
+        r->sv.test_forward(r->sv.state, r->z_test);
+        step->test_cost = catlr_core_cost(r->z_test, opts->test_y, opts->test_m);
     }
+    opts->on_step(opts->user, step);
+}
+
+/* The loop proper. */
+static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *model,
+                            catlr_error *err) {
+    const catlr_solver_impl *sv = &r->sv;
+    double previous = NAN, cost = NAN;
+    size_t i = 0;
+    int stopped = 0;
+    for (; i < opts->iterations; i++) {
+        sv->forward(sv->state, r->z, 1);
+        catlr_train_step step = {i, 0, NAN, NAN};
+        step.has_cost = opts->on_step != NULL && i % opts->report_every == 0;
+        if (step.has_cost || opts->tol > 0) {
+            cost = cost_of(r, r->pb.y);
+            if (!isfinite(cost))
+                return not_finite(err, "the cost", i);
+            if (opts->tol > 0 && i > 0 && previous - cost < opts->tol) {
+                stopped = 1;
+                break;
+            }
+            previous = cost;
+            step.cost = step.has_cost ? cost : NAN;
+        }
+        if (opts->on_step != NULL)
+            report(r, opts, &step);
+        sv->step(sv->state, r->z);
+        if (!sv->finite(sv->state))
+            return not_finite(err, "the weights", i);
+    }
+    if (!stopped) {
+        sv->forward(sv->state, r->z, 0);
+        cost = cost_of(r, r->pb.y);
+        if (!isfinite(cost))
+            return not_finite(err, "the cost", i);
+    }
+    sv->finish(sv->state);
+    if (!catlr_model_finite(model))
+        return not_finite(err, "the weights", i);
+    model->final_cost = cost;
+    model->lr = opts->lr;
+    model->iterations = i;
+    model->l2 = opts->l2;
+    model->tol = opts->tol;
+    model->stopped_early = (uint32_t)stopped;
     return CATLR_OK;
 }
 
-/* The loop proper, with the scratch vectors provided. */
-static catlr_status descend(const uint8_t *X, const uint8_t *y, size_t m,
-                            const catlr_train_opts *opts, catlr_model *model,
-                            const scratch *s, catlr_error *err) {
-    const size_t n_x = catlr_model_n_x(model);
-    for (size_t i = 0; i < opts->iterations; i++) {
-        catlr_core_forward(X, n_x, m, model->w, model->b, s->z);
-        if (opts->on_step != NULL) {
-            catlr_train_step step = {i, 0, NAN, NAN};
-            if (i % opts->report_every == 0) {
-                catlr_status st = measure(y, m, opts, model, s, &step, err);
-                if (st != CATLR_OK)
-                    return st;
-            }
-            opts->on_step(opts->user, &step);
-        }
-        double db;
-        catlr_core_backward(X, n_x, m, s->z, y, s->dw, &db);
-        catlr_core_update(model->w, &model->b, s->dw, db, n_x, opts->lr);
-        /* O(n_x), against O(n_x m) for the step that produced them */
-        if (!catlr_model_finite(model))
-            return not_finite(err, "the weights", i);
-    }
-    catlr_core_forward(X, n_x, m, model->w, model->b, s->z);
-    model->final_cost = catlr_core_cost(s->z, y, m);
-    if (!isfinite(model->final_cost))
-        return not_finite(err, "the cost", opts->iterations);
-    model->lr = opts->lr;
-    model->iterations = opts->iterations;
-    return CATLR_OK;
+static int thread_count(const catlr_train_opts *opts) {
+#ifdef _OPENMP
+    return opts->threads > 0 ? (int)opts->threads : omp_get_max_threads();
+#else
+    (void)opts; /* one thread without OpenMP */
+    return 1;
+#endif
 }
 
 catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
@@ -102,17 +168,32 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
     if (m == 0)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
-    scratch s = {malloc(m * sizeof *s.z), NULL,
-                 malloc(catlr_model_n_x(model) * sizeof *s.dw)};
-    if (opts->test_m > 0)
-        s.z_test = malloc(opts->test_m * sizeof *s.z_test);
+    const size_t n_x = catlr_model_n_x(model);
+    /* the test set's cost is only ever reported through on_step: without
+     * it, the solvers need not prepare for the test set (for the Gram
+     * solver, n_x m test_m multiply-adds) */
+    const size_t test_m = opts->on_step != NULL ? opts->test_m : 0;
+    run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
+              thread_count(opts)},
+             {0},
+             malloc(m * sizeof *r.z),
+             NULL};
+    if (test_m > 0)
+        r.z_test = malloc(test_m * sizeof *r.z_test);
+    catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
     catlr_status st;
-    if (s.z == NULL || s.dw == NULL || (opts->test_m > 0 && s.z_test == NULL))
+    if (r.z == NULL || (test_m > 0 && r.z_test == NULL))
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
+    else if (solver == CATLR_SOLVER_GRAM)
+        st = catlr_gram_new(&r.pb, model, &r.sv, err);
     else
-        st = descend(X, y, m, opts, model, &s, err);
-    free(s.z);
-    free(s.z_test);
-    free(s.dw);
+        st = catlr_primal_new(&r.pb, model, &r.sv, err);
+    if (st == CATLR_OK) {
+        model->solver = (uint32_t)solver;
+        st = descend(&r, opts, model, err);
+        r.sv.free(r.sv.state);
+    }
+    free(r.z);
+    free(r.z_test);
     return st;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli_end_to_end.sh CATLR DATA_DIR: the real catlr binary on the demo data,
-# as a user runs it: train with the defaults, predict, and the exit codes of
-# a failure and of a usage error.
+# as a user runs it: train with the defaults and with each solver, predict,
+# and the exit codes of a failure and of a usage error.
 set -u
 catlr=$1
 data=$2
@@ -30,6 +30,23 @@ sed -n 22p "$tmp/out" | grep -q '^test accuracy: [0-9]*\.[0-9][0-9] %$' ||
     fail "train: no test accuracy line"
 grep -q 'model written to' "$tmp/err" || fail "train: no message on stderr"
 [ -s "$tmp/demo.model" ] || fail "train wrote no model"
+
+# the solvers print the same cost lines as the default run above (the first
+# three: 300 iterations keep this quick under the sanitizers), on any thread
+# count; --timings adds one stderr line; --tol stops early and says so
+head -n 3 "$tmp/out" >"$tmp/costs"
+for solver in primal gram; do
+    "$catlr" train "$data/train" -q -i 300 --timings --solver "$solver" --threads 2 \
+        -o "$tmp/s.model" >"$tmp/s.out" 2>"$tmp/s.err"
+    [ $? -eq 0 ] || fail "train --solver $solver exited non-zero: $(cat "$tmp/s.err")"
+    head -n 3 "$tmp/s.out" | cmp -s - "$tmp/costs" || fail "train --solver $solver: other costs"
+    grep -qx "timings: load=[0-9.]* train=[0-9.]* save=[0-9.]* solver=$solver" "$tmp/s.err" ||
+        fail "train --solver $solver: timings line: $(cat "$tmp/s.err")"
+done
+"$catlr" train "$data/train" --tol 10 -o "$tmp/s.model" >/dev/null 2>"$tmp/s.err"
+grep -q '^stopped after 1 of 2000 iterations' "$tmp/s.err" || fail "--tol: $(cat "$tmp/s.err")"
+"$catlr" train --solver fast "$data/train" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "train --solver fast should exit 2"
 
 # predict: IMAGE<TAB>CLASS<TAB>P
 image=$(ls "$data/test/cat/"*.png | head -n 1)

@@ -150,7 +150,10 @@ static void test_train_help(void **state) {
                           "(default catlr.model)", "--test DIR", "--lr RATE",
                           "(default 0.005)", "--iterations N", "(default 2000)",
                           "--print-every K", "(default 100)", "--positive NAME",
-                          "(default cat)", "--quiet", "--help"};
+                          "(default cat)", "--l2 LAMBDA", "(default 0: none)", "--tol T",
+                          "(default 0: run all N)", "--solver NAME", "(default auto",
+                          "--threads N", "(default: all cores)", "--timings", "--quiet",
+                          "--help"};
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
         assert_non_null(strstr(r.out, want[k]));
     result_free(&r);
@@ -217,6 +220,101 @@ static void test_train_positive(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure --solver primal and gram print the same cost lines (6 decimals)
+ * on 1 and 2 threads, and the model records the solver; auto picks gram for
+ * 6 images and 100 iterations. */
+static void test_train_solvers(void **state) {
+    fixtures *fx = *state;
+    const char *solvers[] = {"primal", "gram", "auto"};
+    const char *threads[] = {"1", "2", "1"};
+    const catlr_solver want[] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM, CATLR_SOLVER_GRAM};
+    char *first = NULL;
+    for (size_t k = 0; k < 3; k++) {
+        result r = run("train", fx->train, "-q", "-i", "100", "-k", "10", "--lr", "0.01",
+                       "--solver", solvers[k], "--threads", threads[k], "-o", fx->model, NULL);
+        assert_int_equal(r.code, 0);
+        assert_int_equal(count_lines(r.out), 11);
+        if (first == NULL)
+            first = strdup(r.out);
+        else
+            assert_string_equal(r.out, first);
+        result_free(&r);
+        catlr_model model;
+        assert_int_equal(catlr_model_load(fx->model, &model, NULL), CATLR_OK);
+        assert_int_equal(model.solver, want[k]);
+        catlr_model_free(&model);
+    }
+    free(first);
+}
+
+/* Ensure --l2 changes the costs after the first step (at w = 0 the penalty
+ * is 0, so iteration 0 still prints log 2) and is recorded in the model;
+ * --l2 0 is the same as none. */
+static void test_train_l2(void **state) {
+    fixtures *fx = *state;
+    result plain = run("train", fx->train, "-q", "-i", "3", "-k", "1", "--lr", "0.5",
+                       "-o", fx->model, NULL);
+    result zero = run("train", fx->train, "-q", "-i", "3", "-k", "1", "--lr", "0.5",
+                      "--l2", "0", "-o", fx->model, NULL);
+    result l2 = run("train", fx->train, "-q", "-i", "3", "-k", "1", "--lr", "0.5", "--l2",
+                    "50", "-o", fx->model, NULL);
+    assert_int_equal(l2.code, 0);
+    assert_string_equal(zero.out, plain.out);
+    assert_int_equal(strncmp(l2.out, "Cost after iteration 0: 0.693147\n", 33), 0);
+    assert_string_not_equal(l2.out, plain.out);
+    catlr_model model;
+    assert_int_equal(catlr_model_load(fx->model, &model, NULL), CATLR_OK);
+    assert_true(model.l2 == 50.0);
+    catlr_model_free(&model);
+    result_free(&plain);
+    result_free(&zero);
+    result_free(&l2);
+}
+
+/* Ensure --tol stops early and says so on stderr (not with -q), and the
+ * model records the tolerance, the early stop and the steps taken: a tol
+ * of 10 is more than any improvement, so training stops after 1 step. */
+static void test_train_tol(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", fx->train, "-i", "50", "--tol", "10", "-o", fx->model, NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.err, "stopped after 1 of 50 iterations: the cost improved by "
+                                  "less than --tol 10\n"));
+    assert_int_equal(count_lines(r.out), 2); /* iteration 0, train accuracy */
+    result_free(&r);
+    catlr_model model;
+    assert_int_equal(catlr_model_load(fx->model, &model, NULL), CATLR_OK);
+    assert_true(model.tol == 10.0);
+    assert_int_equal(model.stopped_early, 1);
+    assert_int_equal(model.iterations, 1);
+    catlr_model_free(&model);
+    r = run("train", fx->train, "-q", "-i", "50", "--tol", "10", "-o", fx->model, NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    result_free(&r);
+}
+
+/* Ensure --timings prints one line on stderr, "timings: load=S train=S
+ * save=S solver=NAME" with 3 decimals, also with -q, and nothing on a
+ * usage error. */
+static void test_train_timings(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", fx->train, "-q", "-i", "5", "--timings", "--solver", "primal",
+                   "-o", fx->model, NULL);
+    assert_int_equal(r.code, 0);
+    double load, train, save;
+    char solver[16], end;
+    assert_int_equal(sscanf(r.err, "timings: load=%lf train=%lf save=%lf solver=%15s%c", &load,
+                            &train, &save, solver, &end),
+                     5);
+    assert_string_equal(solver, "primal");
+    assert_true(end == '\n' && count_lines(r.err) == 1);
+    assert_true(load >= 0 && train >= 0 && save >= 0);
+    assert_non_null(strstr(r.err, "load=") && strchr(strstr(r.err, "load="), '.'));
+    assert_int_equal(strcspn(strchr(r.err, '.') + 1, " "), 3);
+    result_free(&r);
+}
+
 /* Ensure every malformed train command line is a usage error that names
  * what is wrong. */
 static void test_train_usage_errors(void **state) {
@@ -246,6 +344,30 @@ static void test_train_usage_errors(void **state) {
                  "catlr: train: --print-every must be a whole number >= 1, got '%s'",
                  bad_count[k]);
         r = run("train", T, "--print-every", bad_count[k], NULL);
+        assert_usage_error(&r, line, "train");
+    }
+    const char *bad_number[] = {"-1", "nan", "inf", "abc", "", "-0", "1e999"};
+    for (size_t k = 0; k < sizeof bad_number / sizeof bad_number[0]; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "catlr: train: --l2 must be a number >= 0, got '%s'",
+                 bad_number[k]);
+        r = run("train", T, "--l2", bad_number[k], NULL);
+        assert_usage_error(&r, line, "train");
+        snprintf(line, sizeof line, "catlr: train: --tol must be a number >= 0, got '%s'",
+                 bad_number[k]);
+        r = run("train", T, "--tol", bad_number[k], NULL);
+        assert_usage_error(&r, line, "train");
+    }
+    r = run("train", T, "--solver", "fast", NULL);
+    assert_usage_error(&r, "catlr: train: --solver must be auto, primal or gram, got 'fast'",
+                       "train");
+    const char *bad_threads[] = {"0", "1025", "-2", "two"};
+    for (size_t k = 0; k < sizeof bad_threads / sizeof bad_threads[0]; k++) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "catlr: train: --threads must be a whole number from 1 to 1024, got '%s'",
+                 bad_threads[k]);
+        r = run("train", T, "--threads", bad_threads[k], NULL);
         assert_usage_error(&r, line, "train");
     }
     r = run("train", T, "--bogus", NULL);
@@ -436,6 +558,10 @@ int main(void) {
         cmocka_unit_test(test_train_quiet),
         cmocka_unit_test(test_train_positive),
         cmocka_unit_test(test_train_usage_errors),
+        cmocka_unit_test(test_train_solvers),
+        cmocka_unit_test(test_train_l2),
+        cmocka_unit_test(test_train_tol),
+        cmocka_unit_test(test_train_timings),
         cmocka_unit_test(test_train_failures),
         cmocka_unit_test(test_train_unwritable_model),
         cmocka_unit_test(test_train_divergence),

@@ -382,7 +382,8 @@ static void test_train_rates_failed(void **state) {
     result r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "1e300,0.001", plot,
                    plot_value, NULL);
     assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.err, "catlr: the weights stopped being finite at iteration 0"));
+    /* the Gram solver sees float overflow only when it forms w, at the end */
+    assert_non_null(strstr(r.err, "catlr: the weights stopped being finite at iteration "));
     assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
     assert_non_null(strstr(r.out, "\n1e+300          failed\n0.001           0."));
     result_free(&r);

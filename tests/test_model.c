@@ -22,8 +22,9 @@
 #include "test_util.h"
 
 /* The smallest model used below: 1x2x1 with names "non-cat" and "cat", so
- * its file is 64 + 7 + 3 + 4*2 + 4 = 86 bytes. */
-#define SMALL_FILE_SIZE 86u
+ * its file is 88 + 7 + 3 + 4*2 + 4 = 110 bytes (86 in format version 1). */
+#define SMALL_FILE_SIZE 110u
+#define HDR 88u /* header bytes of the version written */
 
 // ----------------------------------------------------------------------------
 // Fixtures and helpers.
@@ -136,6 +137,10 @@ static void make_full(catlr_model *model) {
     model->lr = 0.005;
     model->iterations = (UINT64_C(1) << 32) + 12345;
     model->final_cost = 0.1 + 0.2; /* 0.30000000000000004 */
+    model->l2 = 0.7;
+    model->tol = 1e-9;
+    model->stopped_early = 1;
+    model->solver = CATLR_SOLVER_GRAM;
 }
 
 /* 1x2x1, names "non-cat" and "cat", positive 1: a file of SMALL_FILE_SIZE bytes. */
@@ -148,6 +153,10 @@ static void make_small(catlr_model *model) {
     model->lr = 0.01;
     model->iterations = (UINT64_C(1) << 33) + 1;
     model->final_cost = 0.6931471805599453;
+    model->l2 = 0.25;
+    model->tol = 0.001;
+    model->stopped_early = 1;
+    model->solver = CATLR_SOLVER_PRIMAL;
 }
 
 /* Save model as dir/name and return the file's bytes (free them). */
@@ -242,6 +251,10 @@ static void assert_models_identical(const catlr_model *got, const catlr_model *w
     assert_memory_equal(&got->lr, &want->lr, sizeof want->lr);
     assert_memory_equal(&got->final_cost, &want->final_cost, sizeof want->final_cost);
     assert_true(got->iterations == want->iterations);
+    assert_memory_equal(&got->l2, &want->l2, sizeof want->l2);
+    assert_memory_equal(&got->tol, &want->tol, sizeof want->tol);
+    assert_int_equal(got->stopped_early, want->stopped_early);
+    assert_int_equal(got->solver, want->solver);
 }
 
 // ----------------------------------------------------------------------------
@@ -423,8 +436,8 @@ static void test_round_trip_small(void **state) {
 }
 
 /* Ensure the file is exactly the table in model.h. For 64x64x3 the length is
- * 64 + n0 + n1 + 4*12288 + 4 = 49,220 + the names (n0 = 9 for "chat noir",
- * n1 = 8 for "Katze ü": 49,237); then each field at its offset, little-endian,
+ * 88 + n0 + n1 + 4*12288 + 4 = 49,244 + the names (n0 = 9 for "chat noir",
+ * n1 = 8 for "Katze ü": 49,261); then each field at its offset, little-endian,
  * and the last 4 bytes zlib's crc32 of the rest. A 2x3x4 model tells height,
  * width and channels apart. */
 static void test_file_layout(void **state) {
@@ -436,12 +449,12 @@ static void test_file_layout(void **state) {
     const size_t n0 = 9, n1 = 8, n = 12288;
     assert_int_equal(strlen(model.class_names[0]), n0);
     assert_int_equal(strlen(model.class_names[1]), n1);
-    assert_int_equal(size, 64 + n0 + n1 + 4 * n + 4);
-    assert_int_equal(size, 49220 + n0 + n1);
+    assert_int_equal(size, 88 + n0 + n1 + 4 * n + 4);
+    assert_int_equal(size, 49244 + n0 + n1);
 
     assert_memory_equal(buf, "CTLR", 4);
     assert_int_equal(le32(buf), CATLR_MODEL_MAGIC);
-    assert_int_equal(le32(buf + 4), 1);
+    assert_int_equal(le32(buf + 4), 2);
     assert_int_equal(le32(buf + 8), 64);
     assert_int_equal(le32(buf + 12), 64);
     assert_int_equal(le32(buf + 16), 3);
@@ -452,9 +465,13 @@ static void test_file_layout(void **state) {
     assert_true(le64(buf + 40) == (UINT64_C(1) << 32) + 12345);
     assert_true(le64(buf + 48) == bits_of_double(0.1 + 0.2));
     assert_true(le64(buf + 56) == bits_of_double(-1.0 / 3.0));
-    assert_memory_equal(buf + 64, "chat noir", n0);
-    assert_memory_equal(buf + 64 + n0, "Katze \xc3\xbc", n1);
-    const unsigned char *w = buf + 64 + n0 + n1;
+    assert_true(le64(buf + 64) == bits_of_double(0.7));
+    assert_true(le64(buf + 72) == bits_of_double(1e-9));
+    assert_int_equal(le32(buf + 80), 1);
+    assert_int_equal(le32(buf + 84), 2);
+    assert_memory_equal(buf + 88, "chat noir", n0);
+    assert_memory_equal(buf + 88 + n0, "Katze \xc3\xbc", n1);
+    const unsigned char *w = buf + 88 + n0 + n1;
     assert_int_equal(le32(w), 0x80000000u);              /* -0.0f */
     assert_int_equal(le32(w + 4), 0x00000001u);          /* FLT_TRUE_MIN */
     assert_int_equal(le32(w + 4 * 5), bits_of_float(0.1f));
@@ -469,16 +486,16 @@ static void test_file_layout(void **state) {
     model.w[0] = 1.0f;
     model.w[23] = -2.0f;
     buf = saved_bytes(&model, dir, "234.model", &size);
-    assert_int_equal(size, 64 + 2 + 3 + 4 * 24 + 4);
+    assert_int_equal(size, 88 + 2 + 3 + 4 * 24 + 4);
     assert_int_equal(le32(buf + 8), 2);
     assert_int_equal(le32(buf + 12), 3);
     assert_int_equal(le32(buf + 16), 4);
     assert_int_equal(le32(buf + 20), 0);
     assert_int_equal(le32(buf + 24), 2);
     assert_int_equal(le32(buf + 28), 3);
-    assert_memory_equal(buf + 64, "abcde", 5);
-    assert_int_equal(le32(buf + 69), 0x3f800000u);      /* 1.0f */
-    assert_int_equal(le32(buf + 69 + 4 * 23), 0xc0000000u); /* -2.0f */
+    assert_memory_equal(buf + 88, "abcde", 5);
+    assert_int_equal(le32(buf + 93), 0x3f800000u);      /* 1.0f */
+    assert_int_equal(le32(buf + 93 + 4 * 23), 0xc0000000u); /* -2.0f */
     assert_int_equal(le32(buf + size - 4), crc_of(buf, size - 4));
     free(buf);
     catlr_model_free(&model);
@@ -575,12 +592,12 @@ static void test_load_bad_magic(void **state) {
     free(buf);
 }
 
-/* Ensure versions 2 and 0 are refused with a reason that says "version". */
+/* Ensure versions 3 and 0 are refused with a reason that says "version". */
 static void test_load_unknown_version(void **state) {
     size_t size;
     unsigned char *buf = small_file(state, "version", &size);
     char *path = test_path(((struct fixtures *)*state)->root, "version/x.model");
-    const uint32_t versions[] = {2, 0};
+    const uint32_t versions[] = {3, 0};
     for (size_t k = 0; k < 2; k++) {
         patch_u32(buf, size, 4, versions[k]);
         catlr_error err = {{0}, {0}};
@@ -694,7 +711,7 @@ static void test_load_bad_crc(void **state) {
     size_t size;
     unsigned char *buf = small_file(state, "crc", &size);
     char *path = test_path(((struct fixtures *)*state)->root, "crc/x.model");
-    const size_t w0 = 64 + 7 + 3;
+    const size_t w0 = HDR + 7 + 3;
     buf[w0] ^= 0x01;
     catlr_error err = {0};
     assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
@@ -721,7 +738,7 @@ static void test_load_consistent_crc_still_checked(void **state) {
     char *path = test_path(((struct fixtures *)*state)->root, "crc_fixed/x.model");
     unsigned char *buf = malloc(size);
     assert_non_null(buf);
-    const size_t w0 = 64 + 7 + 3;
+    const size_t w0 = HDR + 7 + 3;
     catlr_error err = {0};
 
     memcpy(buf, orig, size);
@@ -754,7 +771,7 @@ static void test_load_consistent_crc_still_checked(void **state) {
     assert_contains(err.reason, "not finite");
 
     memcpy(buf, orig, size);
-    buf[64 + 2] = '\0'; /* "no\0-cat" */
+    buf[HDR + 2] = '\0'; /* "no\0-cat" */
     fix_crc(buf, size);
     memset(&err, 0, sizeof err);
     assert_int_equal(load_bytes(path, buf, size, &err), CATLR_ERR_FORMAT);
@@ -764,11 +781,9 @@ static void test_load_consistent_crc_still_checked(void **state) {
     free(orig);
 }
 
-/* Ensure every single-bit flip of an 86-byte model (all 688 bits) is refused
- * by catlr_model_load_memory, and the model then holds nothing to free. */
-static void test_every_bit_flip_refused(void **state) {
-    size_t size;
-    unsigned char *buf = small_file(state, "bit_flips", &size);
+/* Fail unless every single-bit flip of buf is refused by
+ * catlr_model_load_memory (which then leaves nothing to free). */
+static void assert_every_bit_flip_refused(unsigned char *buf, size_t size) {
     catlr_error err = {0};
     assert_int_equal(load_copy(buf, size, &err), CATLR_OK);
     size_t accepted = 0;
@@ -781,7 +796,100 @@ static void test_every_bit_flip_refused(void **state) {
         buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
     }
     assert_int_equal(accepted, 0);
+}
+
+/* Ensure every single-bit flip of a 110-byte model (all 880 bits) is refused
+ * by catlr_model_load_memory, and the model then holds nothing to free. */
+static void test_every_bit_flip_refused(void **state) {
+    size_t size;
+    unsigned char *buf = small_file(state, "bit_flips", &size);
+    assert_every_bit_flip_refused(buf, size);
     free(buf);
+}
+
+/* The version 1 file of the same model as the version 2 bytes buf: the
+ * header cut at offset 64 (no training record), version 1, CRC redone.
+ * *v1_size gets its length (24 bytes less); free the result. */
+static unsigned char *as_version_1(const unsigned char *buf, size_t size, size_t *v1_size) {
+    *v1_size = size - (HDR - 64);
+    unsigned char *v1 = malloc(*v1_size);
+    assert_non_null(v1);
+    memcpy(v1, buf, 64);
+    memcpy(v1 + 64, buf + HDR, size - HDR);
+    put_le32(v1 + 4, 1);
+    fix_crc(v1, *v1_size);
+    return v1;
+}
+
+/* Ensure a version 1 file (64-byte header, as catlr 0.1 wrote them) still
+ * loads: same geometry, names, weights, bias, lr, iterations and final
+ * cost, with no L2, no tolerance, not stopped early and the solver not
+ * recorded (CATLR_SOLVER_AUTO); and that every bit flip and every
+ * truncation of an 86-byte version 1 file is refused. */
+static void test_load_version_1(void **state) {
+    char *dir = new_dir(state, "v1");
+    catlr_model want, got;
+    make_full(&want);
+    size_t size, v1_size;
+    unsigned char *buf = saved_bytes(&want, dir, "full.model", &size);
+    unsigned char *v1 = as_version_1(buf, size, &v1_size);
+    assert_int_equal(v1_size, 49220 + 9 + 8);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_load_memory(v1, v1_size, "v1", &got, &err), CATLR_OK);
+    want.l2 = 0;
+    want.tol = 0;
+    want.stopped_early = 0;
+    want.solver = CATLR_SOLVER_AUTO;
+    assert_models_identical(&got, &want);
+    catlr_model_free(&got);
+    catlr_model_free(&want);
+    free(v1);
+    free(buf);
+
+    buf = small_file(state, "v1_small", &size);
+    v1 = as_version_1(buf, size, &v1_size);
+    assert_int_equal(v1_size, 86);
+    char *path = test_path(dir, "small.model");
+    assert_int_equal(load_bytes(path, v1, v1_size, &err), CATLR_OK);
+    assert_every_bit_flip_refused(v1, v1_size);
+    for (size_t len = 0; len < v1_size; len++)
+        assert_int_equal(load_copy(v1, len, &err), CATLR_ERR_FORMAT);
+    free(path);
+    free(v1);
+    free(buf);
+    free(dir);
+}
+
+/* Ensure the version 2 training record is checked even when the CRC
+ * matches: an L2 lambda that is NaN or negative, an infinite tolerance, an
+ * early-stop flag of 2 and solver 3 are each refused (CATLR_ERR_FORMAT). */
+static void test_load_bad_record(void **state) {
+    size_t size;
+    unsigned char *orig = small_file(state, "record", &size);
+    unsigned char *buf = malloc(size);
+    assert_non_null(buf);
+    const struct {
+        size_t offset;
+        uint32_t value;
+        const char *reason;
+    } cases[] = {
+        {68, 0x7ff80000u, "L2"},        /* l2 = NaN (high word of the f64 at 64) */
+        {68, 0xbff00000u, "L2"},        /* l2 = -1 */
+        {76, 0x7ff00000u, "tolerance"}, /* tol = +inf */
+        {80, 2, "early-stop"},
+        {84, 3, "solver"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        memcpy(buf, orig, size);
+        if (cases[k].offset == 68 || cases[k].offset == 76)
+            put_le32(buf + cases[k].offset - 4, 0);
+        patch_u32(buf, size, cases[k].offset, cases[k].value);
+        catlr_error err = {0};
+        assert_int_equal(load_copy(buf, size, &err), CATLR_ERR_FORMAT);
+        assert_contains(err.reason, cases[k].reason);
+    }
+    free(buf);
+    free(orig);
 }
 
 /* Ensure every truncation of the small model, lengths 0 .. size-1, is refused
@@ -1008,6 +1116,8 @@ int main(void) {
         cmocka_unit_test(test_load_bad_crc),
         cmocka_unit_test(test_load_consistent_crc_still_checked),
         cmocka_unit_test(test_every_bit_flip_refused),
+        cmocka_unit_test(test_load_version_1),
+        cmocka_unit_test(test_load_bad_record),
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_load_memory_name),
         cmocka_unit_test(test_save_replaces),

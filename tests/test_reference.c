@@ -3,7 +3,8 @@
  * When CATLR_REFERENCE_DIR names a folder laid out like the course's data
  * set (png/train/CLASS/NAME.png, png/test/CLASS/NAME.png, expected.txt, the
  * lines the course's float64 NumPy algorithm prints), train with the
- * course's settings and check that stdout is expected.txt, digit for digit;
+ * course's settings and check that stdout is expected.txt, digit for digit,
+ * with the default solver and with each solver forced;
  * then check that the saved model, through `catlr predict`, classifies the
  * test images with the test accuracy of the table. Without the variable the
  * program says so and exits 77, which CTest reports as skipped. */
@@ -92,17 +93,52 @@ static char *run_ok(int argc, char **argv) {
     return got;
 }
 
-/* Ensure `catlr train png/train --test png/test --lr 0.005 --iterations
- * 2000` prints expected.txt exactly, and nothing else on stdout. */
-static void test_course_table(void **state) {
-    reference *ref = *state;
+/* Run `catlr train png/train --test png/test --lr 0.005 --iterations 2000
+ * -o MODEL --solver SOLVER --threads THREADS` (the last two left out when
+ * NULL) and fail unless it prints expected.txt exactly, and nothing else
+ * on stdout. */
+static void assert_prints_table(const reference *ref, const char *model, char *solver,
+                                char *threads) {
+    char *argv[17] = {"catlr", "train", ref->train, "--test", ref->test, "--lr", "0.005",
+                      "--iterations", "2000", "-q", "-o", (char *)model};
+    int argc = 12;
+    if (solver != NULL) {
+        argv[argc++] = "--solver";
+        argv[argc++] = solver;
+    }
+    if (threads != NULL) {
+        argv[argc++] = "--threads";
+        argv[argc++] = threads;
+    }
     char *want = read_text(ref->expected_path);
-    char *got = run_ok(12, (char *[]){"catlr", "train", ref->train, "--test", ref->test, "--lr",
-                                      "0.005", "--iterations", "2000", "-q", "-o", ref->model,
-                                      NULL});
+    char *got = run_ok(argc, argv);
     assert_same_lines(got, want);
     free(got);
     free(want);
+}
+
+/* Ensure the course's settings print expected.txt exactly with the default
+ * solver (auto, which picks gram here) on all cores; the model it writes is
+ * the one test_predict_matches_table uses. */
+static void test_course_table(void **state) {
+    reference *ref = *state;
+    assert_prints_table(ref, ref->model, NULL, NULL);
+}
+
+/* Ensure the primal solver prints the same table, on 2 threads. */
+static void test_course_table_primal(void **state) {
+    reference *ref = *state;
+    char *model = test_path(ref->tmp, "primal.model");
+    assert_prints_table(ref, model, "primal", "2");
+    free(model);
+}
+
+/* Ensure the Gram solver prints the same table, on 1 thread. */
+static void test_course_table_gram(void **state) {
+    reference *ref = *state;
+    char *model = test_path(ref->tmp, "gram.model");
+    assert_prints_table(ref, model, "gram", "1");
+    free(model);
 }
 
 /* The test-accuracy figure of expected.txt, e.g. "70.00". */
@@ -206,6 +242,8 @@ int main(void) {
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_course_table),
+        cmocka_unit_test(test_course_table_primal),
+        cmocka_unit_test(test_course_table_gram),
         cmocka_unit_test(test_predict_matches_table),
         cmocka_unit_test(test_import_course_table),
     };

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "catlr/predict.h"
 #include "catlr/train.h"
 #include "test_util.h"
 
@@ -16,6 +17,8 @@
 
 static const uint8_t TOY_X[4] = {255, 51, 0, 204};
 static const uint8_t TOY_Y[2] = {1, 0};
+
+static const catlr_solver SOLVERS[2] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
 
 static void toy_model(catlr_model *model) {
     assert_int_equal(catlr_model_init(model, 1, 2, 1, "cat", "non-cat", 0, NULL), CATLR_OK);
@@ -53,6 +56,9 @@ static catlr_train_opts opts_of(double lr, size_t iterations, size_t every, cost
     opts.report_every = every;
     opts.on_step = log ? record_step : NULL;
     opts.user = log;
+    /* one thread unless a test says otherwise: thread counts have their own
+     * test, and parallel regions on a busy machine only slow the rest */
+    opts.threads = 1;
     return opts;
 }
 
@@ -90,6 +96,55 @@ static void test_check_refuses(void **state) {
     opts = opts_of(0.1, 1, 1, NULL);
     opts.test_m = 2; /* and no pixels */
     assert_non_null(strstr(catlr_train_check(&opts), "test set"));
+    const double bad[] = {-1e-9, NAN, INFINITY};
+    for (size_t k = 0; k < 3; k++) {
+        opts = opts_of(0.1, 1, 1, NULL);
+        opts.l2 = bad[k];
+        assert_non_null(strstr(catlr_train_check(&opts), "L2"));
+        opts = opts_of(0.1, 1, 1, NULL);
+        opts.tol = bad[k];
+        assert_non_null(strstr(catlr_train_check(&opts), "tolerance"));
+    }
+    opts = opts_of(0.1, 1, 1, NULL);
+    opts.solver = (catlr_solver)3;
+    assert_non_null(strstr(catlr_train_check(&opts), "solver"));
+    opts = opts_of(0.1, 1, 1, NULL);
+    opts.threads = CATLR_MAX_THREADS + 1;
+    assert_non_null(strstr(catlr_train_check(&opts), "thread"));
+    opts.threads = CATLR_MAX_THREADS;
+    opts.l2 = 0.5;
+    opts.tol = 1e-6;
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_null(catlr_train_check(&opts));
+}
+
+/* Ensure auto picks gram for the course's run (n_x = 12288, m = 209, 2000
+ * iterations: K costs 12288 * 209^2 / 2 = 268M multiply-adds once plus
+ * 44K per iteration, against 5.1M per primal iteration), primal when one
+ * iteration would not repay K (m = 209, 10 iterations), primal when K would
+ * pass the memory cap (m = 20000: 1.49 GiB of int32; 16000 takes 0.95 GiB, just
+ * under it) or for more features than int32 entries allow, and that an
+ * explicit choice is kept. */
+static void test_choose_solver(void **state) {
+    (void)state;
+    catlr_train_opts opts = catlr_train_defaults();
+    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_GRAM);
+    opts.iterations = 10;
+    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
+    opts.iterations = 1000000;
+    assert_int_equal(catlr_train_choose_solver(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(catlr_train_choose_solver(12288, 16000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(catlr_train_choose_solver(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
+                     CATLR_SOLVER_PRIMAL);
+    opts.iterations = 10;
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_GRAM);
+    opts = catlr_train_defaults();
+    opts.solver = CATLR_SOLVER_PRIMAL;
+    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
+    assert_string_equal(catlr_solver_name(CATLR_SOLVER_GRAM), "gram");
+    assert_string_equal(catlr_solver_name(CATLR_SOLVER_PRIMAL), "primal");
+    assert_string_equal(catlr_solver_name(CATLR_SOLVER_AUTO), "auto");
 }
 
 /* Ensure catlr_train refuses bad options and an empty training set with
@@ -119,21 +174,57 @@ static void test_train_refuses(void **state) {
  * and the model records lr and iterations. */
 static void test_one_step_by_hand(void **state) {
     (void)state;
-    catlr_model model;
-    toy_model(&model);
-    cost_log log = {0};
-    catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
-    assert_true(model.w[0] == 0.125f);
-    assert_true(model.w[1] == (float)-0.075);
-    assert_close(model.b, 0.0, 1e-17);
-    assert_int_equal(log.n, 1);
-    assert_int_equal(log.iteration[0], 0);
-    assert_close(log.cost[0], 0.6931471805599453, 1e-16);
-    assert_close(model.final_cost, 0.651628015849282, 1e-8);
-    assert_true(model.lr == 0.5);
-    assert_int_equal(model.iterations, 1);
-    catlr_model_free(&model);
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        toy_model(&model);
+        cost_log log = {0};
+        catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
+        opts.solver = SOLVERS[k];
+        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        assert_int_equal(model.solver, SOLVERS[k]);
+        assert_int_equal(model.stopped_early, 0);
+        assert_true(model.w[0] == 0.125f);
+        assert_true(model.w[1] == (float)-0.075);
+        assert_close(model.b, 0.0, 1e-17);
+        assert_int_equal(log.n, 1);
+        assert_int_equal(log.iteration[0], 0);
+        assert_close(log.cost[0], 0.6931471805599453, 1e-16);
+        assert_close(model.final_cost, 0.651628015849282, 1e-8);
+        assert_true(model.lr == 0.5);
+        assert_int_equal(model.iterations, 1);
+        catlr_model_free(&model);
+    }
+}
+
+/* Ensure one step with L2 lands where the hand computation says, for both
+ * solvers, from w = (0.5, -0.25), b = 0, lambda = 1, m = 2, lr = 0.5:
+ * z = (0.5*255 - 0.25*51, -0.25*204) / 255 = (0.45, -0.2);
+ * cost = (softplus(-0.45) + softplus(-0.2)) / 2 + 1/4 (0.25 + 0.0625)
+ *      = 0.5456939076895233 + 0.078125 = 0.6238189076895233;
+ * dz = (sigmoid(0.45) - 1, sigmoid(-0.2)) = (-0.389360766, 0.450166003);
+ * dw = X dz / 510 + w / 2 = (dz0 / 2 + 0.25, (51 dz0 + 204 dz1) / 510 - 0.125)
+ *    = (0.05531961697, 0.01613032447), db = (dz0 + dz1) / 2;
+ * w = (0.47234019151269446, -0.25806516223496556), b = -0.01520130915918605
+ * (w rounded to float), and the model records lambda. */
+static void test_l2_one_step_by_hand(void **state) {
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        toy_model(&model);
+        model.w[0] = 0.5f;
+        model.w[1] = -0.25f;
+        cost_log log = {0};
+        catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
+        opts.l2 = 1.0;
+        opts.solver = SOLVERS[k];
+        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        assert_close(log.cost[0], 0.6238189076895233, 1e-15);
+        assert_true(model.w[0] == (float)0.47234019151269446);
+        assert_true(model.w[1] == (float)-0.25806516223496556);
+        assert_close(model.b, -0.01520130915918605, 1e-16);
+        assert_true(model.l2 == 1.0);
+        catlr_model_free(&model);
+    }
 }
 
 /* Ensure the cost is reported at iterations 0, K, 2K, ... only, and that
@@ -162,16 +253,14 @@ static void test_cost_schedule(void **state) {
     }
 }
 
-/* Ensure the test set's cost is reported beside the training cost, is the
- * cost of the same weights (the training set given as test set reports its
- * own cost exactly), and is NaN without a test set. */
-static void test_test_cost(void **state) {
-    (void)state;
+/* The test-cost checks of test_test_cost with one solver. */
+static void test_test_cost_with(catlr_solver solver) {
     static const uint8_t TEST_Y[2] = {0, 1}; /* the toy set, labels swapped */
     catlr_model model;
     toy_model(&model);
     cost_log same = {0}, swapped = {0}, none = {0};
     catlr_train_opts opts = opts_of(0.5, 5, 2, &same);
+    opts.solver = solver;
     opts.test_X = TOY_X;
     opts.test_y = TOY_Y;
     opts.test_m = 2;
@@ -184,6 +273,7 @@ static void test_test_cost(void **state) {
     catlr_model_free(&model);
     toy_model(&model);
     opts = opts_of(0.5, 5, 2, &none);
+    opts.solver = solver;
     assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
     catlr_model_free(&model);
     assert_int_equal(same.n, 3);
@@ -198,8 +288,19 @@ static void test_test_cost(void **state) {
                 swapped.test_cost[1] > swapped.test_cost[0]);
 }
 
-/* Ensure training is deterministic (bit-identical weights twice) and starts
- * from the model's weights: 3 steps then 4 more equal 7 steps from zero. */
+/* Ensure, for both solvers, the test set's cost is reported beside the
+ * training cost, is the cost of the same weights (the training set given as
+ * test set reports its own cost exactly), and is NaN without a test set. */
+static void test_test_cost(void **state) {
+    (void)state;
+    test_test_cost_with(CATLR_SOLVER_PRIMAL);
+    test_test_cost_with(CATLR_SOLVER_GRAM);
+}
+
+/* Ensure primal training is deterministic (bit-identical weights twice)
+ * and starts from the model's weights: 3 steps then 4 more equal 7 steps
+ * from zero. (The Gram solver rounds w to float only at the end of a run,
+ * so a run cut in two differs from it in the last bits.) */
 static void test_reproducible_and_resumable(void **state) {
     (void)state;
     catlr_model a, b;
@@ -208,6 +309,7 @@ static void test_reproducible_and_resumable(void **state) {
     catlr_train_opts seven = opts_of(0.3, 7, 100, NULL);
     catlr_train_opts three = opts_of(0.3, 3, 100, NULL);
     catlr_train_opts four = opts_of(0.3, 4, 100, NULL);
+    seven.solver = three.solver = four.solver = CATLR_SOLVER_PRIMAL;
     assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &seven, &a, NULL), CATLR_OK);
     assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &three, &b, NULL), CATLR_OK);
     assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &four, &b, NULL), CATLR_OK);
@@ -251,17 +353,264 @@ static void test_divergence_is_an_error(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure the Gram solver, asked for explicitly, refuses what it cannot
+ * hold: 3 x 11009 x 1 = 33027 features (K's entries could pass int32) with
+ * CATLR_ERR_ARG, and 16385 one-pixel images (K would take 4 * 16385^2 bytes,
+ * over 1 GiB) with CATLR_ERR_NOMEM before allocating; auto trains both with
+ * the primal solver. */
+static void test_gram_limits(void **state) {
+    (void)state;
+    const size_t m = 16385;
+    uint8_t *X = calloc(m, 3 * 11009), *y = calloc(m, 1); /* 2 wide or m narrow images */
+    assert_true(X && y);
+    y[0] = 1;
+    catlr_model model;
+    catlr_error err;
+    assert_int_equal(catlr_model_init(&model, 3, 11009, 1, "a", "b", 0, NULL), CATLR_OK);
+    catlr_train_opts opts = opts_of(0.1, 2, 1, NULL);
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(catlr_train(X, y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+    assert_non_null(strstr(err.reason, "features"));
+    opts.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_train(X, y, 2, &opts, &model, &err), CATLR_OK);
+    assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
+    catlr_model_free(&model);
+
+    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", "b", 0, NULL), CATLR_OK);
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(catlr_train(X, y, m, &opts, &model, &err), CATLR_ERR_NOMEM);
+    assert_non_null(strstr(err.reason, "MiB"));
+    opts.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_train(X, y, m, &opts, &model, &err), CATLR_OK);
+    assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
+    catlr_model_free(&model);
+    free(X);
+    free(y);
+}
+
+// ----------------------------------------------------------------------------
+// Random problems: the two solvers against each other, the tolerance, the
+// thread count.
+
+/* 5x5x3 images (n_x = 75, not a multiple of the kernels' 32 lanes), m = 150
+ * training examples (three primal slots of 50) and 40 test examples, pixels
+ * and labels from a fixed LCG. The label depends on the mean of the first
+ * channel, so there is something to learn. */
+enum { RH = 5, RW = 5, RC = 3, RN = RH * RW * RC, RM = 150, RT = 40 };
+
+typedef struct random_problem {
+    uint8_t X[RN * RM], y[RM], test_X[RN * RT], test_y[RT];
+} random_problem;
+
+static void random_examples(uint32_t *seed, uint8_t *X, uint8_t *y, size_t m) {
+    for (size_t j = 0; j < m; j++) {
+        unsigned sum = 0;
+        for (size_t i = 0; i < RN; i++) {
+            *seed = *seed * 1664525u + 1013904223u;
+            X[j * RN + i] = (uint8_t)(*seed >> 24);
+            sum += i < RH * RW ? X[j * RN + i] : 0;
+        }
+        y[j] = sum > 128u * RH * RW;
+    }
+}
+
+static void random_problem_make(random_problem *p) {
+    uint32_t seed = 12345;
+    random_examples(&seed, p->X, p->y, RM);
+    random_examples(&seed, p->test_X, p->test_y, RT);
+}
+
+/* Train a fresh RH x RW x RC model (w starting at w0 when not NULL) on p
+ * with opts and its test set, recording the reported costs in log. */
+static void train_random(const random_problem *p, catlr_train_opts opts, const float *w0,
+                         catlr_model *model, cost_log *log) {
+    assert_int_equal(catlr_model_init(model, RH, RW, RC, "cat", "non-cat", 0, NULL), CATLR_OK);
+    if (w0 != NULL)
+        memcpy(model->w, w0, RN * sizeof *w0);
+    opts.on_step = record_step;
+    opts.user = log;
+    opts.test_X = p->test_X;
+    opts.test_y = p->test_y;
+    opts.test_m = RT;
+    assert_int_equal(catlr_train(p->X, p->y, RM, &opts, model, NULL), CATLR_OK);
+}
+
+/* Fail unless the gram and primal runs agree: every reported training and
+ * test cost within 1e-8 (they differ by the primal solver's rounding of w
+ * to float after each step, about 6e-8 relative on w; measured: 1.3e-9),
+ * the weights within 1e-5 relative, and the same label for every
+ * example. */
+static void assert_solvers_agree(const random_problem *p, catlr_train_opts opts,
+                                 const float *w0) {
+    catlr_model primal, gram;
+    cost_log lp = {0}, lg = {0};
+    opts.solver = CATLR_SOLVER_PRIMAL;
+    train_random(p, opts, w0, &primal, &lp);
+    opts.solver = CATLR_SOLVER_GRAM;
+    train_random(p, opts, w0, &gram, &lg);
+    assert_int_equal(primal.solver, CATLR_SOLVER_PRIMAL);
+    assert_int_equal(gram.solver, CATLR_SOLVER_GRAM);
+    assert_int_equal(lp.n, lg.n);
+    assert_true(lp.cost[lp.n - 1] < lp.cost[0] - 0.01); /* it learned something */
+    for (size_t k = 0; k < lp.n; k++) {
+        assert_close(lg.cost[k], lp.cost[k], 1e-8);
+        assert_close(lg.test_cost[k], lp.test_cost[k], 1e-8);
+    }
+    assert_close(gram.final_cost, primal.final_cost, 1e-8);
+    assert_close(gram.b, primal.b, 1e-8);
+    for (size_t i = 0; i < RN; i++)
+        assert_close(gram.w[i], primal.w[i], 1e-5 * fabs(primal.w[i]) + 1e-9);
+    double zp[RM], zg[RM];
+    catlr_predict_proba(&primal, p->X, RM, zp);
+    catlr_predict_proba(&gram, p->X, RM, zg);
+    for (size_t j = 0; j < RM; j++)
+        assert_int_equal(catlr_predict_label(zp[j]), catlr_predict_label(zg[j]));
+    catlr_model_free(&primal);
+    catlr_model_free(&gram);
+}
+
+/* Ensure the Gram solver takes the primal solver's steps on a random
+ * problem: 300 iterations from zero, same costs (training and test) to
+ * 1e-8, same predictions. */
+static void test_gram_matches_primal(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    assert_solvers_agree(p, opts_of(0.01, 300, 10, NULL), NULL);
+    free(p);
+}
+
+/* Ensure the same with L2 (lambda = 5, large enough to change the weights
+ * visibly) and from non-zero starting weights, which the Gram solver
+ * carries as c w0 beside X alpha. */
+static void test_gram_matches_primal_l2(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    catlr_train_opts opts = opts_of(0.01, 300, 10, NULL);
+    opts.l2 = 5.0;
+    float w0[RN];
+    for (size_t i = 0; i < RN; i++)
+        w0[i] = (float)((double)(i % 7) - 3.0) * 0.01f;
+    assert_solvers_agree(p, opts, w0);
+    assert_solvers_agree(p, opts, NULL);
+    /* and the penalty matters: without it the weights end elsewhere */
+    catlr_model with, without;
+    cost_log l1 = {0}, l2 = {0};
+    train_random(p, opts, NULL, &with, &l1);
+    opts.l2 = 0;
+    train_random(p, opts, NULL, &without, &l2);
+    assert_true(fabs(with.w[0] - without.w[0]) > 1e-4);
+    catlr_model_free(&with);
+    catlr_model_free(&without);
+    free(p);
+}
+
+/* Ensure --tol stops, for both solvers, at the first iteration i whose cost
+ * improved on iteration i-1's by less than tol: the model says it stopped
+ * early after i steps, its final cost is cost(i), and runs of exactly i-1
+ * and i-2 steps (without tol) show cost(i-1) - cost(i) < tol <=
+ * cost(i-2) - cost(i-1). tol = 0 runs every iteration; a tol larger than
+ * any improvement stops after 1 step. */
+static void test_tol_stops_early(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    const double tol = 1e-4;
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model, at[3];
+        cost_log log = {0};
+        catlr_train_opts opts = opts_of(0.01, 100000, 1000, NULL);
+        opts.solver = SOLVERS[k];
+        opts.tol = tol;
+        train_random(p, opts, NULL, &model, &log);
+        size_t i = (size_t)model.iterations;
+        assert_int_equal(model.stopped_early, 1);
+        assert_true(model.tol == tol);
+        assert_true(i > 2 && i < 100000);
+        for (size_t d = 0; d < 3; d++) {
+            cost_log l = {0};
+            catlr_train_opts exact = opts_of(0.01, i - d, 100000, NULL);
+            exact.solver = SOLVERS[k];
+            train_random(p, exact, NULL, &at[d], &l);
+            assert_int_equal(at[d].stopped_early, 0);
+        }
+        assert_close(model.final_cost, at[0].final_cost, 1e-12);
+        assert_true(at[1].final_cost - at[0].final_cost < tol);
+        assert_true(at[2].final_cost - at[1].final_cost >= tol);
+        for (size_t d = 0; d < 3; d++)
+            catlr_model_free(&at[d]);
+        catlr_model_free(&model);
+
+        cost_log all = {0};
+        opts = opts_of(0.01, 50, 10, NULL);
+        opts.solver = SOLVERS[k];
+        train_random(p, opts, NULL, &model, &all);
+        assert_int_equal(model.iterations, 50);
+        assert_int_equal(model.stopped_early, 0);
+        catlr_model_free(&model);
+        cost_log one = {0};
+        opts.tol = 10.0;
+        train_random(p, opts, NULL, &model, &one);
+        assert_int_equal(model.iterations, 1);
+        assert_int_equal(model.stopped_early, 1);
+        catlr_model_free(&model);
+    }
+    free(p);
+}
+
+/* Ensure the result does not depend on the thread count: for both solvers,
+ * with and without L2, 1, 2 and 3 threads give bit-identical weights, bias
+ * and costs (sums run in an order fixed by m). */
+static void test_threads_identical(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    for (size_t k = 0; k < 4; k++) {
+        catlr_model one, other;
+        cost_log l1 = {0};
+        catlr_train_opts opts = opts_of(0.01, 60, 10, NULL);
+        opts.solver = SOLVERS[k % 2];
+        opts.l2 = k < 2 ? 0.0 : 2.0;
+        opts.threads = 1;
+        train_random(p, opts, NULL, &one, &l1);
+        for (unsigned t = 2; t <= 3; t++) {
+            cost_log lt = {0};
+            opts.threads = t;
+            train_random(p, opts, NULL, &other, &lt);
+            assert_memory_equal(one.w, other.w, RN * sizeof *one.w);
+            assert_memory_equal(&one.b, &other.b, sizeof one.b);
+            assert_memory_equal(l1.cost, lt.cost, l1.n * sizeof *l1.cost);
+            assert_memory_equal(l1.test_cost, lt.test_cost, l1.n * sizeof *l1.test_cost);
+            catlr_model_free(&other);
+        }
+        catlr_model_free(&one);
+    }
+    free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_check_refuses),
         cmocka_unit_test(test_train_refuses),
+        cmocka_unit_test(test_choose_solver),
         cmocka_unit_test(test_one_step_by_hand),
+        cmocka_unit_test(test_l2_one_step_by_hand),
         cmocka_unit_test(test_cost_schedule),
         cmocka_unit_test(test_test_cost),
         cmocka_unit_test(test_reproducible_and_resumable),
         cmocka_unit_test(test_large_rate_finite_cost),
         cmocka_unit_test(test_divergence_is_an_error),
+        cmocka_unit_test(test_gram_limits),
+        cmocka_unit_test(test_gram_matches_primal),
+        cmocka_unit_test(test_gram_matches_primal_l2),
+        cmocka_unit_test(test_tol_stops_early),
+        cmocka_unit_test(test_threads_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
  *   offset   size  field
  *   ------   ----  -----------------------------------------------------
  *        0      4  magic: the bytes "CTLR"  (CATLR_MODEL_MAGIC as u32)
- *        4      4  u32 format version       (CATLR_MODEL_VERSION = 1)
+ *        4      4  u32 format version       (CATLR_MODEL_VERSION = 2)
  *        8      4  u32 image height         (64)
  *       12      4  u32 image width          (64)
  *       16      4  u32 image channels       (3)
@@ -14,25 +14,33 @@
  *       24      4  u32 n0, bytes in class name 0 (1..255)
  *       28      4  u32 n1, bytes in class name 1 (1..255)
  *       32      8  f64 learning rate it was trained with
- *       40      8  u64 iterations it was trained for
+ *       40      8  u64 iterations it was trained for (steps taken)
  *       48      8  f64 cost of the final weights on the training set
+ *                  (with the L2 term when lambda > 0)
  *       56      8  f64 b, the bias
- *       64     n0  class name 0 (no terminating NUL)
- *    64+n0     n1  class name 1
- *    64+n0+n1  4n  f32 w[n], n = height*width*channels, feature order of
+ *       64      8  f64 L2 lambda (0: none)
+ *       72      8  f64 tolerance it was trained with (0: none)
+ *       80      4  u32 1 when the tolerance stopped training early, else 0
+ *       84      4  u32 solver: 1 primal, 2 gram (catlr_solver)
+ *       88     n0  class name 0 (no terminating NUL)
+ *    88+n0     n1  class name 1
+ *    88+n0+n1  4n  f32 w[n], n = height*width*channels, feature order of
  *                  image.h (channel-planar)
  *    end-4      4  u32 CRC-32 (zlib's crc32) of every byte before it
  *
- * The file is exactly 64 + n0 + n1 + 4n + 4 bytes (49,220 + the names for a
- * 64x64x3 model). Class names are the training folders' names in byte
+ * The file is exactly 88 + n0 + n1 + 4n + 4 bytes (49,244 + the names for a
+ * 64x64x3 model). Version 1 files, still read, stop the header at offset 64
+ * (no L2, tolerance, early-stop flag or solver; they load as 0) and are
+ * 64 + n0 + n1 + 4n + 4 bytes. Class names are the training folders' names in byte
  * order; class name 0 of a model trained with --positive cat on {cat,
  * non-cat} is "cat" and the positive index is 0.
  *
  * Loading checks, in this order and each with its own reason: the magic, the
  * version, the header's sizes (within their limits, and adding up to the
  * file's length), then the CRC; nothing is allocated before the sizes are
- * known to agree with the length. New fields mean a new version number; the
- * loader refuses versions it does not know. */
+ * known to agree with the length; then the version 2 record (finite L2 and
+ * tolerance >= 0, a flag of 0 or 1, a known solver). New fields mean a new
+ * version number; the loader refuses versions it does not know. */
 #ifndef CATLR_MODEL_H
 #define CATLR_MODEL_H
 
@@ -45,11 +53,23 @@ extern "C" {
 #endif
 
 #define CATLR_MODEL_MAGIC 0x524C5443u /* "CTLR" read as a little-endian u32 */
-#define CATLR_MODEL_VERSION 1u
-#define CATLR_MODEL_HEADER_SIZE 64
+#define CATLR_MODEL_VERSION 2u
+#define CATLR_MODEL_HEADER_SIZE 88    /* version 2, the one written */
+#define CATLR_MODEL_HEADER_SIZE_V1 64 /* version 1, still read */
 #define CATLR_CLASS_NAME_MAX 255 /* bytes, without the NUL */
 #define CATLR_MODEL_MAX_SIDE 16384 /* height and width limits on load */
 #define CATLR_MODEL_MAX_FEATURES (1ul << 26) /* height*width*channels limit */
+
+/* How a model was trained; the model file records it. New values go at the
+ * end. */
+typedef enum catlr_solver {
+    CATLR_SOLVER_AUTO = 0,   /* in options: choose; in a v1 file: not recorded */
+    CATLR_SOLVER_PRIMAL = 1, /* gradient descent on w directly */
+    CATLR_SOLVER_GRAM = 2    /* the same steps through the Gram matrix */
+} catlr_solver;
+
+/* "auto", "primal" or "gram"; "?" for anything else. */
+const char *catlr_solver_name(catlr_solver solver);
 
 typedef struct catlr_model {
     uint32_t height, width, channels; /* image geometry the weights are for */
@@ -58,8 +78,12 @@ typedef struct catlr_model {
     float *w;            /* (height*width*channels), owned by the model */
     double b;
     double lr;           /* training settings, kept for the record */
-    uint64_t iterations;
+    uint64_t iterations; /* steps taken */
     double final_cost;
+    double l2;           /* lambda of the L2 penalty; 0 in a v1 file */
+    double tol;          /* the --tol it was trained with; 0: none */
+    uint32_t stopped_early; /* 1 when tol ended training before the limit */
+    uint32_t solver;     /* a catlr_solver; CATLR_SOLVER_AUTO in a v1 file */
 } catlr_model;
 
 /* Number of weights, height*width*channels. */

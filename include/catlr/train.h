@@ -1,9 +1,20 @@
 /* train.h: batch gradient descent on the logistic-regression cost.
  *
- * Each iteration runs the whole training set through the core: forward,
- * (cost, when it is reported), backward, update. The cost reported for
+ * Each iteration runs the whole training set: forward, (cost, when it is
+ * reported or --tol needs it), backward, update. The cost reported for
  * iteration i is the cost of the weights before that iteration's update, as
- * the course prints it. */
+ * the course prints it. With L2 (lambda > 0) the cost is the course's
+ *   J + lambda/(2m) ||w||^2,   and the gradient dw + (lambda/m) w.
+ *
+ * Two solvers take the same steps:
+ * - primal: each iteration reads the pixels once, forward and gradient
+ *   fused per block of images, O(n_x m);
+ * - gram: since every gradient is a combination of the training images,
+ *   w = w0 c + X alpha / 255 stays in their span; with K = X^T X (computed
+ *   once, exactly, in integers) an iteration costs O(m^2) instead. The
+ *   weights are formed once at the end. The win when m is below n_x.
+ * Both accumulate in double in an order fixed by m alone, so the result is
+ * the same for every thread count. */
 #ifndef CATLR_TRAIN_H
 #define CATLR_TRAIN_H
 
@@ -45,21 +56,47 @@ typedef struct catlr_train_opts {
      * costs are computed only for the steps that report them. May be NULL. */
     void (*on_step)(void *user, const catlr_train_step *step);
     void *user;          /* passed to on_step */
+    double l2;           /* lambda of the L2 penalty, finite and >= 0 */
+    double tol;          /* stop at the first iteration whose cost improved
+                            on the previous one's by less than tol; 0: off */
+    catlr_solver solver; /* CATLR_SOLVER_AUTO: gram when its cost model says
+                            it is cheaper and K fits CATLR_GRAM_MAX_BYTES */
+    unsigned threads;    /* 0: all the cores OpenMP offers; 1 without it */
 } catlr_train_opts;
 
-/* lr 0.005, 2000 iterations, report every 100, no test set, no callback:
- * the course. */
+/* The Gram solver's memory cap: K (m x m) and, with a test set, the
+ * (test_m x m) cross products, in int32. Auto never goes over it; an
+ * explicit gram beyond it fails with CATLR_ERR_NOMEM. */
+#define CATLR_GRAM_MAX_BYTES (1ull << 30)
+/* The Gram solver's feature limit: an entry of K, at most n_x 255^2, must
+ * fit in int32 (12288 for 64x64x3 images). Beyond it auto picks primal and
+ * an explicit gram fails with CATLR_ERR_ARG. */
+#define CATLR_GRAM_MAX_FEATURES 33025u
+#define CATLR_MAX_THREADS 1024
+
+/* lr 0.005, 2000 iterations, report every 100, no test set, no callback, no
+ * L2, no tolerance, solver auto, all cores: the course. */
 catlr_train_opts catlr_train_defaults(void);
 
 /* Why opts cannot be used, or NULL when they can. */
 const char *catlr_train_check(const catlr_train_opts *opts);
 
+/* The solver catlr_train would use for m examples, n_x features and opts
+ * (never CATLR_SOLVER_AUTO): opts->solver unless it is auto, else gram when
+ * its multiply-adds, n_x m (m/2 + test_m) once plus m^2 per iteration, are
+ * fewer than the primal solver's 2 n_x m per iteration, and its matrices
+ * fit CATLR_GRAM_MAX_BYTES. */
+catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts);
+
 /* Train model on m examples. X: (n_x, m) uint8, example j at X + j*n_x,
  * n_x = catlr_model_n_x(model); y: (m) 0 or 1; m >= 1.
  * Starts from model->w and model->b (zero after catlr_model_init) and leaves
- * the trained weights there, with model->lr, iterations and final_cost (the
- * cost of the final weights) filled in.
- * Fails with CATLR_ERR_ARG (opts, m = 0), CATLR_ERR_NOMEM, or
+ * the trained weights there, with model->lr, l2, tol, solver, iterations
+ * (the steps taken), stopped_early (1 when tol ended the run) and
+ * final_cost (the cost, with the L2 term, of the final weights) filled in.
+ * Fails with CATLR_ERR_ARG (opts, m = 0, the Gram solver asked for with
+ * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
+ * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES), or
  * CATLR_ERR_NUMERIC when the cost or the weights stop being finite (a
  * learning rate far too large), after which the model's weights are not to
  * be used. */

@@ -38,6 +38,24 @@ int cli_parse_positive(const char *s, double *out) {
     return 0;
 }
 
+int cli_parse_nonnegative(const char *s, double *out) {
+    double v;
+    if (cli_parse_positive(s, &v) == 0) {
+        *out = v;
+        return 0;
+    }
+    /* zero, in any spelling strtod reads ("0", "0.0", "0e5"), but not "-0" */
+    if (s[0] == '\0' || (!isdigit((unsigned char)s[0]) && s[0] != '.'))
+        return -1;
+    char *end;
+    errno = 0;
+    v = strtod(s, &end);
+    if (*end != '\0' || errno == ERANGE || v != 0)
+        return -1;
+    *out = 0;
+    return 0;
+}
+
 int cli_parse_count(const char *s, size_t *out) {
     /* strtoull would accept leading blanks and a minus sign (negating the
      * value), so insist on digits from the first character */

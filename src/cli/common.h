@@ -33,6 +33,9 @@ int cli_usage_error(FILE *errf, const char *cmd, const char *usage,
  * 0 on success, -1 if s is anything else. */
 int cli_parse_positive(const char *s, double *out);
 
+/* The same, but 0 is allowed too ("0", "0.0"). */
+int cli_parse_nonnegative(const char *s, double *out);
+
 /* A whole decimal number >= 1 written as the whole of s, that fits in
  * size_t. 0 on success, -1 if s is anything else. */
 int cli_parse_count(const char *s, size_t *out);

@@ -1,8 +1,11 @@
 /* train.c: `catlr train`: parse, validate, load the folders, train, report,
  * save. stdout carries exactly the course's lines (the cost every K
  * iterations, then the accuracies); everything else goes to errf. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "catlr/dataset.h"
 #include "catlr/model.h"
@@ -32,6 +35,13 @@ static void print_help(FILE *out) {
             "  -p, --positive NAME    class folder labelled 1 (default cat)\n"
             "      --curve FILE.csv   write iteration,cost[,test_cost] of every iteration\n"
             "      --plot FILE.png    draw the cost curves as a chart\n"
+            "      --l2 LAMBDA        L2 penalty lambda/(2m) ||w||^2 (default 0: none)\n"
+            "      --tol T            stop once the cost improves by less than T in an\n"
+            "                         iteration (default 0: run all N)\n"
+            "      --solver NAME      auto, primal or gram (default auto: gram when it is\n"
+            "                         cheaper, as for fewer images than pixels)\n"
+            "      --threads N        threads to train with (default: all cores)\n"
+            "      --timings          print load, train and save seconds on stderr\n"
             "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
@@ -55,10 +65,14 @@ typedef struct train_args {
     size_t n_rates;
     const char *curve; /* NULL: none */
     const char *plot;  /* NULL: none */
+    int timings;
 } train_args;
 
+/* The trainer's tuning options come last: apply_option hands every id from
+ * OPT_L2 on to apply_trainer_option. */
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
-       OPT_POSITIVE, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT };
+       OPT_POSITIVE, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2, OPT_TOL,
+       OPT_SOLVER, OPT_THREADS, OPT_TIMINGS };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -71,6 +85,11 @@ static const cli_option OPTIONS[] = {
     {'h', "help", 0, OPT_HELP},
     {'\0', "curve", 1, OPT_CURVE},
     {'\0', "plot", 1, OPT_PLOT},
+    {'\0', "l2", 1, OPT_L2},
+    {'\0', "tol", 1, OPT_TOL},
+    {'\0', "solver", 1, OPT_SOLVER},
+    {'\0', "threads", 1, OPT_THREADS},
+    {'\0', "timings", 0, OPT_TIMINGS},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
@@ -79,9 +98,49 @@ static int usage_error(FILE *errf, const char *message, const char *arg) {
     return cli_usage_error(errf, "train", USAGE, "%s", message);
 }
 
+/* The solver named name, or -1. */
+static int parse_solver(const char *name) {
+    const catlr_solver all[] = {CATLR_SOLVER_AUTO, CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        if (strcmp(name, catlr_solver_name(all[k])) == 0)
+            return (int)all[k];
+    return -1;
+}
+
+/* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
+static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
+    size_t threads;
+    int solver;
+    switch (id) {
+    case OPT_L2:
+        if (cli_parse_nonnegative(value, &a->opts.l2) != 0)
+            return usage_error(errf, "--l2 must be a number >= 0, got", value);
+        break;
+    case OPT_TOL:
+        if (cli_parse_nonnegative(value, &a->opts.tol) != 0)
+            return usage_error(errf, "--tol must be a number >= 0, got", value);
+        break;
+    case OPT_SOLVER:
+        if ((solver = parse_solver(value)) < 0)
+            return usage_error(errf, "--solver must be auto, primal or gram, got", value);
+        a->opts.solver = (catlr_solver)solver;
+        break;
+    case OPT_THREADS:
+        if (cli_parse_count(value, &threads) != 0 || threads > CATLR_MAX_THREADS)
+            return usage_error(errf, "--threads must be a whole number from 1 to 1024, got",
+                               value);
+        a->opts.threads = (unsigned)threads;
+        break;
+    case OPT_TIMINGS: a->timings = 1; break;
+    }
+    return -1;
+}
+
 /* Apply one option. -1 to go on, or an exit code. */
 static int apply_option(int id, const char *value, train_args *a, FILE *out,
                         FILE *errf) {
+    if (id >= OPT_L2)
+        return apply_trainer_option(id, value, a, errf);
     switch (id) {
     case OPT_OUTPUT: a->output = value; break;
     case OPT_TEST: a->test_dir = value; break;
@@ -179,10 +238,27 @@ static int check_same_classes(const catlr_dataset *train, const catlr_dataset *t
     return CLI_EXIT_OK;
 }
 
+/* Seconds on a clock that only goes forward. */
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Say on errf (unless quiet) that --tol ended the run early. */
+static void report_early_stop(const catlr_model *model, const train_args *a, FILE *errf) {
+    if (model->stopped_early && !a->quiet)
+        fprintf(errf,
+                "stopped after %llu of %zu iterations: the cost improved by less than "
+                "--tol %g\n",
+                (unsigned long long)model->iterations, a->opts.iterations, a->opts.tol);
+}
+
 /* A zero model for the training set's classes, trained on it with run k's
  * rate, watched by the report. */
 static int fit(const catlr_dataset *train, const catlr_dataset *test, const train_args *a,
-               size_t k, train_report *rep, catlr_model *model, FILE *errf) {
+               size_t k, train_report *rep, catlr_model *model, double *seconds,
+               FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_init(
         model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
@@ -195,13 +271,16 @@ static int fit(const catlr_dataset *train, const catlr_dataset *test, const trai
             opts.test_m = catlr_dataset_count(test);
         }
         train_report_start_run(rep, k, &opts);
+        double t0 = now();
         st = catlr_train(catlr_dataset_pixels(train), catlr_dataset_labels(train),
                          catlr_dataset_count(train), &opts, model, &err);
+        *seconds += now() - t0;
     }
     if (st != CATLR_OK) {
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
+    report_early_stop(model, a, errf);
     return CLI_EXIT_OK;
 }
 
@@ -225,16 +304,17 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
     return CLI_EXIT_OK;
 }
 
-/* Train once per learning rate, keeping the best model. With several rates
- * a run that fails (a rate so large the weights overflow) is reported and
- * marked in the table, and the others still compare. */
+/* Train once per learning rate, keeping the best model; *seconds adds up
+ * the time spent in the trainer. With several rates a run that fails (a
+ * rate so large the weights overflow) is reported and marked in the table,
+ * and the others still compare. */
 static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
-                     const train_args *a, train_report *rep, catlr_model *best, FILE *out,
-                     FILE *errf) {
+                     const train_args *a, train_report *rep, catlr_model *best,
+                     double *seconds, FILE *out, FILE *errf) {
     int code = CLI_EXIT_OK;
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
-        code = fit(train, test, a, k, rep, &model, errf);
+        code = fit(train, test, a, k, rep, &model, seconds, errf);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             train_report_fail_run(rep);
             code = CLI_EXIT_OK;
@@ -267,17 +347,28 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     int code = train_report_open(&rep, &cfg, out, errf);
     if (code >= 0)
         return code;
+    double t_load = now();
     code = load(a->train_dir, a, &train, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, errf);
         if (code == CLI_EXIT_OK)
             code = check_same_classes(train, test, a->test_dir, errf);
     }
+    t_load = now() - t_load;
+    double t_train = 0, t_save = 0;
     if (code == CLI_EXIT_OK)
-        code = fit_rates(train, test, a, &rep, &model, out, errf);
+        code = fit_rates(train, test, a, &rep, &model, &t_train, out, errf);
     code = train_report_close(&rep, code == CLI_EXIT_OK);
-    if (code == CLI_EXIT_OK)
+    if (code == CLI_EXIT_OK) {
+        t_save = now();
         code = save(&model, a, errf);
+        t_save = now() - t_save;
+    }
+    /* train is the time inside the trainer only: not the accuracies, the
+     * curve file or the chart */
+    if (code == CLI_EXIT_OK && a->timings)
+        fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", t_load, t_train,
+                t_save, catlr_solver_name((catlr_solver)model.solver));
     catlr_model_free(&model);
     catlr_dataset_free(test);
     catlr_dataset_free(train);

@@ -1,0 +1,76 @@
+/* kernel.h: the inner loops of both solvers, with a SIMD version chosen at
+ * run time (AVX-512 where the CPU has it) and a portable one.
+ *
+ * Both versions compute bit-identical results: every sum has a fixed number
+ * of lanes (CATLR_KERNEL_LANES partial sums, lane k taking the terms whose
+ * index is k modulo the lane count), the lanes are combined in one fixed
+ * tree, and products that are not exact are rounded before they are added
+ * (a multiply, then an add: no fused multiply-add where it would change the
+ * rounding). So results depend on neither the CPU nor the compiler.
+ * Internal to the library: the CLI and the tests of the public API never
+ * include it. */
+#ifndef CATLR_KERNEL_H
+#define CATLR_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CATLR_KERNEL_LANES 32
+
+/* sum_i w[i] x[i], w: (n) float, x: (n) uint8. Each product is exact in
+ * double (24 + 8 significant bits), so only the additions round. */
+double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n);
+
+/* The same with w already widened to double (w[i] must hold float values,
+ * so the products stay exact): the same bits as catlr_kernel_dot_f32_u8,
+ * one conversion fewer per term. */
+double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n);
+
+/* sum_i a[i] b[i], a, b: (n) double. */
+double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
+
+/* sum_i k[i] b[i], k: (n) int32 (converted exactly), b: (n) double: the
+ * same bits as catlr_kernel_dot_f64 on k widened to double. */
+double catlr_kernel_dot_i32_f64(const int32_t *k, const double *b, size_t n);
+
+/* out[r] = catlr_kernel_dot_i32_f64(k + r*stride, b, n) for r < 4, bit
+ * for bit; four rows at once share the loads of b and hide each other's
+ * add latency (a Gram epoch is m such rows of length m). */
+void catlr_kernel_dot4_i32_f64(const int32_t *k, size_t stride, const double *b, size_t n,
+                               double out[4]);
+
+/* y[i] += s * x[i] for i < n (the product rounded, then the sum).
+ * y: (n) double; x: (n) uint8. */
+void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);
+
+/* y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i] for i < n: two axpy calls in
+ * one pass over y, with the same bits. */
+void catlr_kernel_axpy2_u8(double *y, double s0, const uint8_t *x0, double s1,
+                           const uint8_t *x1, size_t n);
+
+/* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
+int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);
+
+/* out[j - j0] = sum_i a[i] X_j[i] for j0 <= j < m, exactly, where
+ * X_j = X + j*n and sum_x[j] = sum_i X_j[i] (from catlr_kernel_sum_u8).
+ * a: (n); X: (n, m) uint8; out: (m - j0). For the Gram matrix: with
+ * AVX-512 VNNI, 64 byte products per instruction, four columns at a time
+ * (vpdpbusd multiplies unsigned by signed bytes, so a is shifted by -128
+ * and 128 sum_x[j] added back). n * 255^2 must fit in int64. */
+void catlr_kernel_dots_u8(const uint8_t *a, const uint8_t *X, size_t n, size_t j0, size_t m,
+                          const int64_t *sum_x, int64_t *out);
+
+/* catlr_kernel_dots_u8 for the four rows A, A + n, A + 2n, A + 3n at once:
+ * out[r*(m - j0) + j - j0] = sum_i A_r[i] X_j[i]. Each column is loaded
+ * once for four rows, a quarter of the memory traffic. */
+void catlr_kernel_dots4_u8(const uint8_t *A, const uint8_t *X, size_t n, size_t j0, size_t m,
+                           const int64_t *sum_x, int64_t *out);
+
+/* sum_i x[i] over n bytes. */
+int64_t catlr_kernel_sum_u8(const uint8_t *x, size_t n);
+
+/* 1 when the SIMD versions are in use on this CPU (for the benchmark's
+ * record), else 0. */
+int catlr_kernel_simd(void);
+
+#endif /* CATLR_KERNEL_H */

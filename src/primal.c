@@ -1,0 +1,173 @@
+/* primal.c: gradient descent on w itself, one pass over the pixels per
+ * iteration.
+ *
+ * The m examples are split into n_slots contiguous slots, a number fixed by
+ * m alone (never by the thread count). Each slot is walked in chunks of
+ * CHUNK images: the forward dot products of a chunk, then its gradient
+ * contributions added into the slot's own dw, feature tile by feature tile
+ * (TILE doubles stay in L1 while the chunk's pixels come from L2), so the
+ * pixels are read from memory once. Threads take whole slots; the slots'
+ * sums are then added in slot order. Every sum therefore has one order,
+ * whatever the number of threads, and the weights are bit-identical for 1
+ * or 16 threads. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catlr/core.h"
+#include "internal.h"
+#include "kernel.h"
+#include "solver.h"
+
+enum {
+    SLOT_MIN = 64,  /* examples per slot at least: fewer slots, less to add */
+    SLOT_MAX = 32,  /* slots at most: the partial sums take SLOT_MAX n_x doubles */
+    CHUNK = 16,     /* images whose pixels (16 x 12 KB) stay in L2 between passes */
+    TILE = 1024     /* features per gradient tile: 8 KB of doubles, in L1 */
+};
+
+typedef struct primal {
+    const catlr_problem *pb;
+    catlr_model *model;
+    size_t n_slots;
+    double *partial; /* (n_slots, n_x): slot s's sum of dz_j x_j */
+    double *dz;      /* (m) */
+    double *wide;    /* (n_x): w widened to double once per pass, so the
+                        n_x m products convert only the pixels */
+} primal;
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+/* z[j] for j in [lo, hi): w^T x_j / 255 + b, from p->wide (the same bits
+ * as catlr_core_forward). */
+static void forward_range(const primal *p, const uint8_t *X, size_t lo, size_t hi, double *z) {
+    const size_t n_x = p->pb->n_x;
+    for (size_t j = lo; j < hi; j++)
+        z[j] = catlr_kernel_dot_wide_u8(p->wide, X + j * n_x, n_x) / 255.0 + p->model->b;
+}
+
+static void widen(primal *p) {
+    for (size_t i = 0; i < p->pb->n_x; i++)
+        p->wide[i] = p->model->w[i];
+}
+
+/* Slot s: z and dz of its examples, and its partial gradient sum. */
+static void slot_pass(primal *p, size_t s, double *z) {
+    const catlr_problem *pb = p->pb;
+    const size_t n_x = pb->n_x;
+    const size_t lo = s * pb->m / p->n_slots, hi = (s + 1) * pb->m / p->n_slots;
+    double *acc = p->partial + s * n_x;
+    memset(acc, 0, n_x * sizeof *acc);
+    for (size_t c0 = lo; c0 < hi; c0 += CHUNK) {
+        size_t c1 = min_size(hi, c0 + CHUNK);
+        forward_range(p, pb->X, c0, c1, z);
+        for (size_t j = c0; j < c1; j++)
+            p->dz[j] = catlr_core_sigmoid(z[j]) - pb->y[j];
+        /* two images per pass over the tile: half the loads and stores
+         * of acc, the same additions in the same order */
+        for (size_t t0 = 0; t0 < n_x; t0 += TILE) {
+            size_t len = min_size(TILE, n_x - t0), j = c0;
+            for (; j + 2 <= c1; j += 2)
+                catlr_kernel_axpy2_u8(acc + t0, p->dz[j], pb->X + j * n_x + t0, p->dz[j + 1],
+                                      pb->X + (j + 1) * n_x + t0, len);
+            if (j < c1)
+                catlr_kernel_axpy_u8(acc + t0, p->dz[j], pb->X + j * n_x + t0, len);
+        }
+    }
+}
+
+static void primal_forward(void *state, double *z, int gradient) {
+    primal *p = state;
+    const catlr_problem *pb = p->pb;
+    widen(p);
+    /* dynamic: a thread that the system pauses delays the others less */
+    if (!gradient) {
+        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 8))
+        for (size_t j = 0; j < pb->m; j++)
+            forward_range(p, pb->X, j, j + 1, z);
+        return;
+    }
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
+    for (size_t s = 0; s < p->n_slots; s++)
+        slot_pass(p, s, z);
+}
+
+static double primal_norm2(void *state) {
+    const primal *p = state;
+    const float *w = p->model->w;
+    double s = 0;
+    for (size_t i = 0; i < p->pb->n_x; i++)
+        s += (double)w[i] * w[i];
+    return s;
+}
+
+static void primal_test_forward(void *state, double *z_test) {
+    primal *p = state;
+    widen(p);
+    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 8))
+    for (size_t k = 0; k < p->pb->test_m; k++)
+        forward_range(p, p->pb->test_X, k, k + 1, z_test);
+}
+
+/* Add the slots feature by feature in slot order, scale, add the L2 term
+ * and step: dw_i = sum_s partial[s][i] / (255 m) + (l2/m) w_i. */
+static void primal_step(void *state, const double *z) {
+    (void)z; /* dz was kept by the forward pass */
+    primal *p = state;
+    const catlr_problem *pb = p->pb;
+    const size_t n_x = pb->n_x;
+    const double scale = 255.0 * (double)pb->m, decay = pb->l2 / (double)pb->m;
+    float *w = p->model->w;
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1024))
+    for (size_t i = 0; i < n_x; i++) {
+        double sum = 0;
+        for (size_t s = 0; s < p->n_slots; s++)
+            sum += p->partial[s * n_x + i];
+        double dw = sum / scale + decay * w[i];
+        w[i] = (float)((double)w[i] - pb->lr * dw);
+    }
+    double dz_sum = 0;
+    for (size_t j = 0; j < pb->m; j++)
+        dz_sum += p->dz[j];
+    p->model->b -= pb->lr * (dz_sum / (double)pb->m);
+}
+
+static int primal_finite(void *state) {
+    const primal *p = state;
+    return catlr_model_finite(p->model);
+}
+
+static void primal_finish(void *state) {
+    (void)state; /* the weights are the model's all along */
+}
+
+static void primal_free(void *state) {
+    primal *p = state;
+    if (p == NULL)
+        return;
+    free(p->partial);
+    free(p->dz);
+    free(p->wide);
+    free(p);
+}
+
+catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
+                              catlr_solver_impl *out, catlr_error *err) {
+    primal *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the solver");
+    p->pb = pb;
+    p->model = model;
+    p->n_slots = min_size((pb->m + SLOT_MIN - 1) / SLOT_MIN, SLOT_MAX);
+    p->partial = malloc(p->n_slots * pb->n_x * sizeof *p->partial);
+    p->dz = malloc(pb->m * sizeof *p->dz);
+    p->wide = malloc(pb->n_x * sizeof *p->wide);
+    if (p->partial == NULL || p->dz == NULL || p->wide == NULL) {
+        primal_free(p);
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
+    }
+    *out = (catlr_solver_impl){p,          primal_forward, primal_norm2,
+                               primal_test_forward, primal_step, primal_finite,
+                               primal_finish, primal_free};
+    return CATLR_OK;
+}

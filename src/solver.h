@@ -1,0 +1,80 @@
+/* solver.h: the two ways catlr_train takes its gradient-descent steps
+ * (primal.c, gram.c), behind one table of operations so that the loop in
+ * train.c (costs, reports, tolerance, divergence) is written once.
+ * Internal to the library. */
+#ifndef CATLR_SOLVER_H
+#define CATLR_SOLVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catlr/catlr.h"
+#include "catlr/model.h"
+
+/* OpenMP pragmas that vanish in a build without OpenMP (where an unknown
+ * pragma would be a warning, and warnings are errors). The thread count
+ * always comes in a num_threads clause: no global OpenMP setting is
+ * touched. */
+#ifdef _OPENMP
+#define CATLR_OMP(directive) _Pragma(#directive)
+#else
+#define CATLR_OMP(directive)
+#endif
+
+/* The calling thread's number inside a parallel region (0 .. threads-1),
+ * for per-thread scratch; 0 without OpenMP. */
+#ifdef _OPENMP
+#include <omp.h>
+#define catlr_thread_index() omp_get_thread_num()
+#else
+#define catlr_thread_index() 0
+#endif
+
+/* What both solvers train on. X: (n_x, m) uint8, example j at X + j*n_x;
+ * y: (m); test_X: (n_x, test_m) or NULL with test_m = 0. */
+typedef struct catlr_problem {
+    const uint8_t *X, *y;
+    size_t n_x, m;
+    const uint8_t *test_X;
+    size_t test_m;
+    double lr, l2;
+    int threads; /* >= 1 */
+} catlr_problem;
+
+typedef struct catlr_solver_impl catlr_solver_impl;
+
+/* The operations of one solver on its own state; the model's w and b are
+ * the starting point and, after finish, the result. */
+struct catlr_solver_impl {
+    void *state;
+    /* z (m) of the current weights; with gradient != 0 also what step
+     * needs, so that a solver may compute both in one pass */
+    void (*forward)(void *state, double *z, int gradient);
+    /* ||w||^2 of the current weights; after forward */
+    double (*norm2)(void *state);
+    /* z_test (test_m) of the current weights */
+    void (*test_forward)(void *state, double *z_test);
+    /* one step: w -= lr (dw + l2/m w), b -= lr db; after forward(z, 1) */
+    void (*step)(void *state, const double *z);
+    /* 1 when the weights are finite */
+    int (*finite)(void *state);
+    /* leave the current weights in the model */
+    void (*finish)(void *state);
+    void (*free)(void *state);
+};
+
+/* Set up a solver for pb starting from model's weights; on failure nothing
+ * is left to free. CATLR_ERR_NOMEM. */
+catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
+                              catlr_solver_impl *out, catlr_error *err);
+catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
+                            catlr_solver_impl *out, catlr_error *err);
+
+/* Bytes the Gram solver's matrices take for m examples and test_m test
+ * examples (as a double, so it cannot overflow). */
+double catlr_gram_bytes(size_t m, size_t test_m);
+
+/* dz_j = sigmoid(z_j) - y_j for j < m; returns sum_j dz_j, summed in order. */
+double catlr_solver_dz(const double *z, const uint8_t *y, size_t m, double *dz);
+
+#endif /* CATLR_SOLVER_H */
