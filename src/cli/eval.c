@@ -19,8 +19,8 @@ static const char USAGE[] = "Usage: catlr eval [options] MODEL DIR";
 static void print_help(FILE *out) {
     fprintf(out,
             "%s\n"
-            "Score the model in MODEL on the images in DIR/<class>/*.png, whose two class\n"
-            "folders must be the model's: accuracy, precision, recall and F1 of the\n"
+            "Score the model in MODEL on the images (PNG or JPEG) in DIR/<class>/, whose\n"
+            "two class folders must be the model's: accuracy, precision, recall and F1 of the\n"
             "model's positive class, and the confusion matrix (rows: actual class,\n"
             "columns: predicted class).\n"
             "\n"

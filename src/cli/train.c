@@ -21,12 +21,12 @@ static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
 static void print_help(FILE *out) {
     fprintf(out,
             "%s\n"
-            "Fit a logistic-regression classifier on the images in TRAIN_DIR/<class>/*.png\n"
-            "(exactly two class folders) and write it to a model file.\n"
+            "Fit a logistic-regression classifier on the images (PNG or JPEG) in\n"
+            "TRAIN_DIR/<class>/ (exactly two class folders) and write it to a model file.\n"
             "\n"
             "Options:\n"
             "  -o, --output MODEL     where to write the model (default catlr.model)\n"
-            "  -t, --test DIR         also report the accuracy on DIR/<class>/*.png\n"
+            "  -t, --test DIR         also report the accuracy on DIR/<class>/\n"
             "  -r, --lr RATE[,RATE]   learning rate (default %g); several rates train\n"
             "                         one model each, compared in a table, and the\n"
             "                         best is written\n"
