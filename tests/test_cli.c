@@ -435,6 +435,57 @@ static void test_train_skip_bad_emptied(void **state) {
     result_free(&r);
 }
 
+/* One odd but valid image of test_train_odd_images: name, size, PNG colour
+ * type, bit depth, interlace. */
+static const struct {
+    const char *name;
+    uint32_t width, height;
+    int color_type, bit_depth, interlace;
+} ODD_IMAGES[] = {
+    {"cat/palette 4-bit.png", 20, 20, PNG_COLOR_TYPE_PALETTE, 4, 0},
+    {"cat/GRAY16.PNG", 64, 64, PNG_COLOR_TYPE_GRAY, 16, 0},
+    {"cat/chat \xc3\xa9t\xc3\xa9 \xe7\x8c\xab.png", 7, 3, PNG_COLOR_TYPE_GRAY_ALPHA, 8, 0},
+    {"cat/one pixel.Png", 1, 1, PNG_COLOR_TYPE_RGB, 8, 0},
+    {"dog/rgba16 adam7.png", 65, 63, PNG_COLOR_TYPE_RGB_ALPHA, 16, 1},
+    {"dog/gray1.png", 9, 200, PNG_COLOR_TYPE_GRAY, 1, 0},
+    {"dog/rgb interlaced.png", 64, 64, PNG_COLOR_TYPE_RGB, 8, 1},
+};
+
+/* Ensure odd but valid images train: palette, 16-bit gray, gray+alpha,
+ * 16-bit RGBA, 1-bit gray, interlaced, 1x1 and odd sizes, upper-case
+ * extensions, names with spaces and UTF-8; .DS_Store, Thumbs.db and a
+ * hidden PNG beside them are ignored. */
+static void test_train_odd_images(void **state) {
+    fixtures *fx = *state;
+    char dir[512], path[1024];
+    snprintf(dir, sizeof dir, "%s/odd", fx->root);
+    make_class_dirs(fx->root, "odd", "cat", "dog");
+    static uint16_t samples[65 * 200 * 4]; /* the largest image's samples */
+    static const uint8_t palette[16 * 3] = {250, 10, 10, 10, 250, 10, 10, 10, 250};
+    for (size_t k = 0; k < sizeof ODD_IMAGES / sizeof ODD_IMAGES[0]; k++) {
+        int depth = ODD_IMAGES[k].bit_depth;
+        for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) /* noise */
+            samples[i] = (uint16_t)((i * 2654435761u >> 7) & ((1u << depth) - 1));
+        fixture_png spec = {ODD_IMAGES[k].width, ODD_IMAGES[k].height,
+                            ODD_IMAGES[k].color_type, depth, ODD_IMAGES[k].interlace,
+                            samples, palette, 16, NULL, 0, 0};
+        snprintf(path, sizeof path, "%s/%s", dir, ODD_IMAGES[k].name);
+        assert_int_equal(fixture_write_png(path, &spec), 0);
+    }
+    const char *junk[] = {"cat/.DS_Store", "cat/Thumbs.db", "dog/.hidden.png"};
+    for (size_t k = 0; k < sizeof junk / sizeof junk[0]; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, junk[k]);
+        test_write_file(path, "\0\0\0\1Bud1", 8);
+    }
+    result r = run("train", "-i", "5", "-o", fx->model, dir, NULL);
+    if (r.code != 0)
+        print_error("stderr:\n%s", r.err);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.err, "7 images (cat: 4, dog: 3)"));
+    assert_non_null(strstr(r.out, "train accuracy: "));
+    result_free(&r);
+}
+
 /* Ensure a model that cannot be written fails with exit 1 and names the
  * path, after the training lines were printed. */
 static void test_train_unwritable_model(void **state) {
@@ -609,6 +660,7 @@ int main(void) {
         cmocka_unit_test(test_train_divergence),
         cmocka_unit_test(test_train_lr_50),
         cmocka_unit_test(test_train_skip_bad),
+        cmocka_unit_test(test_train_odd_images),
         cmocka_unit_test(test_train_skip_bad_emptied),
         cmocka_unit_test(test_predict_help),
         cmocka_unit_test(test_predict_output),
