@@ -3,7 +3,8 @@
  * Knows folders and the matrix layout; knows nothing of learning. Work is
  * done in two steps: scan (list the class folders and their images, all
  * sorted) and decode (one allocation for X, then each image into its
- * column). */
+ * column, on as many threads as asked: every image has its own column, so
+ * the threads share nothing but the index of the first failure). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
@@ -14,10 +15,21 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "catlr/dataset.h"
 #include "catlr/image.h"
 #include "internal.h"
+
+/* An OpenMP directive that vanishes, with no unknown-pragma warning, in a
+ * build without OpenMP, leaving sequential code. */
+#ifdef _OPENMP
+#define OMP(directive) _Pragma(#directive)
+#else
+#define OMP(directive)
+#endif
 
 struct catlr_dataset {
     size_t m;
@@ -100,13 +112,17 @@ enum entry_kind { CLASS_FOLDERS, PNG_FILES };
 
 /* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
  * status in *st: an entry that claims to be an image (".png") but cannot be
- * examined or is not a regular file is an error, not something to skip. */
+ * examined or is not a regular file is an error, not something to skip.
+ * With skip_bad such an entry is listed, and decoding refuses it with the
+ * same reason, which then counts as one skipped image. */
 static int wanted(const char *path, const char *name, enum entry_kind kind,
-                  catlr_status *st, catlr_error *err) {
+                  int skip_bad, catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
     if (kind == PNG_FILES && !has_image_extension(name))
         return 0;
+    if (kind == PNG_FILES && skip_bad)
+        return 1;
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (kind == CLASS_FOLDERS)
@@ -125,7 +141,7 @@ static int wanted(const char *path, const char *name, enum entry_kind kind,
 
 /* List the entries of dir that are `kind`, sorted, as full paths
  * (CLASS_FOLDERS: as bare names). */
-static catlr_status list_dir(const char *dir, enum entry_kind kind,
+static catlr_status list_dir(const char *dir, enum entry_kind kind, int skip_bad,
                             name_list *out, catlr_error *err) {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -144,7 +160,7 @@ static catlr_status list_dir(const char *dir, enum entry_kind kind,
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
             break;
         }
-        int keep = wanted(path, e->d_name, kind, &st, err);
+        int keep = wanted(path, e->d_name, kind, skip_bad, &st, err);
         if (keep && name_list_add(out, kind == CLASS_FOLDERS ? e->d_name : path) != 0)
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         free(path);
@@ -223,34 +239,182 @@ static catlr_status take_paths(catlr_dataset *ds, name_list files[2]) {
     return CATLR_OK;
 }
 
-/* Decode every example's image into its column of X. */
-static catlr_status decode_all(catlr_dataset *ds, catlr_error *err) {
-    if (ds->m > SIZE_MAX / CATLR_N_X)
-        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "%lu images do not fit in memory",
-                          (unsigned long)ds->m);
-    ds->X = malloc(ds->m * CATLR_N_X);
-    if (ds->X == NULL)
-        return catlr_fail(err, CATLR_ERR_NOMEM, NULL,
-                          "cannot allocate %lu MiB for %lu images",
-                          (unsigned long)(ds->m * CATLR_N_X >> 20), (unsigned long)ds->m);
+// ----------------------------------------------------------------------------
+// Decoding, on several threads.
+
+/* Outcome of every image's decode: status (m), and for each failure its
+ * error (m pointers, NULL where the image decoded). Errors are kept apart
+ * because only the caller's thread may report them, and in X's order. */
+typedef struct decode_log {
+    catlr_status *status;
+    catlr_error **errors;
+} decode_log;
+
+static void decode_log_free(decode_log *log, size_t m) {
+    for (size_t j = 0; log->errors != NULL && j < m; j++)
+        free(log->errors[j]);
+    free(log->errors);
+    free(log->status);
+}
+
+/* Decode image j into its column; record a failure in log. */
+static void decode_one(catlr_dataset *ds, size_t j, decode_log *log) {
+    catlr_error e;
+    catlr_status st = catlr_image_load(ds->paths[j], ds->X + j * CATLR_N_X, &e);
+    if (st != CATLR_OK) {
+        log->errors[j] = malloc(sizeof e);
+        if (log->errors[j] != NULL)
+            *log->errors[j] = e;
+        else
+            st = CATLR_ERR_NOMEM;
+    }
+    log->status[j] = st;
+}
+
+static int thread_count(int threads) {
+#ifdef _OPENMP
+    return threads > 0 ? threads : omp_get_max_threads();
+#else
+    (void)threads;
+    return 1;
+#endif
+}
+
+/* One step of decode_images: image j, unless an earlier image failed and
+ * not all are wanted. *first_bad is the lowest failed index so far,
+ * shared by the threads. */
+static void decode_step(catlr_dataset *ds, size_t j, int all, size_t *first_bad,
+                        decode_log *log) {
+    size_t bound;
+    OMP(omp atomic read)
+    bound = *first_bad;
+    if (!all && j > bound)
+        return;
+    decode_one(ds, j, log);
+    if (log->status[j] == CATLR_OK || all)
+        return;
+    OMP(omp critical(catlr_dataset_first_bad))
+    {
+        OMP(omp atomic read)
+        bound = *first_bad;
+        if (j < bound) {
+            OMP(omp atomic write)
+            *first_bad = j;
+        }
+    }
+}
+
+/* Decode every image, threads at a time. Unless all are wanted, images
+ * after a failed one are left undecoded; every image before the first
+ * failure is always decoded, so that the first failure in X's order is the
+ * same whatever the threads' timing. One thread starts no thread at all,
+ * which keeps a process that forks afterwards free of OpenMP's state. */
+static void decode_images(catlr_dataset *ds, int threads, int all, decode_log *log) {
+    size_t first_bad = ds->m;
+    int n_threads = thread_count(threads);
+    if (n_threads <= 1 || ds->m < 2) {
+        for (size_t j = 0; j < ds->m; j++)
+            decode_step(ds, j, all, &first_bad, log);
+        return;
+    }
+    /* chunks of 8 images: small enough to balance the threads, large
+     * enough that handing them out costs nothing */
+    OMP(omp parallel for num_threads(n_threads) schedule(dynamic, 8))
+    for (size_t j = 0; j < ds->m; j++)
+        decode_step(ds, j, all, &first_bad, log);
+}
+
+/* Copy image j's failure from log into err; its status. */
+static catlr_status report(const catlr_dataset *ds, size_t j, const decode_log *log,
+                           catlr_error *err) {
+    if (log->errors[j] == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, ds->paths[j], "out of memory");
+    if (err != NULL)
+        *err = *log->errors[j];
+    return log->status[j];
+}
+
+/* skip_bad: hand each failure to on_skip, in order, and close the gaps in
+ * X, y and the paths. Running out of memory is never skipped. */
+static catlr_status drop_failures(catlr_dataset *ds, const catlr_dataset_opts *opts,
+                                  const decode_log *log, catlr_error *err) {
+    for (size_t j = 0; j < ds->m; j++)
+        if (log->status[j] == CATLR_ERR_NOMEM)
+            return report(ds, j, log, err);
+    size_t kept = 0, first_of_class1 = ds->class_count[0];
     for (size_t j = 0; j < ds->m; j++) {
-        catlr_status st = catlr_image_load(ds->paths[j], ds->X + j * CATLR_N_X, err);
-        if (st != CATLR_OK)
-            return st;
+        if (log->status[j] != CATLR_OK) {
+            if (opts->on_skip != NULL)
+                opts->on_skip(opts->user, log->errors[j]);
+            ds->class_count[j >= first_of_class1]--;
+            free(ds->paths[j]);
+            continue;
+        }
+        if (kept != j) {
+            memmove(ds->X + kept * CATLR_N_X, ds->X + j * CATLR_N_X, CATLR_N_X);
+            ds->paths[kept] = ds->paths[j];
+            ds->y[kept] = ds->y[j];
+        }
+        kept++;
+    }
+    ds->m = kept;
+    return CATLR_OK;
+}
+
+/* A class that skip_bad emptied is an error, as an empty folder is. */
+static catlr_status check_nonempty(const char *dir, const catlr_dataset *ds,
+                                   const size_t scanned[2], catlr_error *err) {
+    for (size_t k = 0; k < 2; k++) {
+        if (ds->class_count[k] > 0)
+            continue;
+        char *class_dir = join_path(dir, ds->class_names[k]);
+        catlr_status st = catlr_fail(err, CATLR_ERR_DATA, class_dir ? class_dir : dir,
+                                     "none of its %lu images could be read",
+                                     (unsigned long)scanned[k]);
+        free(class_dir);
+        return st;
     }
     return CATLR_OK;
 }
 
+/* Decode every example's image into its column of X, leaving out the bad
+ * ones with skip_bad. */
+static catlr_status decode_all(const char *dir, catlr_dataset *ds,
+                               const catlr_dataset_opts *opts, catlr_error *err) {
+    if (ds->m > SIZE_MAX / CATLR_N_X)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "%lu images do not fit in memory",
+                          (unsigned long)ds->m);
+    ds->X = malloc(ds->m * CATLR_N_X);
+    decode_log log = {calloc(ds->m, sizeof *log.status), calloc(ds->m, sizeof *log.errors)};
+    catlr_status st = CATLR_OK;
+    if (ds->X == NULL || log.status == NULL || log.errors == NULL)
+        st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate %lu MiB for %lu images",
+                        (unsigned long)(ds->m * CATLR_N_X >> 20), (unsigned long)ds->m);
+    if (st == CATLR_OK)
+        decode_images(ds, opts->threads, opts->skip_bad, &log);
+    size_t scanned[2] = {ds->class_count[0], ds->class_count[1]}, m = ds->m;
+    if (st == CATLR_OK && opts->skip_bad) {
+        st = drop_failures(ds, opts, &log, err);
+        if (st == CATLR_OK)
+            st = check_nonempty(dir, ds, scanned, err);
+    }
+    for (size_t j = 0; st == CATLR_OK && !opts->skip_bad && j < ds->m; j++)
+        if (log.status[j] != CATLR_OK)
+            st = report(ds, j, &log, err);
+    decode_log_free(&log, m);
+    return st;
+}
+
 /* List both class folders' images; a class without images is an error. */
-static catlr_status scan_classes(const char *dir, catlr_dataset *ds,
+static catlr_status scan_classes(const char *dir, int skip_bad, catlr_dataset *ds,
                                  name_list files[2], catlr_error *err) {
     for (size_t k = 0; k < 2; k++) {
         char *class_dir = join_path(dir, ds->class_names[k]);
         if (class_dir == NULL)
             return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
-        catlr_status st = list_dir(class_dir, PNG_FILES, &files[k], err);
+        catlr_status st = list_dir(class_dir, PNG_FILES, skip_bad, &files[k], err);
         if (st == CATLR_OK && files[k].count == 0)
-            st = catlr_fail(err, CATLR_ERR_DATA, class_dir, "no .png images in this class folder");
+            st = catlr_fail(err, CATLR_ERR_DATA, class_dir, "no PNG or JPEG images in this class folder");
         free(class_dir);
         if (st != CATLR_OK)
             return st;
@@ -259,24 +423,38 @@ static catlr_status scan_classes(const char *dir, catlr_dataset *ds,
 }
 
 /* Everything after the class folders are known: scan, label, decode. */
-static catlr_status fill(const char *dir, catlr_dataset *ds, catlr_error *err) {
+static catlr_status fill(const char *dir, const catlr_dataset_opts *opts,
+                         catlr_dataset *ds, catlr_error *err) {
     name_list files[2] = {{0}, {0}};
-    catlr_status st = scan_classes(dir, ds, files, err);
+    catlr_status st = scan_classes(dir, opts->skip_bad, ds, files, err);
     if (st == CATLR_OK && take_paths(ds, files) != CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
     name_list_free(&files[0]);
     name_list_free(&files[1]);
     if (st == CATLR_OK)
-        st = decode_all(ds, err);
+        st = decode_all(dir, ds, opts, err);
     return st;
+}
+
+catlr_dataset_opts catlr_dataset_defaults(void) {
+    catlr_dataset_opts opts = {0};
+    opts.positive = "cat";
+    return opts;
 }
 
 catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
                                     catlr_dataset **out, catlr_error *err) {
-    CATLR_ASSERT(dir != NULL && positive != NULL && out != NULL);
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = positive;
+    return catlr_dataset_load(dir, &opts, out, err);
+}
+
+catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
+                                catlr_dataset **out, catlr_error *err) {
+    CATLR_ASSERT(dir != NULL && opts != NULL && opts->positive != NULL && out != NULL);
     *out = NULL;
     name_list classes = {0};
-    catlr_status st = list_dir(dir, CLASS_FOLDERS, &classes, err);
+    catlr_status st = list_dir(dir, CLASS_FOLDERS, 0, &classes, err);
     if (st != CATLR_OK)
         return st;
     catlr_dataset *ds = calloc(1, sizeof *ds);
@@ -284,13 +462,13 @@ catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
         name_list_free(&classes);
         return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
     }
-    st = check_classes(dir, &classes, positive, &ds->positive, err);
+    st = check_classes(dir, &classes, opts->positive, &ds->positive, err);
     if (st == CATLR_OK) {
         /* the two names now belong to ds */
         ds->class_names[0] = classes.items[0];
         ds->class_names[1] = classes.items[1];
         classes.count = 0;
-        st = fill(dir, ds, err);
+        st = fill(dir, opts, ds, err);
     }
     name_list_free(&classes);
     if (st != CATLR_OK) {

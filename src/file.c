@@ -1,16 +1,29 @@
-/* file.c: opening a user's file for reading. Regular files only: a fifo
+/* file.c: opening and reading a user's file. Regular files only: a fifo
  * opened with plain fopen() blocks until a writer appears, and a device or a
  * folder is never an image or a model. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+/* The error for path, whose stat is sb: a folder or another non-regular
+ * file; a regular file that open() refused gets strerror(open_errno). */
+static catlr_status refuse_kind(const struct stat *sb, const char *path,
+                                catlr_error *err, int open_errno) {
+    if (S_ISDIR(sb->st_mode))
+        return catlr_fail(err, CATLR_ERR_IO, path, "is a folder, not a file");
+    if (!S_ISREG(sb->st_mode))
+        return catlr_fail(err, CATLR_ERR_IO, path, "not a regular file");
+    return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(open_errno));
+}
 
 catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
                                 catlr_error *err) {
@@ -18,16 +31,20 @@ catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
     /* O_NONBLOCK so that open() itself returns at once on a fifo; it has no
      * effect on the reads of a regular file */
     int fd = open(path, O_RDONLY | O_NONBLOCK);
-    if (fd < 0)
-        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
     struct stat sb;
+    if (fd < 0) {
+        /* a socket cannot be opened at all (ENXIO); say what it is rather
+         * than "No such device or address" */
+        int open_errno = errno;
+        if (stat(path, &sb) == 0)
+            return refuse_kind(&sb, path, err, open_errno);
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(open_errno));
+    }
     catlr_status st = CATLR_OK;
     if (fstat(fd, &sb) != 0)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    else if (S_ISDIR(sb.st_mode))
-        st = catlr_fail(err, CATLR_ERR_IO, path, "is a folder, not a file");
     else if (!S_ISREG(sb.st_mode))
-        st = catlr_fail(err, CATLR_ERR_IO, path, "not a regular file");
+        st = refuse_kind(&sb, path, err, 0);
     FILE *fp = st == CATLR_OK ? fdopen(fd, "rb") : NULL;
     if (st == CATLR_OK && fp == NULL)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
@@ -39,4 +56,49 @@ catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
         *size = (uint64_t)sb.st_size;
     *out = fp;
     return CATLR_OK;
+}
+
+/* The whole of fp (whose size stat gave as a hint: files in /proc say 0)
+ * in a new buffer. */
+static catlr_status read_all(FILE *fp, uint64_t size_hint, const char *path,
+                             uint8_t **out, size_t *size, catlr_error *err) {
+    size_t cap = size_hint < SIZE_MAX - 1 ? (size_t)size_hint + 1 : SIZE_MAX;
+    if (cap < 4096)
+        cap = 4096;
+    size_t used = 0;
+    uint8_t *buf = NULL;
+    for (;;) {
+        uint8_t *bigger = realloc(buf, cap);
+        if (bigger == NULL) {
+            free(buf);
+            return catlr_fail(err, CATLR_ERR_NOMEM, path, "cannot allocate %lu bytes",
+                              (unsigned long)cap);
+        }
+        buf = bigger;
+        used += fread(buf + used, 1, cap - used, fp);
+        if (ferror(fp)) {
+            free(buf);
+            return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+        }
+        if (used < cap || cap == SIZE_MAX)
+            break;
+        cap = cap > SIZE_MAX / 2 ? SIZE_MAX : 2 * cap; /* the file grew */
+    }
+    *out = buf;
+    *size = used;
+    return CATLR_OK;
+}
+
+catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
+                                catlr_error *err) {
+    *data = NULL;
+    *size = 0;
+    FILE *fp;
+    uint64_t size_hint;
+    catlr_status st = catlr_open_regular(path, &fp, &size_hint, err);
+    if (st != CATLR_OK)
+        return st;
+    st = read_all(fp, size_hint, path, data, size, err);
+    fclose(fp);
+    return st;
 }

@@ -3,7 +3,7 @@
  * phone is still a JPEG), and the size caps both decoders check. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image_decode.h"
@@ -56,33 +56,18 @@ catlr_status catlr_image_load_memory(const void *data, size_t size, const char *
     return not_an_image(name, err);
 }
 
-/* Read the first bytes of fp and rewind it for the decoder. */
-static catlr_status sniff_file(FILE *fp, const char *path, enum image_kind *kind,
-                               catlr_error *err) {
-    uint8_t head[SNIFF];
-    size_t got = fread(head, 1, sizeof head, fp);
-    if (got < sizeof head && ferror(fp))
-        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    *kind = sniff(head, got);
-    rewind(fp);
-    return CATLR_OK;
-}
-
 catlr_status catlr_image_load(const char *path, uint8_t px[CATLR_N_X], catlr_error *err) {
     CATLR_ASSERT(path != NULL && px != NULL);
-    FILE *fp;
-    catlr_status st = catlr_open_regular(path, &fp, NULL, err);
+    /* The whole file is read at once (one or two read() calls for an image)
+     * and decoded from memory: the PNG decoder then sees every chunk's
+     * length before libpng runs, and it is faster than libpng's many small
+     * reads. */
+    uint8_t *data;
+    size_t size;
+    catlr_status st = catlr_read_regular(path, &data, &size, err);
     if (st != CATLR_OK)
         return st;
-    enum image_kind kind = KIND_OTHER;
-    st = sniff_file(fp, path, &kind, err);
-    if (st == CATLR_OK) {
-        switch (kind) {
-        case KIND_PNG: st = catlr_png_decode_file(fp, path, px, err); break;
-        case KIND_JPEG: st = catlr_jpeg_decode_file(fp, path, px, err); break;
-        case KIND_OTHER: st = not_an_image(path, err); break;
-        }
-    }
-    fclose(fp);
+    st = catlr_image_load_memory(data, size, path, px, err);
+    free(data);
     return st;
 }

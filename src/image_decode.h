@@ -15,17 +15,12 @@
 catlr_status catlr_image_check_size(uint64_t width, uint64_t height, const char *name,
                                     catlr_error *err);
 
-/* PNG (image_png.c). fp is positioned at the file's start; the caller
- * closes it. */
-catlr_status catlr_png_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
-                                   catlr_error *err);
+/* PNG (image_png.c), from the whole file in memory. */
 catlr_status catlr_png_decode_memory(const void *data, size_t size, const char *name,
                                      uint8_t px[CATLR_N_X], catlr_error *err);
 
-/* JPEG (image_jpeg.c). Built without libjpeg, both fail with
- * CATLR_ERR_UNSUPPORTED. */
-catlr_status catlr_jpeg_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
-                                    catlr_error *err);
+/* JPEG (image_jpeg.c), from the whole file in memory. Built without
+ * libjpeg, it fails with CATLR_ERR_UNSUPPORTED. */
 catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,
                                       uint8_t px[CATLR_N_X], catlr_error *err);
 

@@ -67,8 +67,7 @@ static void on_message(j_common_ptr cinfo, int level) {
 typedef struct jpeg_job {
     struct jpeg_decompress_struct cinfo;
     jpeg_fail fail;
-    FILE *fp;            /* the source: a file, or */
-    const uint8_t *data; /* a buffer of `size` bytes */
+    const uint8_t *data; /* the source: a buffer of `size` bytes */
     size_t size;
     const char *name;
     catlr_error *err;
@@ -133,10 +132,7 @@ static catlr_status decode(jpeg_job *j) {
     j_decompress_ptr cinfo = &j->cinfo;
     if (setjmp(j->fail.jump) != 0)
         return catlr_fail(j->err, CATLR_ERR_FORMAT, j->name, "%s", j->fail.message);
-    if (j->fp != NULL)
-        jpeg_stdio_src(cinfo, j->fp);
-    else
-        jpeg_mem_src(cinfo, j->data, (unsigned long)j->size);
+    jpeg_mem_src(cinfo, j->data, (unsigned long)j->size);
     jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xffff);
     jpeg_read_header(cinfo, TRUE);
     catlr_status st =
@@ -177,16 +173,6 @@ static catlr_status run(jpeg_job *j, uint8_t px[CATLR_N_X]) {
     return st;
 }
 
-catlr_status catlr_jpeg_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
-                                    catlr_error *err) {
-    jpeg_job j;
-    memset(&j, 0, sizeof j);
-    j.fp = fp;
-    j.name = path;
-    j.err = err;
-    return run(&j, px);
-}
-
 catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,
                                       uint8_t px[CATLR_N_X], catlr_error *err) {
     jpeg_job j;
@@ -204,12 +190,6 @@ static catlr_status without_jpeg(const char *name, catlr_error *err) {
     return catlr_fail(err, CATLR_ERR_UNSUPPORTED, name,
                       "catlr was built without libjpeg, so it cannot read this JPEG; "
                       "rebuild with libjpeg-dev installed");
-}
-
-catlr_status catlr_jpeg_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
-                                    catlr_error *err) {
-    (void)fp, (void)px;
-    return without_jpeg(path, err);
 }
 
 catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,

@@ -46,6 +46,55 @@ static catlr_status check_head(const uint8_t *head, size_t n, const char *name,
     return catlr_image_check_size(width, height, name, err);
 }
 
+/* Bits per pixel of a PNG colour type (IHDR byte 25) at this bit depth
+ * (byte 24); an invalid pair is left for libpng to refuse, as 1. */
+static uint64_t bits_per_pixel(uint8_t color_type, uint8_t bit_depth) {
+    static const uint8_t channels[7] = {1, 0, 3, 1, 2, 0, 4};
+    uint64_t c = color_type < 7 && channels[color_type] ? channels[color_type] : 1;
+    return c * bit_depth;
+}
+
+/* A deflate stream expands at most 1032 times (a 258-byte match per two
+ * bits), plus a few bytes for its ends. */
+enum { DEFLATE_MAX_RATIO = 1032, DEFLATE_SLACK = 1024 };
+
+/* Walk the chunks of a whole PNG in memory (head already checked) and
+ * refuse, before libpng allocates anything: a chunk that declares more
+ * bytes than the file has left (libpng would allocate the declared length
+ * of an unknown chunk first: a 50-byte file asked for 1.6 GB), and image
+ * data (all IDAT chunks) too short to inflate to the declared size (a
+ * 400-byte file declaring 16384x4096 pixels would make libpng allocate
+ * 192 MiB before finding out). */
+static catlr_status check_chunks(const uint8_t *png, size_t size, const char *name,
+                                 catlr_error *err) {
+    uint64_t idat = 0;
+    size_t at = 8;
+    while (at + 8 <= size) {
+        uint32_t length = be32(png + at);
+        const uint8_t *type = png + at + 4;
+        if (length > 0x7fffffffu || length > size - at - 8 || size - at - 8 - length < 4)
+            return catlr_fail(err, CATLR_ERR_FORMAT, name,
+                              "truncated PNG: chunk '%.4s' of %lu bytes runs past the "
+                              "end of the file",
+                              (const char *)type, (unsigned long)length);
+        if (memcmp(type, "IDAT", 4) == 0)
+            idat += length;
+        if (memcmp(type, "IEND", 4) == 0)
+            break;
+        at += 12 + (size_t)length;
+    }
+    if (size < 26)
+        return CATLR_OK; /* IHDR cut before its depth and colour type: libpng says so */
+    uint64_t width = be32(png + 16), height = be32(png + 20);
+    uint64_t bits = width * height * bits_per_pixel(png[25], png[24]);
+    if (idat * DEFLATE_MAX_RATIO + DEFLATE_SLACK < bits / 8)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name,
+                          "truncated PNG: %lu bytes of image data cannot hold %lux%lu "
+                          "pixels",
+                          (unsigned long)idat, (unsigned long)width, (unsigned long)height);
+    return CATLR_OK;
+}
+
 // ----------------------------------------------------------------------------
 // After the header: decode, resize.
 
@@ -102,35 +151,14 @@ static png_image new_image(void) {
 catlr_status catlr_png_decode_memory(const void *data, size_t size, const char *name,
                                      uint8_t px[CATLR_N_X], catlr_error *err) {
     catlr_status st = check_head(data, size < PNG_HEAD ? size : PNG_HEAD, name, err);
+    if (st == CATLR_OK && size >= PNG_HEAD)
+        st = check_chunks(data, size, name, err);
     if (st != CATLR_OK)
         return st;
     png_image image = new_image();
     if (!png_image_begin_read_from_memory(&image, data, size))
         return header_failed(&image, name, err);
     return finish(&image, name, px, err);
-}
-
-/* Read the first bytes, check them, and rewind for libpng. */
-static catlr_status check_file_head(FILE *fp, const char *path, catlr_error *err) {
-    uint8_t head[PNG_HEAD];
-    size_t got = fread(head, 1, sizeof head, fp);
-    if (got < sizeof head && ferror(fp))
-        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    catlr_status st = check_head(head, got, path, err);
-    if (st == CATLR_OK)
-        rewind(fp);
-    return st;
-}
-
-catlr_status catlr_png_decode_file(FILE *fp, const char *path, uint8_t px[CATLR_N_X],
-                                   catlr_error *err) {
-    catlr_status st = check_file_head(fp, path, err);
-    if (st != CATLR_OK)
-        return st;
-    png_image image = new_image();
-    if (!png_image_begin_read_from_stdio(&image, fp))
-        return header_failed(&image, path, err);
-    return finish(&image, path, px, err);
 }
 
 // ----------------------------------------------------------------------------

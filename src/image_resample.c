@@ -103,9 +103,23 @@ static void output_pixel(const uint8_t *rgb, size_t width, size_t height,
     }
 }
 
+/* A 64x64 picture only changes layout. The general path below gives the
+ * same bytes (every weight is 64/64) but took a fifth of a data set's whole
+ * load time, decoding included. */
+static void planar_copy(const uint8_t *rgb, uint8_t px[CATLR_N_X]) {
+    const size_t plane = (size_t)CATLR_HEIGHT * CATLR_WIDTH;
+    for (size_t k = 0; k < plane; k++)
+        for (size_t ch = 0; ch < 3; ch++)
+            px[ch * plane + k] = rgb[k * 3 + ch];
+}
+
 void catlr_image_from_rgb(const uint8_t *rgb, size_t width, size_t height,
                           uint8_t px[CATLR_N_X]) {
     const size_t plane = (size_t)CATLR_HEIGHT * CATLR_WIDTH;
+    if (width == CATLR_WIDTH && height == CATLR_HEIGHT) {
+        planar_copy(rgb, px);
+        return;
+    }
     uint64_t den = axis_denominator(width) * axis_denominator(height);
     for (size_t r = 0; r < CATLR_HEIGHT; r++) {
         for (size_t c = 0; c < CATLR_WIDTH; c++) {

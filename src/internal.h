@@ -41,6 +41,11 @@ catlr_status catlr_fail(catlr_error *err, catlr_status status, const char *path,
 catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
                                 catlr_error *err);
 
+/* The whole of the regular file at path in a new buffer (*data, to free;
+ * NULL on failure) of *size bytes, opened as catlr_open_regular does. */
+catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
+                                catlr_error *err);
+
 /* ---------------------------------------------------------------------------
  * Little-endian fields, written and read byte by byte so that neither the
  * host's byte order nor struct padding ever reaches a file. */

@@ -152,7 +152,7 @@ static void test_train_help(void **state) {
                           "--print-every K", "(default 100)", "--positive NAME",
                           "(default cat)", "--l2 LAMBDA", "(default 0: none)", "--tol T",
                           "(default 0: run all N)", "--solver NAME", "(default auto",
-                          "--threads N", "(default: all cores)", "--timings", "--quiet",
+                          "--threads N", "(default: all cores)", "--timings", "--skip-bad", "--quiet",
                           "--help"};
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
         assert_non_null(strstr(r.out, want[k]));
@@ -324,7 +324,8 @@ static void test_train_usage_errors(void **state) {
     assert_usage_error(&r, "catlr: train: missing TRAIN_DIR", "train");
     r = run("train", T, "extra", NULL);
     assert_usage_error(&r, "catlr: train: unexpected argument 'extra'", "train");
-    const char *bad_lr[] = {"abc", "0", "-1", "nan", "inf", "1e999", ""};
+    const char *bad_lr[] = {"abc", "0",   "-0",  "-1",       "nan", "NaN", "inf",
+                            "-inf", "Infinity", "1e999", "", " 1", "1x",  "0.5 "};
     for (size_t k = 0; k < sizeof bad_lr / sizeof bad_lr[0]; k++) {
         char line[128];
         snprintf(line, sizeof line, "catlr: train: --lr must be a positive number, got '%s'",
@@ -332,7 +333,8 @@ static void test_train_usage_errors(void **state) {
         r = run("train", T, "--lr", bad_lr[k], NULL);
         assert_usage_error(&r, line, "train");
     }
-    const char *bad_count[] = {"0", "-5", "1.5", "many"};
+    const char *bad_count[] = {"0",   "-5",  "1.5", "many", "nan", "inf",
+                               "",    " 7",  "+7",  "1e3",  "99999999999999999999999"};
     for (size_t k = 0; k < sizeof bad_count / sizeof bad_count[0]; k++) {
         char line[128];
         snprintf(line, sizeof line,
@@ -376,6 +378,8 @@ static void test_train_usage_errors(void **state) {
     assert_usage_error(&r, "catlr: train: option '-o' needs a value", "train");
     r = run("train", T, "--positive", "", NULL);
     assert_usage_error(&r, "catlr: train: --positive must name a class folder", "train");
+    r = run("train", T, "--skip-bad=yes", NULL);
+    assert_usage_error(&r, "catlr: train: option '--skip-bad' takes no value", "train");
 }
 
 /* Ensure failures of the work exit 1 with one "catlr: FILE: reason" line
@@ -412,6 +416,107 @@ static void test_train_failures(void **state) {
     result_free(&r);
 }
 
+/* Ensure --skip-bad trains on the good images of a folder with a text file
+ * named x.png: exit 0, a warning naming the file and its reason, the count
+ * of skipped images (both even with -q), and the remaining 6 images read. */
+static void test_train_skip_bad(void **state) {
+    fixtures *fx = *state;
+    char line[2048];
+    result r = run("train", "--skip-bad", "-i", "2", "-o", fx->model, fx->bad_train, NULL);
+    if (r.code != 0)
+        print_error("stderr:\n%s", r.err);
+    assert_int_equal(r.code, 0);
+    snprintf(line, sizeof line, "catlr: warning: %s: not a PNG or JPEG file (skipped)\n", fx->not_png);
+    assert_non_null(strstr(r.err, line));
+    snprintf(line, sizeof line,
+             "catlr: warning: %s: skipped 1 image that could not be read\n", fx->bad_train);
+    assert_non_null(strstr(r.err, line));
+    assert_non_null(strstr(r.err, "6 images (cat: 3, dog: 3)"));
+    assert_non_null(strstr(r.out, "train accuracy: "));
+    result_free(&r);
+
+    r = run("train", "-q", "--skip-bad", "-i", "1", "-o", fx->model, fx->bad_train, NULL);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(count_lines(r.err), 2);
+    result_free(&r);
+}
+
+/* Ensure --skip-bad with a class whose images are all bad still fails:
+ * exit 1, the warning for each, then the error naming the class folder. */
+static void test_train_skip_bad_emptied(void **state) {
+    fixtures *fx = *state;
+    char dir[512], path[1200];
+    snprintf(dir, sizeof dir, "%s/all-bad", fx->root);
+    test_mkdir(dir);
+    snprintf(path, sizeof path, "%s/cat", dir);
+    test_mkdir(path);
+    snprintf(path, sizeof path, "%s/cat/a.png", dir);
+    test_write_file(path, "", 0);
+    snprintf(path, sizeof path, "%s/dog", dir);
+    test_mkdir(path);
+    write_image(fx->root, "all-bad", "dog", "b.png", 200);
+    result r = run("train", "-q", "--skip-bad", dir, NULL);
+    assert_int_equal(r.code, 1);
+    snprintf(path, sizeof path,
+             "catlr: warning: %s/cat/a.png: not a PNG or JPEG file (skipped)\n"
+             "catlr: %s/cat: none of its 1 images could be read\n",
+             dir, dir);
+    assert_string_equal(r.err, path);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+}
+
+/* One odd but valid image of test_train_odd_images: name, size, PNG colour
+ * type, bit depth, interlace. */
+static const struct {
+    const char *name;
+    uint32_t width, height;
+    int color_type, bit_depth, interlace;
+} ODD_IMAGES[] = {
+    {"cat/palette 4-bit.png", 20, 20, PNG_COLOR_TYPE_PALETTE, 4, 0},
+    {"cat/GRAY16.PNG", 64, 64, PNG_COLOR_TYPE_GRAY, 16, 0},
+    {"cat/chat \xc3\xa9t\xc3\xa9 \xe7\x8c\xab.png", 7, 3, PNG_COLOR_TYPE_GRAY_ALPHA, 8, 0},
+    {"cat/one pixel.Png", 1, 1, PNG_COLOR_TYPE_RGB, 8, 0},
+    {"dog/rgba16 adam7.png", 65, 63, PNG_COLOR_TYPE_RGB_ALPHA, 16, 1},
+    {"dog/gray1.png", 9, 200, PNG_COLOR_TYPE_GRAY, 1, 0},
+    {"dog/rgb interlaced.png", 64, 64, PNG_COLOR_TYPE_RGB, 8, 1},
+};
+
+/* Ensure odd but valid images train: palette, 16-bit gray, gray+alpha,
+ * 16-bit RGBA, 1-bit gray, interlaced, 1x1 and odd sizes, upper-case
+ * extensions, names with spaces and UTF-8; .DS_Store, Thumbs.db and a
+ * hidden PNG beside them are ignored. */
+static void test_train_odd_images(void **state) {
+    fixtures *fx = *state;
+    char dir[512], path[1024];
+    snprintf(dir, sizeof dir, "%s/odd", fx->root);
+    make_class_dirs(fx->root, "odd", "cat", "dog");
+    static uint16_t samples[65 * 200 * 4]; /* the largest image's samples */
+    static const uint8_t palette[16 * 3] = {250, 10, 10, 10, 250, 10, 10, 10, 250};
+    for (size_t k = 0; k < sizeof ODD_IMAGES / sizeof ODD_IMAGES[0]; k++) {
+        int depth = ODD_IMAGES[k].bit_depth;
+        for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) /* noise */
+            samples[i] = (uint16_t)((i * 2654435761u >> 7) & ((1u << depth) - 1));
+        fixture_png spec = {ODD_IMAGES[k].width, ODD_IMAGES[k].height,
+                            ODD_IMAGES[k].color_type, depth, ODD_IMAGES[k].interlace,
+                            samples, palette, 16, NULL, 0, 0};
+        snprintf(path, sizeof path, "%s/%s", dir, ODD_IMAGES[k].name);
+        assert_int_equal(fixture_write_png(path, &spec), 0);
+    }
+    const char *junk[] = {"cat/.DS_Store", "cat/Thumbs.db", "dog/.hidden.png"};
+    for (size_t k = 0; k < sizeof junk / sizeof junk[0]; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, junk[k]);
+        test_write_file(path, "\0\0\0\1Bud1", 8);
+    }
+    result r = run("train", "-i", "5", "-o", fx->model, dir, NULL);
+    if (r.code != 0)
+        print_error("stderr:\n%s", r.err);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.err, "7 images (cat: 4, dog: 3)"));
+    assert_non_null(strstr(r.out, "train accuracy: "));
+    result_free(&r);
+}
+
 /* Ensure a model that cannot be written fails with exit 1 and names the
  * path, after the training lines were printed. */
 static void test_train_unwritable_model(void **state) {
@@ -435,6 +540,29 @@ static void test_train_divergence(void **state) {
     result_free(&r);
     FILE *f = fopen(path, "rb");
     assert_null(f);
+}
+
+/* Ensure a learning rate that diverges (50: the sigmoid saturates at once)
+ * never prints nan or inf: every cost line holds a finite number, and the
+ * run either finishes (exit 0) or stops with the weights' message. */
+static void test_train_lr_50(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", "-q", "--lr", "50", "-i", "300", "-k", "1", "-o", fx->model,
+                   fx->train, NULL);
+    assert_true(r.code == 0 || strstr(r.err, "the weights stopped being finite") != NULL);
+    assert_null(strstr(r.out, "nan"));
+    assert_null(strstr(r.out, "inf"));
+    size_t lines = 0;
+    for (const char *p = r.out; (p = strstr(p, "Cost after iteration ")) != NULL; p++) {
+        size_t iter;
+        double cost;
+        assert_int_equal(sscanf(p, "Cost after iteration %zu: %lf", &iter, &cost), 2);
+        assert_true(isfinite(cost) && cost >= 0);
+        lines++;
+    }
+    assert_int_equal(lines, r.code == 0 ? 300 : lines);
+    assert_true(lines > 0);
+    result_free(&r);
 }
 
 // ----------------------------------------------------------------------------
@@ -565,6 +693,10 @@ int main(void) {
         cmocka_unit_test(test_train_failures),
         cmocka_unit_test(test_train_unwritable_model),
         cmocka_unit_test(test_train_divergence),
+        cmocka_unit_test(test_train_lr_50),
+        cmocka_unit_test(test_train_skip_bad),
+        cmocka_unit_test(test_train_odd_images),
+        cmocka_unit_test(test_train_skip_bad_emptied),
         cmocka_unit_test(test_predict_help),
         cmocka_unit_test(test_predict_output),
         cmocka_unit_test(test_predict_usage_errors),

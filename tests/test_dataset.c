@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "catlr/dataset.h"
@@ -64,6 +66,17 @@ static void make_dir(const char *dir, const char *name) {
     test_mkdir(p);
 }
 
+/* A new tree with empty class folders cat/ and dog/; their paths into
+ * dir, cat and dog. */
+static void make_cat_dog(const struct group *g, const char *name, path_buf dir, path_buf cat,
+                         path_buf dog) {
+    make_tree(g, name, dir);
+    make_dir(dir, "cat");
+    make_dir(dir, "dog");
+    join(cat, dir, "cat");
+    join(dog, dir, "dog");
+}
+
 /* A 4x4 solid PNG of colour rgb at dir/name. */
 static void make_png(const char *dir, const char *name, const uint8_t rgb[3]) {
     path_buf p;
@@ -78,6 +91,18 @@ static void make_text(const char *dir, const char *name, const char *text) {
     test_write_file(p, text, strlen(text));
 }
 
+/* A Unix socket bound at path; the caller closes the descriptor. */
+static int make_socket(const char *path) {
+    struct sockaddr_un addr = {0};
+    addr.sun_family = AF_UNIX;
+    assert_true(strlen(path) < sizeof addr.sun_path);
+    strcpy(addr.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (const struct sockaddr *)&addr, sizeof addr), 0);
+    return fd;
+}
+
 /* Column j of X is the colour rgb everywhere. */
 static void assert_column(const catlr_dataset *ds, size_t j, const uint8_t rgb[3]) {
     const uint8_t *x = catlr_dataset_pixels(ds) + j * CATLR_N_X;
@@ -86,6 +111,24 @@ static void assert_column(const catlr_dataset *ds, size_t j, const uint8_t rgb[3
         assert_int_equal(x[PLANE + k], rgb[1]);
         assert_int_equal(x[2 * PLANE + k], rgb[2]);
     }
+}
+
+/* Load dir with opts, which must succeed (else the error is printed). */
+static catlr_dataset *load_with(const char *dir, const catlr_dataset_opts *opts) {
+    catlr_dataset *ds = NULL;
+    catlr_error err = {{0}, {0}};
+    catlr_status st = catlr_dataset_load(dir, opts, &ds, &err);
+    if (st != CATLR_OK)
+        print_error("%s: %s\n", err.path, err.reason);
+    assert_int_equal(st, CATLR_OK);
+    return ds;
+}
+
+/* The same with the defaults and this positive class. */
+static catlr_dataset *load_ok(const char *dir, const char *positive) {
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = positive;
+    return load_with(dir, &opts);
 }
 
 /* Load must fail with status and err.path == path, set *out to NULL, and
@@ -153,13 +196,7 @@ static void make_order_tree(const struct group *g, const char *name, path_buf di
  * everything but the labels' polarity, which positive_index gives: class
  * order, paths, class counts, and the colour of each column of X. */
 static void check_order_tree(const char *dir, const char *positive, size_t positive_index) {
-    catlr_dataset *ds = NULL;
-    catlr_error err = {{0}, {0}};
-    catlr_status st = catlr_dataset_load_dir(dir, positive, &ds, &err);
-    if (st != CATLR_OK)
-        print_error("%s: %s\n", err.path, err.reason);
-    assert_int_equal(st, CATLR_OK);
-    assert_non_null(ds);
+    catlr_dataset *ds = load_ok(dir, positive);
     assert_int_equal(catlr_dataset_count(ds), 7);
     assert_string_equal(catlr_dataset_class_name(ds, 0), "cat");
     assert_string_equal(catlr_dataset_class_name(ds, 1), "non-cat");
@@ -239,12 +276,8 @@ static void test_which_entries_count(void **state) {
     static const uint8_t c1[3] = {1, 1, 1}, c2[3] = {2, 2, 2}, c3[3] = {3, 3, 3},
                          c4[3] = {4, 4, 4}, decoy[3] = {99, 99, 99};
     path_buf dir, cat, dog, sub, p, target;
-    make_tree(g, "entries", dir);
-    make_dir(dir, "cat");
-    make_dir(dir, "dog");
+    make_cat_dog(g, "entries", dir, cat, dog);
     make_dir(dir, ".git");
-    join(cat, dir, "cat");
-    join(dog, dir, "dog");
     make_png(cat, "a.PNG", c1);
     make_png(cat, "b.Png", c2);
     make_png(cat, "c.png", c3);
@@ -267,12 +300,7 @@ static void test_which_entries_count(void **state) {
     join(target, dir, "nowhere");
     assert_int_equal(symlink(target, p), 0);
 
-    catlr_dataset *ds = NULL;
-    catlr_error err = {{0}, {0}};
-    catlr_status st = catlr_dataset_load_dir(dir, "cat", &ds, &err);
-    if (st != CATLR_OK)
-        print_error("%s: %s\n", err.path, err.reason);
-    assert_int_equal(st, CATLR_OK);
+    catlr_dataset *ds = load_ok(dir, "cat");
     assert_int_equal(catlr_dataset_count(ds), 4);
     assert_int_equal(catlr_dataset_class_count(ds, 0), 3);
     assert_int_equal(catlr_dataset_class_count(ds, 1), 1);
@@ -526,18 +554,27 @@ static void test_error_dangling_link(void **state) {
     assert_string_equal(err.reason, "No such file or directory");
 }
 
-/* The folder and the fifo of test_error_fifo. */
-struct fifo_case {
+/* A load run in a child process by test_returns_in_time: dir, the image
+ * it must be refused on, the reason, and whether the child gives up root
+ * first (root reads any file). */
+struct child_case {
     path_buf dir, bad;
+    const char *reason;
+    int drop_root;
 };
 
-static int fifo_refused(const void *arg) {
-    const struct fifo_case *c = arg;
+static int refused_in_child(const void *arg) {
+    const struct child_case *c = arg;
+    if (c->drop_root && geteuid() == 0 && setuid(65534) != 0)
+        return 0;
+    /* one thread: OpenMP's threads do not survive a fork into a child */
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.threads = 1;
     catlr_dataset *ds = (catlr_dataset *)(void *)c; /* must come back NULL */
     catlr_error err = {{0}, {0}};
-    catlr_status st = catlr_dataset_load_dir(c->dir, "cat", &ds, &err);
+    catlr_status st = catlr_dataset_load(c->dir, &opts, &ds, &err);
     return st == CATLR_ERR_IO && ds == NULL && strcmp(err.path, c->bad) == 0 &&
-           strcmp(err.reason, "not a regular file") == 0;
+           strcmp(err.reason, c->reason) == 0;
 }
 
 /* Ensure a named pipe named x.png in a class folder (no writer) gives
@@ -545,10 +582,265 @@ static int fifo_refused(const void *arg) {
  * runs in a child that SIGALRM kills after 2 seconds. */
 static void test_error_fifo(void **state) {
     const struct group *g = *state;
-    struct fifo_case c;
+    struct child_case c = {.reason = "not a regular file"};
     make_tree_with(g, "fifo", c.dir, c.bad, "x.png");
     assert_int_equal(mkfifo(c.bad, 0600), 0);
-    test_returns_in_time(fifo_refused, &c, 2, "catlr_dataset_load_dir");
+    test_returns_in_time(refused_in_child, &c, 2, "catlr_dataset_load_dir");
+}
+
+/* Ensure a Unix socket named x.png in a class folder gives CATLR_ERR_IO
+ * "not a regular file", like a fifo. */
+static void test_error_socket(void **state) {
+    const struct group *g = *state;
+    path_buf dir, bad;
+    catlr_error err;
+    make_tree_with(g, "socket", dir, bad, "x.png");
+    int fd = make_socket(bad);
+    load_fails(dir, "cat", CATLR_ERR_IO, bad, &err);
+    assert_string_equal(err.reason, "not a regular file");
+    close(fd);
+}
+
+/* Ensure a file whose read fails gives CATLR_ERR_IO with strerror's text:
+ * x.png links to /proc/self/mem, a regular file whose first page is never
+ * mapped, so read() fails with EIO even for root, whom no permission bit
+ * stops. */
+static void test_error_unreadable(void **state) {
+    const struct group *g = *state;
+    path_buf dir, bad;
+    catlr_error err;
+    make_tree_with(g, "unreadable", dir, bad, "x.png");
+    assert_int_equal(symlink("/proc/self/mem", bad), 0);
+    load_fails(dir, "cat", CATLR_ERR_IO, bad, &err);
+    assert_string_equal(err.reason, "Input/output error");
+}
+
+/* Ensure an image the user may not read (mode 000) gives CATLR_ERR_IO
+ * "Permission denied" naming it; checked in a child that is not root. */
+static void test_error_no_permission(void **state) {
+    const struct group *g = *state;
+    struct child_case c = {.reason = "Permission denied", .drop_root = 1};
+    assert_int_equal(chmod(g->root, 0755), 0); /* let the child in */
+    make_tree_with(g, "no-permission", c.dir, c.bad, "x.png");
+    static const uint8_t red[3] = {255, 0, 0};
+    assert_int_equal(fixture_write_solid(c.bad, 4, 4, red[0], red[1], red[2]), 0);
+    assert_int_equal(chmod(c.bad, 0), 0);
+    test_returns_in_time(refused_in_child, &c, 10, "catlr_dataset_load_dir");
+}
+
+// ----------------------------------------------------------------------------
+// Threads.
+
+/* A tree of n_cat + n_dog images, each of its own colour and of one of
+ * several sizes (so that decoding times differ and threads finish out of
+ * order); image i (in X's order) has colour (i, 255 - i, 7i). */
+static void make_many(const struct group *g, const char *name, size_t n_cat,
+                      size_t n_dog, path_buf dir) {
+    static const uint32_t sides[4] = {1, 64, 5, 130};
+    make_tree(g, name, dir);
+    make_dir(dir, "cat");
+    make_dir(dir, "dog");
+    for (size_t i = 0; i < n_cat + n_dog; i++) {
+        path_buf p;
+        char file[64];
+        snprintf(file, sizeof file, "%s/img%03zu.png", i < n_cat ? "cat" : "dog", i);
+        join(p, dir, file);
+        uint32_t side = sides[i % 4];
+        assert_int_equal(fixture_write_solid(p, side, side, (uint8_t)i, (uint8_t)(255 - i),
+                                             (uint8_t)(7 * i)),
+                         0);
+    }
+}
+
+/* Ensure any thread count (1, 2, 3, 8, and 0 for all cores) gives the
+ * same m, paths, labels and X byte for byte, in the same order. */
+static void test_threads_same_result(void **state) {
+    const struct group *g = *state;
+    path_buf dir;
+    make_many(g, "threads", 37, 26, dir);
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.threads = 1;
+    catlr_dataset *one = load_with(dir, &opts);
+    assert_int_equal(catlr_dataset_count(one), 63);
+    for (size_t j = 0; j < 63; j++) {
+        const uint8_t rgb[3] = {(uint8_t)j, (uint8_t)(255 - j), (uint8_t)(7 * j)};
+        assert_column(one, j, rgb);
+    }
+    static const int counts[] = {2, 3, 8, 0};
+    for (size_t t = 0; t < sizeof counts / sizeof counts[0]; t++) {
+        opts.threads = counts[t];
+        catlr_dataset *many = load_with(dir, &opts);
+        assert_int_equal(catlr_dataset_count(many), 63);
+        assert_memory_equal(catlr_dataset_pixels(many), catlr_dataset_pixels(one),
+                            63 * CATLR_N_X);
+        assert_memory_equal(catlr_dataset_labels(many), catlr_dataset_labels(one), 63);
+        for (size_t j = 0; j < 63; j++)
+            assert_string_equal(catlr_dataset_path(many, j), catlr_dataset_path(one, j));
+        assert_int_equal(catlr_dataset_class_count(many, 0), 37);
+        catlr_dataset_free(many);
+    }
+    catlr_dataset_free(one);
+}
+
+/* Ensure that with several bad images the first in X's order is the one
+ * reported, whatever the threads' timing: three bad files among 60 good
+ * ones, loaded 20 times on 4 threads. */
+static void test_threads_first_error(void **state) {
+    const struct group *g = *state;
+    path_buf dir, first;
+    make_many(g, "threads-bad", 40, 20, dir);
+    make_text(dir, "cat/img009x.png", "junk");
+    make_text(dir, "cat/img030x.png", "");
+    make_text(dir, "dog/img055x.png", "junk");
+    join(first, dir, "cat/img009x.png");
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.threads = 4;
+    for (int round = 0; round < 20; round++) {
+        catlr_dataset *ds = NULL;
+        catlr_error err = {{0}, {0}};
+        assert_int_equal(catlr_dataset_load(dir, &opts, &ds, &err), CATLR_ERR_FORMAT);
+        assert_null(ds);
+        assert_string_equal(err.path, first);
+        assert_string_equal(err.reason, "not a PNG or JPEG file");
+    }
+}
+
+// ----------------------------------------------------------------------------
+// Skipping bad images.
+
+/* on_skip's record: each skipped image's path and reason, in call order. */
+struct skip_log {
+    size_t count;
+    char paths[16][CATLR_ERROR_PATH_MAX];
+    char reasons[16][CATLR_ERROR_REASON_MAX];
+};
+
+static void record_skip(void *user, const catlr_error *err) {
+    struct skip_log *log = user;
+    assert_true(log->count < 16);
+    strcpy(log->paths[log->count], err->path);
+    strcpy(log->reasons[log->count], err->reason);
+    log->count++;
+}
+
+/* cat/: good a.png, then every kind of bad image, then good z.png;
+ * dog/: bad m.png, good n.png. The bad ones and their reasons, in X's
+ * order, go into the table below. */
+static const struct {
+    const char *file, *reason;
+} BAD_FILES[] = {
+    {"cat/b.png", "not a PNG or JPEG file"},           /* text */
+    {"cat/c.png", "not a PNG or JPEG file"},           /* zero bytes */
+    {"cat/d.png", NULL},                       /* truncated: libpng's message */
+    {"cat/e.png", "is a folder, not a file"},  /* folder */
+    {"cat/f.png", "No such file or directory"}, /* dangling link */
+    {"cat/g.png", "not a regular file"},       /* fifo */
+    {"cat/h.png", "not a regular file"},       /* socket */
+    {"cat/i.png", "Input/output error"},       /* read fails */
+    {"dog/m.png", "image has no pixels"},      /* width 0 */
+};
+
+static void make_bad_files(const char *dir, path_buf good, int *sock) {
+    path_buf p, target;
+    join(p, dir, "cat/b.png");
+    test_write_file(p, "hello\n", 6);
+    join(p, dir, "cat/c.png");
+    test_write_file(p, "", 0);
+    join(p, dir, "cat/d.png");
+    assert_int_equal(fixture_truncate_copy(good, p, 40), 0);
+    join(p, dir, "cat/e.png");
+    test_mkdir(p);
+    join(p, dir, "cat/f.png");
+    join(target, dir, "nowhere.png");
+    assert_int_equal(symlink(target, p), 0);
+    join(p, dir, "cat/g.png");
+    assert_int_equal(mkfifo(p, 0600), 0);
+    join(p, dir, "cat/h.png");
+    *sock = make_socket(p);
+    join(p, dir, "cat/i.png");
+    assert_int_equal(symlink("/proc/self/mem", p), 0);
+    /* a PNG whose IHDR says width 0 (and whose CRC still matches) */
+    size_t size;
+    unsigned char *png = test_read_file(good, &size);
+    memset(png + 16, 0, 4);
+    join(p, dir, "dog/m.png");
+    test_write_file(p, png, size);
+    free(png);
+}
+
+/* Ensure skip_bad leaves out every kind of bad image, reports each once
+ * through on_skip in X's order with its path and reason, and keeps the
+ * good ones in order with the right labels and class counts; and that the
+ * same tree without skip_bad fails. */
+static void test_skip_bad(void **state) {
+    const struct group *g = *state;
+    static const uint8_t c1[3] = {1, 1, 1}, c2[3] = {2, 2, 2}, c3[3] = {3, 3, 3};
+    path_buf dir, cat, dog, good;
+    make_cat_dog(g, "skip-bad", dir, cat, dog);
+    make_png(cat, "a.png", c1);
+    make_png(cat, "z.png", c2);
+    make_png(dog, "n.png", c3);
+    join(good, cat, "a.png");
+    int sock;
+    make_bad_files(dir, good, &sock);
+
+    struct skip_log log = {0};
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.skip_bad = 1;
+    opts.on_skip = record_skip;
+    opts.user = &log;
+    catlr_dataset *ds = load_with(dir, &opts);
+    size_t n_bad = sizeof BAD_FILES / sizeof BAD_FILES[0];
+    assert_int_equal(log.count, n_bad);
+    for (size_t k = 0; k < n_bad; k++) {
+        path_buf want;
+        join(want, dir, BAD_FILES[k].file);
+        assert_string_equal(log.paths[k], want);
+        if (BAD_FILES[k].reason != NULL)
+            assert_string_equal(log.reasons[k], BAD_FILES[k].reason);
+        assert_true(log.reasons[k][0] != '\0');
+    }
+    assert_int_equal(catlr_dataset_count(ds), 3);
+    assert_int_equal(catlr_dataset_class_count(ds, 0), 2);
+    assert_int_equal(catlr_dataset_class_count(ds, 1), 1);
+    static const char *const kept[3] = {"cat/a.png", "cat/z.png", "dog/n.png"};
+    const uint8_t *const colours[3] = {c1, c2, c3};
+    for (size_t j = 0; j < 3; j++) {
+        path_buf want;
+        join(want, dir, kept[j]);
+        assert_string_equal(catlr_dataset_path(ds, j), want);
+        assert_column(ds, j, colours[j]);
+        assert_int_equal(catlr_dataset_labels(ds)[j], j < 2);
+    }
+    catlr_dataset_free(ds);
+
+    /* without skip_bad, the entries that are not files stop the scan */
+    catlr_error err;
+    ds = (catlr_dataset *)(void *)dir;
+    assert_int_equal(catlr_dataset_load_dir(dir, "cat", &ds, &err), CATLR_ERR_IO);
+    assert_null(ds);
+    close(sock);
+}
+
+/* Ensure skip_bad still fails, with CATLR_ERR_DATA naming the class folder
+ * and saying how many images it had, when every image of a class is bad;
+ * and that on_skip may be NULL. */
+static void test_skip_bad_class_emptied(void **state) {
+    const struct group *g = *state;
+    static const uint8_t red[3] = {255, 0, 0};
+    path_buf dir, cat, dog;
+    make_cat_dog(g, "skip-emptied", dir, cat, dog);
+    make_png(cat, "a.png", red);
+    make_text(dog, "x.png", "junk");
+    make_text(dog, "y.png", "");
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.skip_bad = 1;
+    catlr_dataset *ds = (catlr_dataset *)(void *)dir;
+    catlr_error err = {{0}, {0}};
+    assert_int_equal(catlr_dataset_load(dir, &opts, &ds, &err), CATLR_ERR_DATA);
+    assert_null(ds);
+    assert_string_equal(err.path, dog);
+    assert_string_equal(err.reason, "none of its 2 images could be read");
 }
 
 /* Ensure a NULL err is allowed on failure: the status and *out = NULL are
@@ -588,6 +880,13 @@ int main(void) {
         cmocka_unit_test(test_error_png_is_folder),
         cmocka_unit_test(test_error_dangling_link),
         cmocka_unit_test(test_error_fifo),
+        cmocka_unit_test(test_error_socket),
+        cmocka_unit_test(test_error_unreadable),
+        cmocka_unit_test(test_error_no_permission),
+        cmocka_unit_test(test_threads_same_result),
+        cmocka_unit_test(test_threads_first_error),
+        cmocka_unit_test(test_skip_bad),
+        cmocka_unit_test(test_skip_bad_class_emptied),
         cmocka_unit_test(test_error_null_err),
         cmocka_unit_test(test_free_null),
     };

@@ -727,8 +727,9 @@ static void test_error_huge(void **state) {
 
 /* Ensure the caps are exact: a side of 16385 (one over CATLR_IMAGE_MAX_SIDE)
  * and 16384 x 4097 (16384 * 4097 = 67,125,248 > 2^26 = 67,108,864 pixels)
- * give CATLR_ERR_SHAPE; 16384 x 4096 = 2^26 exactly passes the check, so
- * decoding starts and fails on the short IDAT with CATLR_ERR_FORMAT. */
+ * give CATLR_ERR_SHAPE; 16384 x 4096 = 2^26 exactly passes the caps and is
+ * refused as CATLR_ERR_FORMAT for its short image data
+ * (test_error_idat_too_short). */
 static void test_error_size_caps(void **state) {
     const struct fixtures *fx = *state;
     static const struct {
@@ -781,6 +782,121 @@ static void test_error_over_libpng_limit(void **state) {
                         (unsigned long)cases[k].height, (int)st, err.reason);
         assert_int_equal(st, cases[k].want);
         assert_string_equal(err.path, "wide");
+    }
+}
+
+/* Ensure a chunk that declares more bytes than the file holds is refused
+ * from the chunk list, before libpng allocates the declared length: this
+ * 50-byte file, found by fuzz_image, has a zTXt chunk of 1,617,317,189
+ * bytes after its IHDR, and libpng asked malloc for all of it. The reason
+ * is catlr's own, which shows that libpng never saw the file. A length of
+ * 2^31 (over PNG's limit) and one that leaves no room for the CRC are
+ * refused the same way. */
+static void test_error_chunk_past_end(void **state) {
+    const struct fixtures *fx = *state;
+    static const unsigned char found[50] = {
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49,
+        0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x03, 0x10, 0x00,
+        0x00, 0x00, 0x00, 0x60, 0x60, 0x60, 0x66, 0x60, 0x66, 0x4d, 0x45, 0x7a, 0x54,
+        0x58, 0x74, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+    uint8_t px[CATLR_N_X];
+    catlr_error err = {{0}, {0}};
+    assert_int_equal(catlr_image_load_memory(found, sizeof found, "found", px, &err),
+                     CATLR_ERR_FORMAT);
+    assert_string_equal(err.reason, "truncated PNG: chunk 'zTXt' of 1617317189 bytes runs "
+                                    "past the end of the file");
+    /* IDAT's length patched to 2^31, then to exactly the bytes left (no
+     * room for its CRC) */
+    size_t idat = find_chunk(fx->rgb64, fx->rgb64_size, "IDAT");
+    const uint32_t lengths[2] = {0x80000000u, (uint32_t)(fx->rgb64_size - idat - 8)};
+    for (int k = 0; k < 2; k++) {
+        unsigned char *png = copy_png(fx);
+        put_be32(png + idat, lengths[k]);
+        memset(&err, 0, sizeof err);
+        catlr_status st = catlr_image_load_memory(png, fx->rgb64_size, "long", px, &err);
+        free(png);
+        assert_int_equal(st, CATLR_ERR_FORMAT);
+        assert_non_null(strstr(err.reason, "chunk 'IDAT'"));
+    }
+}
+
+/* Ensure a 25-byte file whose first chunk is short (5 bytes, not IHDR) is
+ * refused without reading past its end: fuzz_image found that the size
+ * check read the colour type at byte 25 of any input of 24 bytes or more.
+ * The buffer is exactly 25 bytes, so ASan sees an overread. */
+static void test_memory_short_first_chunk(void **state) {
+    (void)state;
+    static const unsigned char found[25] = {0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a,
+                                            0x0a, 0x00, 0x00, 0x00, 0x05, 0x0e, 0x49,
+                                            0x48, 0x44, 0x7a, 0x7a, 0x7a, 0x7a, 0x7a,
+                                            0x7a, 0x42, 0x60, 0x82};
+    uint8_t px[CATLR_N_X];
+    catlr_error err = {{0}, {0}};
+    assert_int_equal(catlr_image_load_memory(found, sizeof found, "found", px, &err),
+                     CATLR_ERR_FORMAT);
+    assert_true(err.reason[0] != '\0');
+}
+
+/* Ensure the good 64x64 PNG cut at every length from 0 to its whole size
+ * is refused with CATLR_ERR_FORMAT and a reason, reading no byte past the
+ * cut (each cut is copied into a buffer of exactly that length, so ASan
+ * sees any overread); only a cut inside the final IEND chunk, after all
+ * the pixels, may load, and then with the right pixels. */
+static void test_memory_every_truncation(void **state) {
+    const struct fixtures *fx = *state;
+    size_t iend = find_chunk(fx->rgb64, fx->rgb64_size, "IEND");
+    assert_true(iend > 0);
+    for (size_t n = 0; n < fx->rgb64_size; n++) {
+        unsigned char *cut = malloc(n ? n : 1);
+        assert_non_null(cut);
+        memcpy(cut, fx->rgb64, n);
+        uint8_t px[CATLR_N_X];
+        catlr_error err = {{0}, {0}};
+        catlr_status st = catlr_image_load_memory(cut, n, "cut", px, &err);
+        free(cut);
+        if (st == CATLR_OK && n >= iend) {
+            assert_pattern(fx, px);
+            continue;
+        }
+        if (st != CATLR_ERR_FORMAT)
+            print_error("cut at %zu of %zu: status %d\n", n, fx->rgb64_size, (int)st);
+        assert_int_equal(st, CATLR_ERR_FORMAT);
+        assert_true(err.reason[0] != '\0');
+    }
+}
+
+/* Ensure image data too short to inflate to the declared size is refused
+ * before the pixels are allocated: 16384 x 4096 (exactly the pixel cap)
+ * declared over a 64x64 image's IDAT. Deflate expands at most 1032 times,
+ * so the 12 KiB of a 64x64 IDAT cannot hold 192 MiB of pixels. */
+static void test_error_idat_too_short(void **state) {
+    const struct fixtures *fx = *state;
+    unsigned char *png = png_with_size(fx, 16384, 4096);
+    uint8_t px[CATLR_N_X];
+    catlr_error err = {{0}, {0}};
+    catlr_status st = catlr_image_load_memory(png, fx->rgb64_size, "short", px, &err);
+    free(png);
+    assert_int_equal(st, CATLR_ERR_FORMAT);
+    assert_non_null(strstr(err.reason, "cannot hold 16384x4096 pixels"));
+}
+
+/* Ensure the bound on image data is not too strict: a 2048x2048 solid
+ * image, compressed as far as zlib goes (about 1000 times), loads. */
+static void test_highly_compressed(void **state) {
+    const struct fixtures *fx = *state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/solid2048.png", fx->dir);
+    assert_int_equal(fixture_write_solid(path, 2048, 2048, 10, 20, 30), 0);
+    uint8_t px[CATLR_N_X];
+    catlr_error err = {{0}, {0}};
+    catlr_status st = catlr_image_load(path, px, &err);
+    if (st != CATLR_OK)
+        print_error("%s\n", err.reason);
+    assert_int_equal(st, CATLR_OK);
+    for (size_t k = 0; k < 4096; k++) {
+        assert_int_equal(px[k], 10);
+        assert_int_equal(px[4096 + k], 20);
+        assert_int_equal(px[8192 + k], 30);
     }
 }
 
@@ -955,6 +1071,11 @@ int main(void) {
         cmocka_unit_test(test_error_null_err),
         cmocka_unit_test(test_error_truncated_half),
         cmocka_unit_test(test_error_truncated_header),
+        cmocka_unit_test(test_error_chunk_past_end),
+        cmocka_unit_test(test_error_idat_too_short),
+        cmocka_unit_test(test_memory_every_truncation),
+        cmocka_unit_test(test_memory_short_first_chunk),
+        cmocka_unit_test(test_highly_compressed),
         cmocka_unit_test(test_error_huge),
         cmocka_unit_test(test_error_size_caps),
         cmocka_unit_test(test_error_over_libpng_limit),

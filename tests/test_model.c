@@ -12,7 +12,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <float.h>
+#include <signal.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -967,6 +970,79 @@ static void test_save_replaces(void **state) {
     free(dir);
 }
 
+/* Number of entries of dir whose name contains part. */
+static int count_entries(const char *dir, const char *part) {
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int count = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        count += strstr(e->d_name, part) != NULL;
+    closedir(d);
+    return count;
+}
+
+/* 1 when the model file at path loads and equals a or b bit for bit. */
+static int holds_one_of(const char *path, const catlr_model *a, const catlr_model *b) {
+    catlr_model got;
+    catlr_error err = {0};
+    if (catlr_model_load(path, &got, &err) != CATLR_OK) {
+        print_error("%s: %s\n", err.path, err.reason);
+        return 0;
+    }
+    const catlr_model *want = got.b == a->b ? a : b;
+    assert_models_identical(&got, want);
+    catlr_model_free(&got);
+    return want == b ? 2 : 1;
+}
+
+/* Ensure a save killed with SIGKILL at a random moment leaves the target
+ * either the old or the new complete model, never a torn one. Each of 200
+ * rounds sets the target to the old model, then forks a child that saves
+ * the new and the old model in turn as fast as it can, and kills it after
+ * a random 0 to 4 ms; the target must then load and equal one of the two.
+ * A killed save leaves its temporary file behind (nothing can remove it),
+ * which also shows that kills landed inside saves: at least one must. */
+static void test_save_killed_at_random(void **state) {
+    char *dir = new_dir(state, "killed");
+    char *path = test_path(dir, "model.bin");
+    catlr_model old_model, new_model;
+    make_full(&old_model);
+    make_full(&new_model);
+    new_model.b = 2.5; /* holds_one_of tells the two apart by b */
+    for (size_t i = 0; i < catlr_model_n_x(&new_model); i += 7)
+        new_model.w[i] = -new_model.w[i];
+    unsigned long seed = 20261125; /* the rounds' delays, the same every run */
+    int rounds_new = 0;
+    for (int round = 0; round < 200; round++) {
+        assert_int_equal(catlr_model_save(&old_model, path, NULL), CATLR_OK);
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            for (unsigned k = 0;; k++)
+                catlr_model_save(k % 2 ? &old_model : &new_model, path, NULL);
+        }
+        seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+        struct timespec delay = {0, (long)((seed >> 33) % 4000000)};
+        nanosleep(&delay, NULL);
+        assert_int_equal(kill(pid, SIGKILL), 0);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        int which = holds_one_of(path, &old_model, &new_model);
+        assert_true(which != 0);
+        rounds_new += which == 2;
+    }
+    int leftovers = count_entries(dir, ".tmp-");
+    print_message("killed saves: %d of 200 left the new model, %d a temporary file\n",
+                  rounds_new, leftovers);
+    assert_true(leftovers > 0);
+    catlr_model_free(&old_model);
+    catlr_model_free(&new_model);
+    free(path);
+    free(dir);
+}
+
 /* Ensure saving into a folder that does not exist is CATLR_ERR_IO naming the
  * target path (not a temporary name). */
 static void test_save_missing_folder(void **state) {
@@ -1121,6 +1197,7 @@ int main(void) {
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_load_memory_name),
         cmocka_unit_test(test_save_replaces),
+        cmocka_unit_test(test_save_killed_at_random),
         cmocka_unit_test(test_save_missing_folder),
         cmocka_unit_test(test_save_refuses_non_finite),
         cmocka_unit_test(test_save_read_only_folder),

@@ -22,12 +22,39 @@ extern "C" {
 
 typedef struct catlr_dataset catlr_dataset; /* opaque: pixels, labels, paths */
 
+/* How to load a folder; start from catlr_dataset_defaults(). */
+typedef struct catlr_dataset_opts {
+    const char *positive; /* class folder whose images get label 1 ("cat") */
+    /* 0: the first image that cannot be read or decoded fails the load.
+     * 1: such images (and entries named like images that are not regular
+     * files) are left out, each reported through on_skip; a class left with
+     * no image is still an error. */
+    int skip_bad;
+    /* Threads decoding images: 0 for one per core (OpenMP's default, which
+     * OMP_NUM_THREADS sets), 1 for the calling thread only (no thread is
+     * started: the choice for a process that will fork()). The result is
+     * the same, byte for byte and in order, for any count; without OpenMP at
+     * build time every count means 1. */
+    int threads;
+    /* Called once per skipped image, in X's order, from the calling thread
+     * after all decoding is done; err names the image and why. May be NULL. */
+    void (*on_skip)(void *user, const catlr_error *err);
+    void *user;
+} catlr_dataset_opts;
+
+/* positive "cat", skip_bad 0, threads 0 (all cores), no on_skip. */
+catlr_dataset_opts catlr_dataset_defaults(void);
+
 /* Scan dir, decode every image into a new dataset and store it in *out.
- * positive names the class folder whose images get label 1.
  * Fails with CATLR_ERR_IO (dir cannot be read), CATLR_ERR_DATA (not two class
- * folders, no folder named positive, a class without images; the reason
- * lists the folders found), an image's status (err names that image), or
- * CATLR_ERR_NOMEM. On failure *out is NULL. */
+ * folders, no folder named opts->positive, a class without images; the
+ * reason lists the folders found), an image's status (err names that image;
+ * the first in X's order when several are bad), or CATLR_ERR_NOMEM. On
+ * failure *out is NULL. */
+catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
+                                catlr_dataset **out, catlr_error *err);
+
+/* catlr_dataset_load with the defaults and this positive class. */
 catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
                                     catlr_dataset **out, catlr_error *err);
 

@@ -40,8 +40,10 @@ static void print_help(FILE *out) {
             "                         iteration (default 0: run all N)\n"
             "      --solver NAME      auto, primal or gram (default auto: gram when it is\n"
             "                         cheaper, as for fewer images than pixels)\n"
-            "      --threads N        threads to train with (default: all cores)\n"
+            "      --threads N        threads to load and train with (default: all cores)\n"
             "      --timings          print load, train and save seconds on stderr\n"
+            "      --skip-bad         leave out images that cannot be read or decoded,\n"
+            "                         with a warning for each (default: stop at the first)\n"
             "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
@@ -66,13 +68,14 @@ typedef struct train_args {
     const char *curve; /* NULL: none */
     const char *plot;  /* NULL: none */
     int timings;
+    int skip_bad;
 } train_args;
 
 /* The trainer's tuning options come last: apply_option hands every id from
  * OPT_L2 on to apply_trainer_option. */
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
-       OPT_POSITIVE, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2, OPT_TOL,
-       OPT_SOLVER, OPT_THREADS, OPT_TIMINGS };
+       OPT_POSITIVE, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2,
+       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -81,6 +84,7 @@ static const cli_option OPTIONS[] = {
     {'i', "iterations", 1, OPT_ITERATIONS},
     {'k', "print-every", 1, OPT_PRINT_EVERY},
     {'p', "positive", 1, OPT_POSITIVE},
+    {'\0', "skip-bad", 0, OPT_SKIP_BAD},
     {'q', "quiet", 0, OPT_QUIET},
     {'h', "help", 0, OPT_HELP},
     {'\0', "curve", 1, OPT_CURVE},
@@ -148,6 +152,7 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_CURVE: a->curve = value; break;
     case OPT_PLOT: a->plot = value; break;
+    case OPT_SKIP_BAD: a->skip_bad = 1; break;
     case OPT_LR:
         if (train_report_parse_rates(value, a->rates, &a->n_rates) != 0)
             return usage_error(errf,
@@ -206,13 +211,36 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
 // ----------------------------------------------------------------------------
 // The work.
 
-/* Load dir; say what was found on errf unless quiet. */
+/* on_skip with --skip-bad: a warning line per image left out, counted. */
+typedef struct skip_report {
+    FILE *errf;
+    size_t count;
+} skip_report;
+
+static void warn_skip(void *user, const catlr_error *err) {
+    skip_report *r = user;
+    fprintf(r->errf, "catlr: warning: %s: %s (skipped)\n", err->path, err->reason);
+    r->count++;
+}
+
+/* Load dir; say what was found on errf unless quiet. Skipped images are
+ * warned about even when quiet: they change what the model learns from. */
 static int load(const char *dir, const train_args *a, catlr_dataset **ds, FILE *errf) {
     catlr_error err;
-    if (catlr_dataset_load_dir(dir, a->positive, ds, &err) != CATLR_OK) {
+    skip_report skipped = {errf, 0};
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = a->positive;
+    opts.skip_bad = a->skip_bad;
+    opts.threads = (int)a->opts.threads; /* --threads: loading and training */
+    opts.on_skip = warn_skip;
+    opts.user = &skipped;
+    if (catlr_dataset_load(dir, &opts, ds, &err) != CATLR_OK) {
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
+    if (skipped.count > 0)
+        fprintf(errf, "catlr: warning: %s: skipped %zu image%s that could not be read\n", dir,
+                skipped.count, skipped.count == 1 ? "" : "s");
     if (!a->quiet)
         fprintf(errf, "%s: %zu images (%s: %zu, %s: %zu)\n", dir,
                 catlr_dataset_count(*ds), catlr_dataset_class_name(*ds, 0),
