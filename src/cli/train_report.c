@@ -123,8 +123,12 @@ static void on_step(void *user, const catlr_train_step *step) {
             fflush(r->out);
         }
     }
-    if (r->progress)
+    /* gone before the last step: the caller prints the accuracies as soon
+     * as catlr_train returns, with no call in between to clear it */
+    if (r->progress && i + 1 < r->cfg.iterations)
         draw_progress(r, i);
+    else
+        clear_progress(r);
 }
 
 void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts) {
