@@ -1,6 +1,7 @@
 /* file.c: opening a user's file for reading. Regular files only: a fifo
  * opened with plain fopen() blocks until a writer appears, and a device or a
- * folder is never an image or a model. */
+ * folder is never an image or a model. And the other way round, removing a
+ * failed output only when it is a regular file. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -39,4 +40,10 @@ catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
         *size = (uint64_t)sb.st_size;
     *out = fp;
     return CATLR_OK;
+}
+
+void catlr_remove_output(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        remove(path);
 }

@@ -300,7 +300,8 @@ static void test_train_plot(void **state) {
 }
 
 /* Ensure a curve or chart that cannot be created fails before training
- * (nothing on stdout), and one cut short by a failed training is removed. */
+ * (nothing on stdout), and one cut short by a failed training is removed
+ * when it is a regular file, and only then. */
 static void test_train_outputs_unwritable(void **state) {
     fixtures *fx = *state;
     result r = run("train", "-q", fx->train, "--curve", "/nonexistent/c.csv", NULL);
@@ -322,6 +323,18 @@ static void test_train_outputs_unwritable(void **state) {
     assert_false(file_exists(csv));
     assert_false(file_exists(model));
     result_free(&r);
+    /* a curve sent to a device through a symlink: the failed run leaves
+     * the link (and the device) alone */
+    char link[1024];
+    out_path(fx, "-null.csv", link, sizeof link);
+    assert_int_equal(symlink("/dev/null", link), 0);
+    r = run("train", "-q", "--lr", "1e300", "-o", model, "--curve", link, fx->train, NULL);
+    assert_int_equal(r.code, 1);
+    struct stat sb;
+    assert_int_equal(lstat(link, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    result_free(&r);
+    remove(link);
 }
 
 /* Ensure --lr with three rates trains three models, prints each run under

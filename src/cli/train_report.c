@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catlr/plot.h"
@@ -278,6 +279,15 @@ static catlr_status draw_chart(const train_report *r, catlr_error *err) {
     return catlr_plot_curves_stream(&chart, r->plot_fp, r->cfg.plot, err);
 }
 
+/* Remove a half-written output, but only a regular file: --curve
+ * /dev/stdout or a symlink must survive a failed run (as root, remove()
+ * would delete the device node itself). */
+static void remove_output(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        remove(path);
+}
+
 /* fclose, with the error line when it fails. 0 or -1. */
 static int close_output(FILE *fp, const char *path, FILE *errf) {
     int failed = ferror(fp);
@@ -307,9 +317,9 @@ int train_report_close(train_report *r, int ok) {
     /* half-written outputs would pass for results */
     if (code != CLI_EXIT_OK) {
         if (r->curve_fp != NULL)
-            remove(r->cfg.curve);
+            remove_output(r->cfg.curve);
         if (r->plot_fp != NULL)
-            remove(r->cfg.plot);
+            remove_output(r->cfg.plot);
     }
     free(r->costs);
     free(r->test_costs);
