@@ -68,21 +68,23 @@ catlr_status catlr_plot_curves(const catlr_plot_chart *chart, const char *path,
 
 #if !CATLR_HAVE_CAIRO
 
-static catlr_status unsupported(catlr_error *err) {
-    return catlr_fail(err, CATLR_ERR_UNSUPPORTED, NULL,
+/* Named by the picture that cannot be drawn, as the JPEG and HDF5 readers
+ * name their file: "catlr: cost.png: catlr was built without cairo; ...". */
+static catlr_status unsupported(const char *name, catlr_error *err) {
+    return catlr_fail(err, CATLR_ERR_UNSUPPORTED, name,
                       "catlr was built without cairo; rebuild with libcairo2-dev installed");
 }
 
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err) {
-    (void)chart, (void)fp, (void)name;
-    return unsupported(err);
+    (void)chart, (void)fp;
+    return unsupported(name, err);
 }
 
 catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *path,
                                 catlr_error *err) {
-    (void)model, (void)zoom, (void)path;
-    return unsupported(err);
+    (void)model, (void)zoom;
+    return unsupported(path, err);
 }
 
 #else

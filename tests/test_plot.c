@@ -180,6 +180,7 @@ static void test_curves_png(void **state) {
     if (!catlr_plot_supported()) {
         assert_int_equal(catlr_plot_curves(&c.chart, fx->png, &err), CATLR_ERR_UNSUPPORTED);
         assert_non_null(strstr(err.reason, "without cairo"));
+        assert_string_equal(err.path, fx->png);
         assert_null(fopen(fx->png, "rb"));
         return;
     }
