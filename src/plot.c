@@ -163,10 +163,15 @@ typedef struct axis {
 } axis;
 
 static axis nice_axis(double lo, double hi, int target) {
-    if (!(hi > lo)) { /* a flat curve: open a small range around it */
-        double pad = fabs(lo) > 0 ? fabs(lo) * 0.05 : 1.0;
-        lo -= pad;
-        hi += pad;
+    /* A flat curve, or one flat but for rounding (a tiny rate: costs a few
+     * ulps apart), gets a small range opened around it. Ticks a step of a
+     * few ulps apart would be one double, and the tick loop would never
+     * get past it. */
+    if (!(hi - lo > 1e-9 * fmax(fabs(lo), fabs(hi)))) {
+        double mid = lo + (hi - lo) / 2;
+        double pad = fabs(mid) > 0 ? fabs(mid) * 0.05 : 1.0;
+        lo = mid - pad;
+        hi = mid + pad;
     }
     double raw = (hi - lo) / target;
     double p = pow(10.0, floor(log10(raw)));

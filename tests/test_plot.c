@@ -228,6 +228,27 @@ static void test_log_scale(void **state) {
     free(pic.rgb);
 }
 
+static int draws_flat_curve(const void *arg) {
+    const catlr_plot_chart *chart = arg;
+    FILE *fp = tmpfile();
+    catlr_status st = catlr_plot_curves_stream(chart, fp, "flat.png", NULL);
+    fclose(fp);
+    return st == CATLR_OK;
+}
+
+/* Ensure a curve flat but for rounding (a tiny learning rate: costs one ulp
+ * apart) draws, rather than looping over ticks that rounding makes one. */
+static void test_curves_nearly_flat(void **state) {
+    (void)state;
+    if (!catlr_plot_supported())
+        return;
+    curves c;
+    make_curves(&c);
+    for (int i = 0; i < 200; i++)
+        c.train[i] = c.test[i] = i % 2 ? nextafter(0.6931471805599453, 1.0) : 0.6931471805599453;
+    test_returns_in_time(draws_flat_curve, &c.chart, 10, "drawing a nearly flat curve");
+}
+
 /* Ensure a chart that cannot be written fails with CATLR_ERR_IO naming the
  * path and the system's reason, and a bad chart with CATLR_ERR_ARG. */
 static void test_curves_errors(void **state) {
@@ -292,6 +313,7 @@ int main(void) {
         cmocka_unit_test(test_chart_check),
         cmocka_unit_test(test_curves_png),
         cmocka_unit_test(test_curves_errors),
+        cmocka_unit_test(test_curves_nearly_flat),
         cmocka_unit_test(test_log_scale),
         cmocka_unit_test(test_weights_png),
     };
