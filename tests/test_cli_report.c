@@ -12,6 +12,7 @@
 #include "catlr/core.h"
 #include "catlr/model.h"
 #include "catlr/plot.h"
+#include "cli/json.h"
 #include "cli/train_report.h"
 #include "fixtures.h"
 #include "test_util.h"
@@ -193,6 +194,34 @@ static void test_eval_errors(void **state) {
 /* Ensure predict --json prints one object per image, per line, with the
  * probability in full (it reads back to the exact double), and an image
  * that cannot be read still goes to stderr with exit 1. */
+/* s through cli_json_string, into buf. */
+static void json_string(const char *s, char *buf, size_t size) {
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    cli_json_string(fp, s);
+    rewind(fp);
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+/* Ensure JSON strings escape quotes, backslashes and control characters,
+ * keep well-formed UTF-8 (2, 3 and 4 bytes) and turn every byte of a file
+ * name that is not UTF-8 into \ufffd: a Latin-1 byte, a lone continuation
+ * byte, an overlong '/', a surrogate, a sequence cut by the end. */
+static void test_json_string(void **state) {
+    (void)state;
+    char buf[256];
+    json_string("a\"b\\c\nd\te\x01", buf, sizeof buf);
+    assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+    json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88", buf, sizeof buf);
+    assert_string_equal(buf, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88\"");
+    json_string("caf\xe9.png", buf, sizeof buf);
+    assert_string_equal(buf, "\"caf\\ufffd.png\"");
+    json_string("\x80x\xc0\xafy\xed\xa0\x80z\xe2\x82", buf, sizeof buf);
+    assert_string_equal(buf, "\"\\ufffdx\\ufffd\\ufffdy\\ufffd\\ufffd\\ufffdz\\ufffd\\ufffd\"");
+}
+
 static void test_predict_json(void **state) {
     fixtures *fx = *state;
     char a[1024], b[1024];
@@ -524,6 +553,7 @@ int main(void) {
         cmocka_unit_test(test_eval_misclassified),
         cmocka_unit_test(test_eval_json),
         cmocka_unit_test(test_eval_errors),
+        cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_predict_json),
         cmocka_unit_test(test_train_curve),
         cmocka_unit_test(test_train_plot),
