@@ -406,6 +406,7 @@ static void test_train_rates(void **state) {
     assert_int_equal(r.code, 0);
     assert_string_equal(r.err, "");
     assert_non_null(strstr(r.out, "learning rate   final cost  train accuracy\n"));
+    assert_null(strstr(r.out, " \n")); /* no trailing blanks after the accuracy */
     result_free(&r);
     r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "0.0001,0.001", NULL);
     assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));

@@ -243,10 +243,12 @@ static void print_rate_table(const train_report *r) {
         }
         char acc[32];
         snprintf(acc, sizeof acc, "%.2f %%", r->train_accuracy[k]);
-        fprintf(out, "%-14g  %-10f  %-14s", r->cfg.rates[k], r->final_cost[k], acc);
+        /* padded only where a column follows: no trailing blanks */
         if (r->cfg.has_test)
-            fprintf(out, "  %.2f %%", r->test_accuracy[k]);
-        fputc('\n', out);
+            fprintf(out, "%-14g  %-10f  %-14s  %.2f %%\n", r->cfg.rates[k], r->final_cost[k],
+                    acc, r->test_accuracy[k]);
+        else
+            fprintf(out, "%-14g  %-10f  %s\n", r->cfg.rates[k], r->final_cost[k], acc);
     }
     if (!r->cfg.quiet)
         fprintf(r->errf, "best learning rate: %g (%s)\n", r->cfg.rates[r->best],
