@@ -63,6 +63,8 @@ catlr_status catlr_plot_curves(const catlr_plot_chart *chart, const char *path,
     catlr_status st = catlr_plot_curves_stream(chart, fp, path, err);
     if (fclose(fp) != 0 && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    if (st != CATLR_OK) /* a cut-off PNG would pass for a chart */
+        catlr_remove_output(path);
     return st;
 }
 
@@ -524,6 +526,8 @@ catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *
     catlr_status st = finish(surface, cr, fp, path, err);
     if (fclose(fp) != 0 && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    if (st != CATLR_OK) /* a cut-off PNG would pass for the picture */
+        catlr_remove_output(path);
     return st;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sys/resource.h>
 #include "catlr/plot.h"
 #include "fixtures.h"
 #include "test_util.h"
@@ -269,6 +270,35 @@ static void test_curves_errors(void **state) {
     }
 }
 
+/* Both pictures into a file that may not grow past 1000 bytes (the
+ * picture is bigger): each must fail with CATLR_ERR_IO and leave no file.
+ * Run in a child, whose file-size limit ends with it. */
+static int fails_without_leftovers(const void *arg) {
+    const char *path = arg;
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
+    struct rlimit limit = {1000, 1000};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0)
+        return 0;
+    curves c;
+    make_curves(&c);
+    catlr_model model;
+    two_weight_model(&model);
+    int ok = catlr_plot_curves(&c.chart, path, NULL) == CATLR_ERR_IO && access(path, F_OK) != 0;
+    ok = ok && catlr_plot_weights(&model, 2, path, NULL) == CATLR_ERR_IO &&
+         access(path, F_OK) != 0;
+    catlr_model_free(&model);
+    return ok;
+}
+
+/* Ensure a chart or weights picture whose write fails part-way (a file
+ * size limit) is removed, not left as a cut-off PNG. */
+static void test_write_failure_removes(void **state) {
+    fixtures *fx = *state;
+    if (!catlr_plot_supported())
+        return;
+    test_returns_in_time(fails_without_leftovers, fx->png, 30, "a failed picture write");
+}
+
 /* Ensure the weights picture at zoom 2 decodes back at its documented size
  * (2*24 + 4*128 + 3*24 by 76 + 128 + 70) and shows each weight as a 2x2
  * square of its colour: the red panel's top-left square is the +0.5 stop,
@@ -316,6 +346,7 @@ int main(void) {
         cmocka_unit_test(test_curves_nearly_flat),
         cmocka_unit_test(test_log_scale),
         cmocka_unit_test(test_weights_png),
+        cmocka_unit_test(test_write_failure_removes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
