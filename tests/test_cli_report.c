@@ -185,6 +185,7 @@ static void test_eval_errors(void **state) {
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "Usage: catlr eval [options] MODEL DIR"));
     assert_non_null(strstr(r.out, "--misclassified"));
+    assert_non_null(strstr(r.out, ".jpg")); /* JPEGs are scored too */
     result_free(&r);
 }
 
