@@ -1,6 +1,7 @@
 /* file.c: opening and reading a user's file. Regular files only: a fifo
  * opened with plain fopen() blocks until a writer appears, and a device or a
- * folder is never an image or a model. */
+ * folder is never an image or a model. And the other way round, removing a
+ * failed output only when it is a regular file. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -101,4 +102,10 @@ catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
     st = read_all(fp, size_hint, path, data, size, err);
     fclose(fp);
     return st;
+}
+
+void catlr_remove_output(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        remove(path);
 }

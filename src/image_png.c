@@ -187,6 +187,6 @@ catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t w
     if (fclose(fp) != 0 && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
     if (st != CATLR_OK)
-        remove(path);
+        catlr_remove_output(path);
     return st;
 }

@@ -46,6 +46,12 @@ catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
 catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
                                 catlr_error *err);
 
+/* Remove the half-written output at path, but only if path names a regular
+ * file: a writer also accepts /dev/null, /dev/stdout or a symlink, which a
+ * failed write must leave where they are (run as root, remove() would
+ * delete the device node). */
+void catlr_remove_output(const char *path);
+
 /* ---------------------------------------------------------------------------
  * Little-endian fields, written and read byte by byte so that neither the
  * host's byte order nor struct padding ever reaches a file. */

@@ -63,26 +63,30 @@ catlr_status catlr_plot_curves(const catlr_plot_chart *chart, const char *path,
     catlr_status st = catlr_plot_curves_stream(chart, fp, path, err);
     if (fclose(fp) != 0 && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    if (st != CATLR_OK) /* a cut-off PNG would pass for a chart */
+        catlr_remove_output(path);
     return st;
 }
 
 #if !CATLR_HAVE_CAIRO
 
-static catlr_status unsupported(catlr_error *err) {
-    return catlr_fail(err, CATLR_ERR_UNSUPPORTED, NULL,
+/* Named by the picture that cannot be drawn, as the JPEG and HDF5 readers
+ * name their file: "catlr: cost.png: catlr was built without cairo; ...". */
+static catlr_status unsupported(const char *name, catlr_error *err) {
+    return catlr_fail(err, CATLR_ERR_UNSUPPORTED, name,
                       "catlr was built without cairo; rebuild with libcairo2-dev installed");
 }
 
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err) {
-    (void)chart, (void)fp, (void)name;
-    return unsupported(err);
+    (void)chart, (void)fp;
+    return unsupported(name, err);
 }
 
 catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *path,
                                 catlr_error *err) {
-    (void)model, (void)zoom, (void)path;
-    return unsupported(err);
+    (void)model, (void)zoom;
+    return unsupported(path, err);
 }
 
 #else
@@ -161,10 +165,15 @@ typedef struct axis {
 } axis;
 
 static axis nice_axis(double lo, double hi, int target) {
-    if (!(hi > lo)) { /* a flat curve: open a small range around it */
-        double pad = fabs(lo) > 0 ? fabs(lo) * 0.05 : 1.0;
-        lo -= pad;
-        hi += pad;
+    /* A flat curve, or one flat but for rounding (a tiny rate: costs a few
+     * ulps apart), gets a small range opened around it. Ticks a step of a
+     * few ulps apart would be one double, and the tick loop would never
+     * get past it. */
+    if (!(hi - lo > 1e-9 * fmax(fabs(lo), fabs(hi)))) {
+        double mid = lo + (hi - lo) / 2;
+        double pad = fabs(mid) > 0 ? fabs(mid) * 0.05 : 1.0;
+        lo = mid - pad;
+        hi = mid + pad;
     }
     double raw = (hi - lo) / target;
     double p = pow(10.0, floor(log10(raw)));
@@ -517,6 +526,8 @@ catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *
     catlr_status st = finish(surface, cr, fp, path, err);
     if (fclose(fp) != 0 && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    if (st != CATLR_OK) /* a cut-off PNG would pass for the picture */
+        catlr_remove_output(path);
     return st;
 }
 

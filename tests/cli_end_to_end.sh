@@ -113,6 +113,12 @@ if tty_train "" ""; then
     tty_train "NO_COLOR=1" ""
     grep -q 'iteration [0-9]*/300' "$tmp/tty" || fail "no progress line with NO_COLOR"
     ! grep -q "$(printf '\033')" "$tmp/tty" || fail "colour despite NO_COLOR"
+    # stdout on the same terminal: the accuracy starts a clean line, not
+    # after the last progress line (-k 1000: no cost line clears it first)
+    script -qec "'$catlr' train '$data/train' -i 300 -k 1000 -o '$tmp/p.model'" \
+        /dev/null >"$tmp/tty" 2>&1
+    grep -a 'train accuracy' "$tmp/tty" | tr '\r' '\n' | grep -q '^train accuracy' ||
+        fail "progress line not cleared before the accuracy"
     tty_train "" "-q"
     ! grep -q 'iteration' "$tmp/tty" || fail "progress line despite --quiet"
 else

@@ -12,6 +12,7 @@
 #include "catlr/core.h"
 #include "catlr/model.h"
 #include "catlr/plot.h"
+#include "cli/json.h"
 #include "cli/train_report.h"
 #include "fixtures.h"
 #include "test_util.h"
@@ -184,6 +185,7 @@ static void test_eval_errors(void **state) {
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "Usage: catlr eval [options] MODEL DIR"));
     assert_non_null(strstr(r.out, "--misclassified"));
+    assert_non_null(strstr(r.out, ".jpg")); /* JPEGs are scored too */
     result_free(&r);
 }
 
@@ -193,6 +195,34 @@ static void test_eval_errors(void **state) {
 /* Ensure predict --json prints one object per image, per line, with the
  * probability in full (it reads back to the exact double), and an image
  * that cannot be read still goes to stderr with exit 1. */
+/* s through cli_json_string, into buf. */
+static void json_string(const char *s, char *buf, size_t size) {
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    cli_json_string(fp, s);
+    rewind(fp);
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+/* Ensure JSON strings escape quotes, backslashes and control characters,
+ * keep well-formed UTF-8 (2, 3 and 4 bytes) and turn every byte of a file
+ * name that is not UTF-8 into \ufffd: a Latin-1 byte, a lone continuation
+ * byte, an overlong '/', a surrogate, a sequence cut by the end. */
+static void test_json_string(void **state) {
+    (void)state;
+    char buf[256];
+    json_string("a\"b\\c\nd\te\x01", buf, sizeof buf);
+    assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+    json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88", buf, sizeof buf);
+    assert_string_equal(buf, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88\"");
+    json_string("caf\xe9.png", buf, sizeof buf);
+    assert_string_equal(buf, "\"caf\\ufffd.png\"");
+    json_string("\x80x\xc0\xafy\xed\xa0\x80z\xe2\x82", buf, sizeof buf);
+    assert_string_equal(buf, "\"\\ufffdx\\ufffd\\ufffdy\\ufffd\\ufffd\\ufffdz\\ufffd\\ufffd\"");
+}
+
 static void test_predict_json(void **state) {
     fixtures *fx = *state;
     char a[1024], b[1024];
@@ -279,8 +309,10 @@ static void test_train_plot(void **state) {
     result r = run("train", "-q", fx->train, "-t", fx->test, "-o", model, "-i", "30",
                    "--plot", png, NULL);
     if (!catlr_plot_supported()) {
-        assert_failure(&r, "catlr: catlr was built without cairo; rebuild with "
-                           "libcairo2-dev installed");
+        char want[1200];
+        snprintf(want, sizeof want, "catlr: %s: catlr was built without cairo; rebuild with "
+                 "libcairo2-dev installed", png);
+        assert_failure(&r, want);
         assert_string_equal(r.out, "");
         result_free(&r);
         return;
@@ -300,7 +332,8 @@ static void test_train_plot(void **state) {
 }
 
 /* Ensure a curve or chart that cannot be created fails before training
- * (nothing on stdout), and one cut short by a failed training is removed. */
+ * (nothing on stdout), and one cut short by a failed training is removed
+ * when it is a regular file, and only then. */
 static void test_train_outputs_unwritable(void **state) {
     fixtures *fx = *state;
     result r = run("train", "-q", fx->train, "--curve", "/nonexistent/c.csv", NULL);
@@ -322,6 +355,18 @@ static void test_train_outputs_unwritable(void **state) {
     assert_false(file_exists(csv));
     assert_false(file_exists(model));
     result_free(&r);
+    /* a curve sent to a device through a symlink: the failed run leaves
+     * the link (and the device) alone */
+    char link[1024];
+    out_path(fx, "-null.csv", link, sizeof link);
+    assert_int_equal(symlink("/dev/null", link), 0);
+    r = run("train", "-q", "--lr", "1e300", "-o", model, "--curve", link, fx->train, NULL);
+    assert_int_equal(r.code, 1);
+    struct stat sb;
+    assert_int_equal(lstat(link, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    result_free(&r);
+    remove(link);
 }
 
 /* Ensure --lr with three rates trains three models, prints each run under
@@ -362,6 +407,7 @@ static void test_train_rates(void **state) {
     assert_int_equal(r.code, 0);
     assert_string_equal(r.err, "");
     assert_non_null(strstr(r.out, "learning rate   final cost  train accuracy\n"));
+    assert_null(strstr(r.out, " \n")); /* no trailing blanks after the accuracy */
     result_free(&r);
     r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "0.0001,0.001", NULL);
     assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
@@ -459,8 +505,10 @@ static void test_weights(void **state) {
     out_path(fx, "-weights.png", png, sizeof png);
     result r = run("weights", "--zoom", "1", fx->always, png, NULL);
     if (!catlr_plot_supported()) {
-        assert_failure(&r, "catlr: catlr was built without cairo; rebuild with "
-                           "libcairo2-dev installed");
+        char want[1200];
+        snprintf(want, sizeof want, "catlr: %s: catlr was built without cairo; rebuild with "
+                 "libcairo2-dev installed", png);
+        assert_failure(&r, want);
         result_free(&r);
     } else {
         assert_int_equal(r.code, 0);
@@ -508,6 +556,7 @@ int main(void) {
         cmocka_unit_test(test_eval_misclassified),
         cmocka_unit_test(test_eval_json),
         cmocka_unit_test(test_eval_errors),
+        cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_predict_json),
         cmocka_unit_test(test_train_curve),
         cmocka_unit_test(test_train_plot),

@@ -1028,7 +1028,8 @@ static void test_save_round_trip(void **state) {
 }
 
 /* Ensure a path in a missing folder gives CATLR_ERR_IO naming it, and a
- * side over the cap CATLR_ERR_SHAPE, with no file left behind. */
+ * side over the cap CATLR_ERR_SHAPE, with no file left behind; a failed
+ * write to a device leaves the path that names it. */
 static void test_save_errors(void **state) {
     const struct fixtures *fx = *state;
     char path[600];
@@ -1041,6 +1042,16 @@ static void test_save_errors(void **state) {
     assert_int_equal(catlr_image_save_png(path, fx->pattern, CATLR_IMAGE_MAX_SIDE + 1, 1, &err),
                      CATLR_ERR_SHAPE);
     assert_int_equal(access(path, F_OK), -1);
+    /* a full device behind a symlink: the write fails, and the link is
+     * left, not removed as a half-written file would be */
+    snprintf(path, sizeof path, "%s/full.png", fx->dir);
+    assert_int_equal(symlink("/dev/full", path), 0);
+    assert_int_equal(catlr_image_save_png(path, fx->pattern, 64, 64, &err), CATLR_ERR_IO);
+    assert_string_equal(err.path, path);
+    struct stat sb;
+    assert_int_equal(lstat(path, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    remove(path);
 }
 
 int main(void) {

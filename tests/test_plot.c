@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sys/resource.h>
 #include "catlr/plot.h"
 #include "fixtures.h"
 #include "test_util.h"
@@ -180,6 +181,7 @@ static void test_curves_png(void **state) {
     if (!catlr_plot_supported()) {
         assert_int_equal(catlr_plot_curves(&c.chart, fx->png, &err), CATLR_ERR_UNSUPPORTED);
         assert_non_null(strstr(err.reason, "without cairo"));
+        assert_string_equal(err.path, fx->png);
         assert_null(fopen(fx->png, "rb"));
         return;
     }
@@ -227,6 +229,27 @@ static void test_log_scale(void **state) {
     free(pic.rgb);
 }
 
+static int draws_flat_curve(const void *arg) {
+    const catlr_plot_chart *chart = arg;
+    FILE *fp = tmpfile();
+    catlr_status st = catlr_plot_curves_stream(chart, fp, "flat.png", NULL);
+    fclose(fp);
+    return st == CATLR_OK;
+}
+
+/* Ensure a curve flat but for rounding (a tiny learning rate: costs one ulp
+ * apart) draws, rather than looping over ticks that rounding makes one. */
+static void test_curves_nearly_flat(void **state) {
+    (void)state;
+    if (!catlr_plot_supported())
+        return;
+    curves c;
+    make_curves(&c);
+    for (int i = 0; i < 200; i++)
+        c.train[i] = c.test[i] = i % 2 ? nextafter(0.6931471805599453, 1.0) : 0.6931471805599453;
+    test_returns_in_time(draws_flat_curve, &c.chart, 10, "drawing a nearly flat curve");
+}
+
 /* Ensure a chart that cannot be written fails with CATLR_ERR_IO naming the
  * path and the system's reason, and a bad chart with CATLR_ERR_ARG. */
 static void test_curves_errors(void **state) {
@@ -245,6 +268,35 @@ static void test_curves_errors(void **state) {
         assert_string_equal(err.path, "t.png");
         fclose(fp);
     }
+}
+
+/* Both pictures into a file that may not grow past 1000 bytes (the
+ * picture is bigger): each must fail with CATLR_ERR_IO and leave no file.
+ * Run in a child, whose file-size limit ends with it. */
+static int fails_without_leftovers(const void *arg) {
+    const char *path = arg;
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
+    struct rlimit limit = {1000, 1000};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0)
+        return 0;
+    curves c;
+    make_curves(&c);
+    catlr_model model;
+    two_weight_model(&model);
+    int ok = catlr_plot_curves(&c.chart, path, NULL) == CATLR_ERR_IO && access(path, F_OK) != 0;
+    ok = ok && catlr_plot_weights(&model, 2, path, NULL) == CATLR_ERR_IO &&
+         access(path, F_OK) != 0;
+    catlr_model_free(&model);
+    return ok;
+}
+
+/* Ensure a chart or weights picture whose write fails part-way (a file
+ * size limit) is removed, not left as a cut-off PNG. */
+static void test_write_failure_removes(void **state) {
+    fixtures *fx = *state;
+    if (!catlr_plot_supported())
+        return;
+    test_returns_in_time(fails_without_leftovers, fx->png, 30, "a failed picture write");
 }
 
 /* Ensure the weights picture at zoom 2 decodes back at its documented size
@@ -291,8 +343,10 @@ int main(void) {
         cmocka_unit_test(test_chart_check),
         cmocka_unit_test(test_curves_png),
         cmocka_unit_test(test_curves_errors),
+        cmocka_unit_test(test_curves_nearly_flat),
         cmocka_unit_test(test_log_scale),
         cmocka_unit_test(test_weights_png),
+        cmocka_unit_test(test_write_failure_removes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,7 +67,8 @@ catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err);
 
 /* The same into the file at path, which is replaced; the write and the
- * close are both checked. */
+ * close are both checked, and on failure a regular file at path is removed
+ * rather than left half-written. */
 catlr_status catlr_plot_curves(const catlr_plot_chart *chart, const char *path,
                                catlr_error *err);
 
@@ -96,7 +97,8 @@ void catlr_plot_weights_panel(const catlr_model *model, size_t panel, double sca
  * side, each scaled up `zoom` times without smoothing (so each weight stays
  * a sharp square), with titles and a colour bar; written as an RGB PNG to
  * path. zoom 1 .. 16. Fails with CATLR_ERR_ARG (zoom, a model that is not
- * 3 channels), CATLR_ERR_IO, CATLR_ERR_NOMEM, CATLR_ERR_UNSUPPORTED. */
+ * 3 channels), CATLR_ERR_IO, CATLR_ERR_NOMEM, CATLR_ERR_UNSUPPORTED; on
+ * failure a regular file at path is removed rather than left half-written. */
 catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *path,
                                 catlr_error *err);
 

@@ -19,10 +19,10 @@ static const char USAGE[] = "Usage: catlr eval [options] MODEL DIR";
 static void print_help(FILE *out) {
     fprintf(out,
             "%s\n"
-            "Score the model in MODEL on the images (PNG or JPEG) in DIR/<class>/, whose\n"
-            "two class folders must be the model's: accuracy, precision, recall and F1 of the\n"
-            "model's positive class, and the confusion matrix (rows: actual class,\n"
-            "columns: predicted class).\n"
+            "Score the model in MODEL on the images (.png, .jpg, .jpeg) in DIR/<class>/,\n"
+            "whose two class folders must be the model's: accuracy, precision, recall\n"
+            "and F1 of the model's positive class, and the confusion matrix (rows:\n"
+            "actual class, columns: predicted class).\n"
             "\n"
             "Options:\n"
             "  -m, --misclassified  also list each wrongly classified image:\n"

@@ -5,7 +5,8 @@
 #include <stdio.h>
 
 /* s as a JSON string, quotes included: '"', '\\' and control characters
- * escaped, every other byte (UTF-8 included) as it is. */
+ * escaped, well-formed UTF-8 as it is, and every byte that is not part of a
+ * UTF-8 character (a file name in Latin-1) as \ufffd. */
 void cli_json_string(FILE *out, const char *s);
 
 /* A finite number with the fewest of 15, 16 or 17 significant digits that

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catlr/plot.h"
@@ -123,8 +124,12 @@ static void on_step(void *user, const catlr_train_step *step) {
             fflush(r->out);
         }
     }
-    if (r->progress)
+    /* gone before the last step: the caller prints the accuracies as soon
+     * as catlr_train returns, with no call in between to clear it */
+    if (r->progress && i + 1 < r->cfg.iterations)
         draw_progress(r, i);
+    else
+        clear_progress(r);
 }
 
 void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts) {
@@ -238,10 +243,12 @@ static void print_rate_table(const train_report *r) {
         }
         char acc[32];
         snprintf(acc, sizeof acc, "%.2f %%", r->train_accuracy[k]);
-        fprintf(out, "%-14g  %-10f  %-14s", r->cfg.rates[k], r->final_cost[k], acc);
+        /* padded only where a column follows: no trailing blanks */
         if (r->cfg.has_test)
-            fprintf(out, "  %.2f %%", r->test_accuracy[k]);
-        fputc('\n', out);
+            fprintf(out, "%-14g  %-10f  %-14s  %.2f %%\n", r->cfg.rates[k], r->final_cost[k],
+                    acc, r->test_accuracy[k]);
+        else
+            fprintf(out, "%-14g  %-10f  %s\n", r->cfg.rates[k], r->final_cost[k], acc);
     }
     if (!r->cfg.quiet)
         fprintf(r->errf, "best learning rate: %g (%s)\n", r->cfg.rates[r->best],
@@ -274,6 +281,15 @@ static catlr_status draw_chart(const train_report *r, catlr_error *err) {
     return catlr_plot_curves_stream(&chart, r->plot_fp, r->cfg.plot, err);
 }
 
+/* Remove a half-written output, but only a regular file: --curve
+ * /dev/stdout or a symlink must survive a failed run (as root, remove()
+ * would delete the device node itself). */
+static void remove_output(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        remove(path);
+}
+
 /* fclose, with the error line when it fails. 0 or -1. */
 static int close_output(FILE *fp, const char *path, FILE *errf) {
     int failed = ferror(fp);
@@ -303,9 +319,9 @@ int train_report_close(train_report *r, int ok) {
     /* half-written outputs would pass for results */
     if (code != CLI_EXIT_OK) {
         if (r->curve_fp != NULL)
-            remove(r->cfg.curve);
+            remove_output(r->cfg.curve);
         if (r->plot_fp != NULL)
-            remove(r->cfg.plot);
+            remove_output(r->cfg.plot);
     }
     free(r->costs);
     free(r->test_costs);
