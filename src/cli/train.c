@@ -305,6 +305,7 @@ static int fit(const catlr_dataset *train, const catlr_dataset *test, const trai
         *seconds += now() - t0;
     }
     if (st != CATLR_OK) {
+        train_report_fail_run(rep); /* wipes the progress line before the error */
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
@@ -344,8 +345,7 @@ static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
         catlr_model model = {0};
         code = fit(train, test, a, k, rep, &model, seconds, errf);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
-            train_report_fail_run(rep);
-            code = CLI_EXIT_OK;
+            code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
             double train_acc = print_accuracy(out, "train", &model, train);
             double test_acc = test != NULL ? print_accuracy(out, "test", &model, test) : NAN;

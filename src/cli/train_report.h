@@ -85,7 +85,7 @@ void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts);
 int train_report_end_run(train_report *r, const catlr_model *model, double train_accuracy,
                          double test_accuracy);
 
-/* After run k failed (its error line printed): clear the progress line,
+/* After run k failed, before its error line: clear the progress line,
  * and mark it "failed" in the table; it cannot be the best. */
 void train_report_fail_run(train_report *r);
 
