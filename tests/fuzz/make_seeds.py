@@ -3,8 +3,10 @@
 
 Images: one small PNG of each kind the decoder handles (palette with and
 without transparency, gray 1..16 bits, gray+alpha, RGB, RGBA, 16-bit,
-Adam7, 1x1 and odd sizes, 64x64). Models: valid model files (model.h's
-layout) for tiny geometries, so that mutations reach every field.
+Adam7, 1x1 and odd sizes, 64x64) and small JPEGs (colour, progressive,
+gray, CMYK). Models: valid model files (model.h's layout, format 2 and
+one of format 1) for tiny geometries, so that mutations reach every
+field.
 Run from this folder: python3 make_seeds.py"""
 import struct
 import zlib
@@ -61,12 +63,20 @@ def image_seeds():
     pal = pattern("RGB", 8, 8).convert("P", palette=Image.ADAPTIVE, colors=4)
     pal.save("seeds/image/palette_8x8.png")
     pal.save("seeds/image/palette_trns_8x8.png", transparency=0)
+    pattern("RGB", 8, 8).save("seeds/image/rgb_8x8.jpg", quality=90)
+    pattern("RGB", 16, 8).save("seeds/image/rgb_16x8_progressive.jpg", progressive=True)
+    pattern("L", 8, 8).save("seeds/image/gray_8x8.jpg")
+    pattern("CMYK", 8, 8).save("seeds/image/cmyk_8x8.jpg")
 
 
-def model_file(h, w, c, names, positive, b, weights):
+def model_file(h, w, c, names, positive, b, weights, version=2):
+    """A model file of format version 1 (64-byte header) or 2 (88 bytes:
+    L2 lambda, tolerance, early-stop flag, solver)."""
     n0, n1 = (len(n.encode()) for n in names)
-    body = struct.pack("<4sIIIIIII", b"CTLR", 1, h, w, c, positive, n0, n1)
+    body = struct.pack("<4sIIIIIII", b"CTLR", version, h, w, c, positive, n0, n1)
     body += struct.pack("<dQdd", 0.005, 2000, 0.25, b)
+    if version >= 2:
+        body += struct.pack("<ddII", 0.1, 1e-6, 1, 2)
     body += names[0].encode() + names[1].encode()
     body += struct.pack("<%df" % len(weights), *weights)
     return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
@@ -77,6 +87,7 @@ def model_seeds():
         "1x1x1.bin": (1, 1, 1, ("cat", "non-cat"), 0, 0.5, [0.25]),
         "2x3x1.bin": (2, 3, 1, ("a", "b"), 1, -1.0, [0.5 * k - 1 for k in range(6)]),
         "2x2x3.bin": (2, 2, 3, ("dog", "non-dog"), 0, 0.0, [k / 7 for k in range(12)]),
+        "v1_2x3x1.bin": (2, 3, 1, ("a", "b"), 1, -1.0, [0.5 * k - 1 for k in range(6)], 1),
     }
     for name, args in seeds.items():
         with open("seeds/model/" + name, "wb") as f:
