@@ -1,8 +1,9 @@
 /* test_h5.c: catlr_h5_load on small files laid out like the course's
  * (written here with HDF5, tests/h5_fixtures.c) and on every way such a
  * file can be wrong: a dataset missing, of the wrong type or shape, a label
- * that is not 0 or 1, class names that cannot be folders. Built without
- * HDF5, the load fails with CATLR_ERR_UNSUPPORTED. */
+ * that is not 0 or 1, class names that cannot be folders; and an HDF5
+ * library that cannot be loaded (catlr dlopens it for each load). Built
+ * without HDF5, the load fails with CATLR_ERR_UNSUPPORTED. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "catlr/h5.h"
+#include "h5_library.h"
 #include "test_util.h"
 #if CATLR_HAVE_HDF5
 #include "h5_fixtures.h"
@@ -78,13 +80,18 @@ static void assert_refused(const char *dir, const h5_spec *spec, catlr_status st
     free(p);
 }
 
-/* Ensure the course's layout loads: m, every pixel in the stored order,
- * the labels and the class names in list_classes' order. */
-static void test_good(void **state) {
-    const char *dir = *state;
+/* good.h5 in dir, with good_spec(); the caller frees the path. */
+static char *write_good(const char *dir) {
     char *p = test_path(dir, "good.h5");
     h5_spec spec = good_spec();
     assert_int_equal(h5_fixture_write(p, &spec), 0);
+    return p;
+}
+
+/* Ensure the course's layout loads: m, every pixel in the stored order,
+ * the labels and the class names in list_classes' order. */
+static void test_good(void **state) {
+    char *p = write_good(*state);
     catlr_h5_set set;
     assert_int_equal(catlr_h5_load(p, &set, NULL), CATLR_OK);
     assert_int_equal(set.m, 3);
@@ -169,6 +176,42 @@ static void test_bad_class_names(void **state) {
     assert_refused(*state, &s, CATLR_ERR_DATA, "list_classes names 'cat' twice");
 }
 
+/* Load good.h5 in dir with library: CATLR_ERR_UNSUPPORTED, the file's path,
+ * nothing in set; the reason is left in *err. The caller frees the path. */
+static char *load_refused(const char *dir, const char *library, catlr_error *err) {
+    char *p = write_good(dir);
+    catlr_h5_set set;
+    assert_int_equal(catlr_h5_load_using(library, p, &set, err), CATLR_ERR_UNSUPPORTED);
+    assert_string_equal(err->path, p);
+    assert_null(set.x);
+    return p;
+}
+
+/* Ensure a library that cannot be loaded gives a reason with the library's
+ * name and dlerror's text; and that the same file then loads with the
+ * library catlr found. */
+static void test_library_missing(void **state) {
+    catlr_error err = {{0}, {0}};
+    char *p = load_refused(*state, "libcatlr-no-such-hdf5.so.0", &err);
+    assert_string_equal(err.reason, "cannot load HDF5 from libcatlr-no-such-hdf5.so.0: cannot "
+                                    "open shared object file: No such file or directory");
+    catlr_h5_set set;
+    assert_int_equal(catlr_h5_load(p, &set, &err), CATLR_OK);
+    assert_int_equal(set.m, 3);
+    catlr_h5_free(&set);
+    free(p);
+}
+
+/* Ensure a library that loads but is not HDF5 (zlib, which the tests
+ * link) gives a reason naming the first function it lacks. */
+static void test_library_not_hdf5(void **state) {
+    catlr_error err = {{0}, {0}};
+    char *p = load_refused(*state, "libz.so.1", &err);
+    assert_non_null(strstr(err.reason, "libz.so.1 has no H5open: "));
+    assert_non_null(strstr(err.reason, "undefined symbol: H5open"));
+    free(p);
+}
+
 #endif
 
 int main(void) {
@@ -180,6 +223,8 @@ int main(void) {
         cmocka_unit_test(test_wrong_type_and_shape),
         cmocka_unit_test(test_bad_label),
         cmocka_unit_test(test_bad_class_names),
+        cmocka_unit_test(test_library_missing),
+        cmocka_unit_test(test_library_not_hdf5),
 #endif
     };
     return cmocka_run_group_tests(tests, test_tempdir_setup, test_tempdir_teardown);

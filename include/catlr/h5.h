@@ -7,7 +7,10 @@
  * "list_classes" (two fixed-length strings, the class names: label k is
  * class k, so list_classes[1] is the positive class, "cat").
  *
- * Built without HDF5, catlr_h5_load fails with CATLR_ERR_UNSUPPORTED. */
+ * catlr does not link HDF5: each catlr_h5_load loads the HDF5 shared library
+ * found at build time, and closes it before returning. Built without HDF5,
+ * or when that library cannot be loaded, catlr_h5_load fails with
+ * CATLR_ERR_UNSUPPORTED. */
 #ifndef CATLR_H5_H
 #define CATLR_H5_H
 
