@@ -244,8 +244,11 @@ static catlr_status open_dataset(const reader *r, const char *name, H5T_class_t 
     d->type = r->h5->H5Dget_type(d->id);
     hid_t space = r->h5->H5Dget_space(d->id);
     d->rank = space >= 0 ? r->h5->H5Sget_simple_extent_ndims(space) : -1;
-    if (d->rank >= 1 && d->rank <= MAX_RANK)
-        r->h5->H5Sget_simple_extent_dims(space, d->dims, NULL);
+    /* the sizes are used only when the library reports them: a failure
+     * here makes the rank unusable rather than leave dims unset */
+    if (d->rank >= 1 && d->rank <= MAX_RANK &&
+        r->h5->H5Sget_simple_extent_dims(space, d->dims, NULL) != d->rank)
+        d->rank = -1;
     if (space >= 0)
         r->h5->H5Sclose(space);
     if (d->type < 0 || d->rank < 0)
