@@ -62,6 +62,16 @@ static catlr_train_opts opts_of(double lr, size_t iterations, size_t every, cost
     return opts;
 }
 
+/* A zero toy model trained with solver, lr, iterations and report interval
+ * every into *model, the steps logged in *log; training must succeed. */
+static void train_toy(catlr_model *model, catlr_solver solver, double lr, size_t iterations,
+                      size_t every, cost_log *log) {
+    toy_model(model);
+    catlr_train_opts opts = opts_of(lr, iterations, every, log);
+    opts.solver = solver;
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
+}
+
 // ----------------------------------------------------------------------------
 // Options.
 
@@ -176,11 +186,8 @@ static void test_one_step_by_hand(void **state) {
     (void)state;
     for (size_t k = 0; k < 2; k++) {
         catlr_model model;
-        toy_model(&model);
         cost_log log = {0};
-        catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
-        opts.solver = SOLVERS[k];
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        train_toy(&model, SOLVERS[k], 0.5, 1, 1, &log);
         assert_int_equal(model.solver, SOLVERS[k]);
         assert_int_equal(model.stopped_early, 0);
         assert_true(model.w[0] == 0.125f);
@@ -360,14 +367,10 @@ static double toy_cost_in_double(double lr, size_t steps) {
  * lr = 0.01). */
 static void test_steps_in_double(void **state) {
     (void)state;
-    const catlr_solver solvers[] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
     for (size_t k = 0; k < 2; k++) {
         catlr_model model;
-        toy_model(&model);
         cost_log log = {0};
-        catlr_train_opts opts = opts_of(3.0, 61, 30, &log);
-        opts.solver = solvers[k];
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        train_toy(&model, SOLVERS[k], 3.0, 61, 30, &log);
         assert_int_equal(log.n, 3);
         assert_int_equal(log.iteration[2], 60);
         assert_close(log.cost[2], toy_cost_in_double(3.0, 60), 1e-12);
