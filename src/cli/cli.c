@@ -14,9 +14,9 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"train", catlr_cmd_train, "fit a model on a folder of class folders"},
     {"predict", catlr_cmd_predict, "classify images with a saved model"},
-    {"import", catlr_cmd_import, "write the course's .h5 data set as image folders"},
     {"eval", catlr_cmd_eval, "score a saved model on a folder of class folders"},
     {"weights", catlr_cmd_weights, "draw a saved model's weights as a picture"},
+    {"import", catlr_cmd_import, "write the course's .h5 data set as image folders"},
 };
 
 static const size_t N_COMMANDS = sizeof COMMANDS / sizeof COMMANDS[0];
