@@ -26,6 +26,11 @@ double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n);
  * one conversion fewer per term. */
 double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n);
 
+/* out[r] = catlr_kernel_dot_wide_u8(w, x + r*stride, n) for r < 4, bit
+ * for bit: four images per load of w (the primal forward pass). */
+void catlr_kernel_dot4_wide_u8(const double *w, const uint8_t *x, size_t stride, size_t n,
+                               double out[4]);
+
 /* sum_i a[i] b[i], a, b: (n) double. */
 double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
 
@@ -43,10 +48,12 @@ void catlr_kernel_dot4_i32_f64(const int32_t *k, size_t stride, const double *b,
  * y: (n) double; x: (n) uint8. */
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);
 
-/* y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i] for i < n: two axpy calls in
- * one pass over y, with the same bits. */
-void catlr_kernel_axpy2_u8(double *y, double s0, const uint8_t *x0, double s1,
-                           const uint8_t *x1, size_t n);
+/* y[i] = (...((y[i] + s[0] x_0[i]) + s[1] x_1[i]) ...) + s[k-1] x_{k-1}[i]
+ * for i < n, with x_r = x + r*stride: k catlr_kernel_axpy_u8 calls in a
+ * row, with the same bits, in one pass over y (the primal gradient of a
+ * chunk of images). s: (k) double; x: (k, stride) uint8, n <= stride. */
+void catlr_kernel_axpyk_u8(double *y, const double *s, const uint8_t *x, size_t stride,
+                           size_t k, size_t n);
 
 /* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
 int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);
