@@ -74,11 +74,12 @@ static void slot_pass(primal *p, size_t s, double *z) {
 static void primal_forward(void *state, double *z, int gradient) {
     primal *p = state;
     const catlr_problem *pb = p->pb;
-    /* dynamic: a thread that the system pauses delays the others less */
+    /* dynamic: a thread that the system pauses delays the others less;
+     * CHUNK images per task, so forward_range takes them four at a time */
     if (!gradient) {
-        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 8))
-        for (size_t j = 0; j < pb->m; j++)
-            forward_range(p, pb->X, j, j + 1, z);
+        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
+        for (size_t j = 0; j < pb->m; j += CHUNK)
+            forward_range(p, pb->X, j, min_size(pb->m, j + CHUNK), z);
         return;
     }
     CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
@@ -96,9 +97,9 @@ static double primal_norm2(void *state) {
 
 static void primal_test_forward(void *state, double *z_test) {
     primal *p = state;
-    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 8))
-    for (size_t k = 0; k < p->pb->test_m; k++)
-        forward_range(p, p->pb->test_X, k, k + 1, z_test);
+    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 1))
+    for (size_t k = 0; k < p->pb->test_m; k += CHUNK)
+        forward_range(p, p->pb->test_X, k, min_size(p->pb->test_m, k + CHUNK), z_test);
 }
 
 /* Add the slots feature by feature in slot order, scale, add the L2 term
