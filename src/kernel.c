@@ -5,6 +5,7 @@
  * the add latency), the portable version in an array, and both finish with
  * combine(). Which version runs is asked of the CPU at each call (a load of
  * a flag libgcc sets up once), so there is no state of our own. */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,10 +46,14 @@ static double dot_f64_portable(const double *a, const double *b, size_t n) {
     return combine(s);
 }
 
+/* fma(): w holds any double while training, so w[i] x[i] is not exact,
+ * and the AVX-512 loop fuses it into the add; a rounded product here would
+ * give other bits (glibc's fma() is the hardware instruction where the CPU
+ * has one). */
 static double dot_wide_u8_portable(const double *w, const uint8_t *x, size_t n) {
     double s[LANES] = {0};
     for (size_t i = 0; i < n; i++)
-        s[i % LANES] += w[i] * x[i];
+        s[i % LANES] = fma(w[i], x[i], s[i % LANES]);
     return combine(s);
 }
 
@@ -206,12 +211,12 @@ static double dot_wide_u8_avx512(const double *w, const uint8_t *x, size_t n) {
     for (; i + LANES <= n; i += LANES)
         for (size_t k = 0; k < 4; k++)
             acc[k] = _mm512_fmadd_pd(_mm512_loadu_pd(w + i + 8 * k), bytes_to_pd(x + i + 8 * k),
-                                     acc[k]); /* exact product: fusing changes nothing */
+                                     acc[k]); /* fused, as fma() in the portable loop */
     double s[LANES];
     for (size_t k = 0; k < 4; k++)
         _mm512_storeu_pd(s + 8 * k, acc[k]);
     for (size_t k = 0; i + k < n; k++)
-        s[k] += w[i + k] * x[i + k];
+        s[k] = fma(w[i + k], x[i + k], s[k]);
     return combine(s);
 }
 
@@ -238,7 +243,7 @@ static void dot4_wide_u8_avx512(const double *w, const uint8_t *x, size_t stride
             _mm512_storeu_pd(s + 8 * k, acc[r][k]);
         const uint8_t *xr = x + r * stride;
         for (size_t k = 0; i + k < n; k++)
-            s[k] += w[i + k] * xr[i + k];
+            s[k] = fma(w[i + k], xr[i + k], s[k]);
         out[r] = combine(s);
     }
 }

@@ -4,9 +4,10 @@
  * Both versions compute bit-identical results: every sum has a fixed number
  * of lanes (CATLR_KERNEL_LANES partial sums, lane k taking the terms whose
  * index is k modulo the lane count), the lanes are combined in one fixed
- * tree, and products that are not exact are rounded before they are added
- * (a multiply, then an add: no fused multiply-add where it would change the
- * rounding). So results depend on neither the CPU nor the compiler.
+ * tree, and every product that is not exact is either rounded before it
+ * is added (a multiply, then an add) or, in the dot products with w in
+ * double, fused into the add in both versions (fma()). So results depend
+ * on neither the CPU nor the compiler.
  * Internal to the library: the CLI and the tests of the public API never
  * include it. */
 #ifndef CATLR_KERNEL_H
@@ -21,8 +22,9 @@
  * double (24 + 8 significant bits), so only the additions round. */
 double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n);
 
-/* The same with w already widened to double (w[i] must hold float values,
- * so the products stay exact): the same bits as catlr_kernel_dot_f32_u8,
+/* sum_i w[i] x[i] with w in double, each term fused into its lane's sum
+ * (fma: one rounding per term). Where w[i] holds float values the products
+ * are exact, and this gives the same bits as catlr_kernel_dot_f32_u8 with
  * one conversion fewer per term. */
 double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n);
 

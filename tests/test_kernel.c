@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -124,6 +125,40 @@ static void test_dot_f64_is_the_definition(void **state) {
     free(terms);
 }
 
+/* Ensure the dot product with w in any double (as while training) fuses
+ * each term into its lane: the 32-lane sum of fma() steps, bit for bit, in
+ * the SIMD and the portable build alike. */
+static void test_dot_wide_u8_fuses(void **state) {
+    (void)state;
+    double *w = malloc(MAX_N * sizeof *w);
+    uint8_t *x = malloc(MAX_N);
+    assert_true(w && x);
+    uint32_t seed = 13;
+    for (size_t i = 0; i < MAX_N; i++) {
+        /* 53 random significant bits, so w x rounds; magnitudes alike and
+         * random signs, so the sums stay small and those roundings show */
+        w[i] = ldexp((double)next(&seed), -32) + ldexp((double)next(&seed), -64);
+        w[i] = next(&seed) & 1 ? -w[i] : w[i];
+        x[i] = (uint8_t)(next(&seed) >> 24);
+    }
+    int rounded_differs = 0;
+    for (size_t k = 0; k < N_LENGTHS; k++) {
+        double s[CATLR_KERNEL_LANES] = {0}, r[CATLR_KERNEL_LANES] = {0};
+        for (size_t i = 0; i < LENGTHS[k]; i++) {
+            s[i % CATLR_KERNEL_LANES] = fma(w[i], x[i], s[i % CATLR_KERNEL_LANES]);
+            double p = w[i] * x[i];
+            r[i % CATLR_KERNEL_LANES] += p;
+        }
+        double want = by_lanes(s, CATLR_KERNEL_LANES), rounded = by_lanes(r, CATLR_KERNEL_LANES);
+        double got = catlr_kernel_dot_wide_u8(w, x, LENGTHS[k]);
+        assert_memory_equal(&got, &want, sizeof got);
+        rounded_differs |= memcmp(&want, &rounded, sizeof want) != 0;
+    }
+    assert_true(rounded_differs); /* else the data could not tell them apart */
+    free(w);
+    free(x);
+}
+
 /* Ensure four images at once give each image's dot product bit for bit,
  * for every length around the lane boundaries, with rows far apart (the
  * stride) and tails of every size. */
@@ -134,7 +169,7 @@ static void test_dot4_wide_u8_is_four_dots(void **state) {
     assert_true(wide && X);
     uint32_t seed = 11;
     for (size_t i = 0; i < MAX_N; i++)
-        wide[i] = (float)spread(&seed);
+        wide[i] = spread(&seed) * (1.0 + 0x1p-40);
     for (size_t i = 0; i < 4 * MAX_N; i++)
         X[i] = (uint8_t)(next(&seed) >> 24);
     for (size_t k = 0; k < N_LENGTHS; k++) {
@@ -249,6 +284,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dot_f32_u8_is_the_definition),
         cmocka_unit_test(test_dot_f64_is_the_definition),
+        cmocka_unit_test(test_dot_wide_u8_fuses),
         cmocka_unit_test(test_dot4_wide_u8_is_four_dots),
         cmocka_unit_test(test_axpyk_u8_is_k_axpys),
         cmocka_unit_test(test_axpy_u8),
