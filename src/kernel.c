@@ -5,6 +5,7 @@
  * the add latency), the portable version in an array, and both finish with
  * combine(). Which version runs is asked of the CPU at each call (a load of
  * a flag libgcc sets up once), so there is no state of our own. */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,17 +46,22 @@ static double dot_f64_portable(const double *a, const double *b, size_t n) {
     return combine(s);
 }
 
+/* fma(): w holds any double while training, so w[i] x[i] is not exact,
+ * and the AVX-512 loop fuses it into the add; a rounded product here would
+ * give other bits (glibc's fma() is the hardware instruction where the CPU
+ * has one). */
 static double dot_wide_u8_portable(const double *w, const uint8_t *x, size_t n) {
     double s[LANES] = {0};
     for (size_t i = 0; i < n; i++)
-        s[i % LANES] += w[i] * x[i];
+        s[i % LANES] = fma(w[i], x[i], s[i % LANES]);
     return combine(s);
 }
 
-static void axpy2_u8_portable(double *y, double s0, const uint8_t *x0, double s1,
-                              const uint8_t *x1, size_t n) {
+static void axpyk_u8_portable(double *y, const double *s, const uint8_t *x, size_t stride,
+                              size_t k, size_t n) {
     for (size_t i = 0; i < n; i++)
-        y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i];
+        for (size_t r = 0; r < k; r++)
+            y[i] += s[r] * x[r * stride + i];
 }
 
 static double dot_i32_f64_portable(const int32_t *k, const double *b, size_t n) {
@@ -189,13 +195,15 @@ static void dot4_i32_f64_avx512(const int32_t *kv, size_t stride, const double *
         out[r] = combine_avx512(acc[r]);
 }
 
-/* 8 bytes from p as 8 doubles. */
-__attribute__((target("avx512f")))
+/* 8 bytes from p as 8 doubles, exactly. Through 64-bit lanes: vpmovzxbq
+ * and vcvtqq2pd take one shuffle-port uop per 8 bytes where vpmovzxbd and
+ * vcvtdq2pd take two, and that port limited both primal passes. */
+__attribute__((target("avx512f,avx512dq")))
 static inline __m512d bytes_to_pd(const uint8_t *p) {
-    return _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+    return _mm512_cvtepi64_pd(_mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)p)));
 }
 
-__attribute__((target("avx512f")))
+__attribute__((target("avx512f,avx512dq")))
 static double dot_wide_u8_avx512(const double *w, const uint8_t *x, size_t n) {
     __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
                       _mm512_setzero_pd()};
@@ -203,35 +211,73 @@ static double dot_wide_u8_avx512(const double *w, const uint8_t *x, size_t n) {
     for (; i + LANES <= n; i += LANES)
         for (size_t k = 0; k < 4; k++)
             acc[k] = _mm512_fmadd_pd(_mm512_loadu_pd(w + i + 8 * k), bytes_to_pd(x + i + 8 * k),
-                                     acc[k]); /* exact product: fusing changes nothing */
+                                     acc[k]); /* fused, as fma() in the portable loop */
     double s[LANES];
     for (size_t k = 0; k < 4; k++)
         _mm512_storeu_pd(s + 8 * k, acc[k]);
     for (size_t k = 0; i + k < n; k++)
-        s[k] += w[i + k] * x[i + k];
+        s[k] = fma(w[i + k], x[i + k], s[k]);
     return combine(s);
 }
 
-__attribute__((target("avx512f")))
-static void axpy2_u8_avx512(double *y, double s0, const uint8_t *x0, double s1,
-                            const uint8_t *x1, size_t n) {
-    const __m512d v0 = _mm512_set1_pd(s0), v1 = _mm512_set1_pd(s1);
+/* Four images per load of w: 16 independent chains, and w read from L1
+ * once for four images. Each image's lanes and tail are those of
+ * dot_wide_u8_avx512, so the bits are too. */
+__attribute__((target("avx512f,avx512dq")))
+static void dot4_wide_u8_avx512(const double *w, const uint8_t *x, size_t stride, size_t n,
+                                double out[4]) {
+    __m512d acc[4][4];
+    for (size_t r = 0; r < 4; r++)
+        for (size_t k = 0; k < 4; k++)
+            acc[r][k] = _mm512_setzero_pd();
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m512d t = _mm512_add_pd(_mm512_loadu_pd(y + i), _mm512_mul_pd(v0, bytes_to_pd(x0 + i)));
-        _mm512_storeu_pd(y + i, _mm512_add_pd(t, _mm512_mul_pd(v1, bytes_to_pd(x1 + i))));
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < 4; k++) {
+            __m512d wv = _mm512_loadu_pd(w + i + 8 * k);
+            for (size_t r = 0; r < 4; r++)
+                acc[r][k] = _mm512_fmadd_pd(wv, bytes_to_pd(x + r * stride + i + 8 * k), acc[r][k]);
+        }
+    for (size_t r = 0; r < 4; r++) {
+        double s[LANES];
+        for (size_t k = 0; k < 4; k++)
+            _mm512_storeu_pd(s + 8 * k, acc[r][k]);
+        const uint8_t *xr = x + r * stride;
+        for (size_t k = 0; i + k < n; k++)
+            s[k] = fma(w[i + k], xr[i + k], s[k]);
+        out[r] = combine(s);
     }
-    for (; i < n; i++)
-        y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i];
 }
 
-__attribute__((target("avx512f")))
+/* y stays in registers while all k images are added: 32 features (four
+ * independent add chains) per load and store of y, where a pass per image
+ * or two loaded and stored y k or k/2 times. Per element the same
+ * multiplies and adds in the same order as axpyk_u8_portable. */
+__attribute__((target("avx512f,avx512dq")))
+static void axpyk_u8_avx512(double *y, const double *s, const uint8_t *x, size_t stride,
+                            size_t k, size_t n) {
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        __m512d a[4];
+        for (size_t q = 0; q < 4; q++)
+            a[q] = _mm512_loadu_pd(y + i + 8 * q);
+        for (size_t r = 0; r < k; r++) {
+            const __m512d sv = _mm512_set1_pd(s[r]);
+            const uint8_t *xr = x + r * stride + i;
+            for (size_t q = 0; q < 4; q++)
+                a[q] = _mm512_add_pd(a[q], _mm512_mul_pd(sv, bytes_to_pd(xr + 8 * q)));
+        }
+        for (size_t q = 0; q < 4; q++)
+            _mm512_storeu_pd(y + i + 8 * q, a[q]);
+    }
+    axpyk_u8_portable(y + i, s, x + i, stride, k, n - i);
+}
+
+__attribute__((target("avx512f,avx512dq")))
 static void axpy_u8_avx512(double *y, double s, const uint8_t *x, size_t n) {
     const __m512d sv = _mm512_set1_pd(s);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        __m128i bytes = _mm_loadl_epi64((const __m128i *)(x + i));
-        __m512d xd = _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(bytes));
+        __m512d xd = bytes_to_pd(x + i);
         _mm512_storeu_pd(y + i, _mm512_add_pd(_mm512_loadu_pd(y + i), _mm512_mul_pd(sv, xd)));
     }
     for (; i < n; i++)
@@ -244,7 +290,9 @@ static void axpy_u8_avx512(double *y, double s, const uint8_t *x, size_t n) {
 
 int catlr_kernel_simd(void) {
 #ifdef CATLR_X86
-    return __builtin_cpu_supports("avx512f") != 0;
+    /* DQ for the byte conversion (vcvtqq2pd); every AVX-512 CPU but the
+     * Xeon Phi has it, and there the portable loops give the same bits */
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
 #else
     return 0;
 #endif
@@ -294,15 +342,27 @@ double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n) {
     return dot_wide_u8_portable(w, x, n);
 }
 
-void catlr_kernel_axpy2_u8(double *y, double s0, const uint8_t *x0, double s1,
-                           const uint8_t *x1, size_t n) {
+void catlr_kernel_dot4_wide_u8(const double *w, const uint8_t *x, size_t stride, size_t n,
+                               double out[4]) {
 #ifdef CATLR_X86
     if (catlr_kernel_simd()) {
-        axpy2_u8_avx512(y, s0, x0, s1, x1, n);
+        dot4_wide_u8_avx512(w, x, stride, n, out);
         return;
     }
 #endif
-    axpy2_u8_portable(y, s0, x0, s1, x1, n);
+    for (size_t r = 0; r < 4; r++)
+        out[r] = dot_wide_u8_portable(w, x + r * stride, n);
+}
+
+void catlr_kernel_axpyk_u8(double *y, const double *s, const uint8_t *x, size_t stride,
+                           size_t k, size_t n) {
+#ifdef CATLR_X86
+    if (catlr_kernel_simd()) {
+        axpyk_u8_avx512(y, s, x, stride, k, n);
+        return;
+    }
+#endif
+    axpyk_u8_portable(y, s, x, stride, k, n);
 }
 
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n) {

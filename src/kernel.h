@@ -4,9 +4,10 @@
  * Both versions compute bit-identical results: every sum has a fixed number
  * of lanes (CATLR_KERNEL_LANES partial sums, lane k taking the terms whose
  * index is k modulo the lane count), the lanes are combined in one fixed
- * tree, and products that are not exact are rounded before they are added
- * (a multiply, then an add: no fused multiply-add where it would change the
- * rounding). So results depend on neither the CPU nor the compiler.
+ * tree, and every product that is not exact is either rounded before it
+ * is added (a multiply, then an add) or, in the dot products with w in
+ * double, fused into the add in both versions (fma()). So results depend
+ * on neither the CPU nor the compiler.
  * Internal to the library: the CLI and the tests of the public API never
  * include it. */
 #ifndef CATLR_KERNEL_H
@@ -21,10 +22,16 @@
  * double (24 + 8 significant bits), so only the additions round. */
 double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n);
 
-/* The same with w already widened to double (w[i] must hold float values,
- * so the products stay exact): the same bits as catlr_kernel_dot_f32_u8,
+/* sum_i w[i] x[i] with w in double, each term fused into its lane's sum
+ * (fma: one rounding per term). Where w[i] holds float values the products
+ * are exact, and this gives the same bits as catlr_kernel_dot_f32_u8 with
  * one conversion fewer per term. */
 double catlr_kernel_dot_wide_u8(const double *w, const uint8_t *x, size_t n);
+
+/* out[r] = catlr_kernel_dot_wide_u8(w, x + r*stride, n) for r < 4, bit
+ * for bit: four images per load of w (the primal forward pass). */
+void catlr_kernel_dot4_wide_u8(const double *w, const uint8_t *x, size_t stride, size_t n,
+                               double out[4]);
 
 /* sum_i a[i] b[i], a, b: (n) double. */
 double catlr_kernel_dot_f64(const double *a, const double *b, size_t n);
@@ -43,10 +50,12 @@ void catlr_kernel_dot4_i32_f64(const int32_t *k, size_t stride, const double *b,
  * y: (n) double; x: (n) uint8. */
 void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n);
 
-/* y[i] = (y[i] + s0 * x0[i]) + s1 * x1[i] for i < n: two axpy calls in
- * one pass over y, with the same bits. */
-void catlr_kernel_axpy2_u8(double *y, double s0, const uint8_t *x0, double s1,
-                           const uint8_t *x1, size_t n);
+/* y[i] = (...((y[i] + s[0] x_0[i]) + s[1] x_1[i]) ...) + s[k-1] x_{k-1}[i]
+ * for i < n, with x_r = x + r*stride: k catlr_kernel_axpy_u8 calls in a
+ * row, with the same bits, in one pass over y (the primal gradient of a
+ * chunk of images). s: (k) double; x: (k, stride) uint8, n <= stride. */
+void catlr_kernel_axpyk_u8(double *y, const double *s, const uint8_t *x, size_t stride,
+                           size_t k, size_t n);
 
 /* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
 int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);

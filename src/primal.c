@@ -3,10 +3,10 @@
  *
  * The m examples are split into n_slots contiguous slots, a number fixed by
  * m alone (never by the thread count). Each slot is walked in chunks of
- * CHUNK images: the forward dot products of a chunk, then its gradient
- * contributions added into the slot's own dw, feature tile by feature tile
- * (TILE doubles stay in L1 while the chunk's pixels come from L2), so the
- * pixels are read from memory once. Threads take whole slots; the slots'
+ * CHUNK images: the forward dot products of a chunk, four images per load
+ * of w, then its gradient contributions added into the slot's own dw in one
+ * pass (the chunk's pixels stay in L2 between the two), so the pixels are
+ * read from memory once. Threads take whole slots; the slots'
  * sums are then added in slot order. Every sum therefore has one order,
  * whatever the number of threads, and the weights are bit-identical for 1
  * or 16 threads. */
@@ -23,8 +23,7 @@
 enum {
     SLOT_MIN = 64,  /* examples per slot at least: fewer slots, less to add */
     SLOT_MAX = 32,  /* slots at most: the partial sums take SLOT_MAX n_x doubles */
-    CHUNK = 16,     /* images whose pixels (16 x 12 KB) stay in L2 between passes */
-    TILE = 1024     /* features per gradient tile: 8 KB of doubles, in L1 */
+    CHUNK = 16      /* images whose pixels (16 x 12 KB) stay in L2 between passes */
 };
 
 typedef struct primal {
@@ -43,7 +42,14 @@ static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
  * as catlr_core_forward). */
 static void forward_range(const primal *p, const uint8_t *X, size_t lo, size_t hi, double *z) {
     const size_t n_x = p->pb->n_x;
-    for (size_t j = lo; j < hi; j++)
+    size_t j = lo;
+    for (; j + 4 <= hi; j += 4) {
+        double d[4];
+        catlr_kernel_dot4_wide_u8(p->wide, X + j * n_x, n_x, n_x, d);
+        for (size_t r = 0; r < 4; r++)
+            z[j + r] = d[r] / 255.0 + p->model->b;
+    }
+    for (; j < hi; j++)
         z[j] = catlr_kernel_dot_wide_u8(p->wide, X + j * n_x, n_x) / 255.0 + p->model->b;
 }
 
@@ -59,27 +65,21 @@ static void slot_pass(primal *p, size_t s, double *z) {
         forward_range(p, pb->X, c0, c1, z);
         for (size_t j = c0; j < c1; j++)
             p->dz[j] = catlr_core_sigmoid(z[j]) - pb->y[j];
-        /* two images per pass over the tile: half the loads and stores
-         * of acc, the same additions in the same order */
-        for (size_t t0 = 0; t0 < n_x; t0 += TILE) {
-            size_t len = min_size(TILE, n_x - t0), j = c0;
-            for (; j + 2 <= c1; j += 2)
-                catlr_kernel_axpy2_u8(acc + t0, p->dz[j], pb->X + j * n_x + t0, p->dz[j + 1],
-                                      pb->X + (j + 1) * n_x + t0, len);
-            if (j < c1)
-                catlr_kernel_axpy_u8(acc + t0, p->dz[j], pb->X + j * n_x + t0, len);
-        }
+        /* the chunk's images in one pass over acc, which stays in
+         * registers while they are added in image order */
+        catlr_kernel_axpyk_u8(acc, p->dz + c0, pb->X + c0 * n_x, n_x, c1 - c0, n_x);
     }
 }
 
 static void primal_forward(void *state, double *z, int gradient) {
     primal *p = state;
     const catlr_problem *pb = p->pb;
-    /* dynamic: a thread that the system pauses delays the others less */
+    /* dynamic: a thread that the system pauses delays the others less;
+     * CHUNK images per task, so forward_range takes them four at a time */
     if (!gradient) {
-        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 8))
-        for (size_t j = 0; j < pb->m; j++)
-            forward_range(p, pb->X, j, j + 1, z);
+        CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
+        for (size_t j = 0; j < pb->m; j += CHUNK)
+            forward_range(p, pb->X, j, min_size(pb->m, j + CHUNK), z);
         return;
     }
     CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
@@ -97,9 +97,9 @@ static double primal_norm2(void *state) {
 
 static void primal_test_forward(void *state, double *z_test) {
     primal *p = state;
-    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 8))
-    for (size_t k = 0; k < p->pb->test_m; k++)
-        forward_range(p, p->pb->test_X, k, k + 1, z_test);
+    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 1))
+    for (size_t k = 0; k < p->pb->test_m; k += CHUNK)
+        forward_range(p, p->pb->test_X, k, min_size(p->pb->test_m, k + CHUNK), z_test);
 }
 
 /* Add the slots feature by feature in slot order, scale, add the L2 term

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -124,19 +125,101 @@ static void test_dot_f64_is_the_definition(void **state) {
     free(terms);
 }
 
+/* Ensure the dot product with w in any double (as while training) fuses
+ * each term into its lane: the 32-lane sum of fma() steps, bit for bit, in
+ * the SIMD and the portable build alike. */
+static void test_dot_wide_u8_fuses(void **state) {
+    (void)state;
+    double *w = malloc(MAX_N * sizeof *w);
+    uint8_t *x = malloc(MAX_N);
+    assert_true(w && x);
+    uint32_t seed = 13;
+    for (size_t i = 0; i < MAX_N; i++) {
+        /* 53 random significant bits, so w x rounds; magnitudes alike and
+         * random signs, so the sums stay small and those roundings show */
+        w[i] = ldexp((double)next(&seed), -32) + ldexp((double)next(&seed), -64);
+        w[i] = next(&seed) & 1 ? -w[i] : w[i];
+        x[i] = (uint8_t)(next(&seed) >> 24);
+    }
+    int rounded_differs = 0;
+    for (size_t k = 0; k < N_LENGTHS; k++) {
+        double s[CATLR_KERNEL_LANES] = {0}, r[CATLR_KERNEL_LANES] = {0};
+        for (size_t i = 0; i < LENGTHS[k]; i++) {
+            s[i % CATLR_KERNEL_LANES] = fma(w[i], x[i], s[i % CATLR_KERNEL_LANES]);
+            double p = w[i] * x[i];
+            r[i % CATLR_KERNEL_LANES] += p;
+        }
+        double want = by_lanes(s, CATLR_KERNEL_LANES), rounded = by_lanes(r, CATLR_KERNEL_LANES);
+        double got = catlr_kernel_dot_wide_u8(w, x, LENGTHS[k]);
+        assert_memory_equal(&got, &want, sizeof got);
+        rounded_differs |= memcmp(&want, &rounded, sizeof want) != 0;
+    }
+    assert_true(rounded_differs); /* else the data could not tell them apart */
+    free(w);
+    free(x);
+}
+
+/* Ensure four images at once give each image's dot product bit for bit,
+ * for every length around the lane boundaries, with rows far apart (the
+ * stride) and tails of every size. */
+static void test_dot4_wide_u8_is_four_dots(void **state) {
+    (void)state;
+    double *wide = malloc(MAX_N * sizeof *wide);
+    uint8_t *X = malloc(4 * MAX_N);
+    assert_true(wide && X);
+    uint32_t seed = 11;
+    for (size_t i = 0; i < MAX_N; i++)
+        wide[i] = spread(&seed) * (1.0 + 0x1p-40);
+    for (size_t i = 0; i < 4 * MAX_N; i++)
+        X[i] = (uint8_t)(next(&seed) >> 24);
+    for (size_t k = 0; k < N_LENGTHS; k++) {
+        double got[4];
+        catlr_kernel_dot4_wide_u8(wide, X, MAX_N, LENGTHS[k], got);
+        for (size_t r = 0; r < 4; r++) {
+            double want = catlr_kernel_dot_wide_u8(wide, X + r * MAX_N, LENGTHS[k]);
+            assert_memory_equal(&got[r], &want, sizeof want);
+        }
+    }
+    free(wide);
+    free(X);
+}
+
+/* Ensure k images added at once are k axpy calls in image order, bit for
+ * bit, for 1 to 5 images and lengths across the 32-feature blocks and
+ * their tails, touching nothing past n. */
+static void test_axpyk_u8_is_k_axpys(void **state) {
+    (void)state;
+    enum { STRIDE = 80, K = 5 };
+    double y[STRIDE], want[STRIDE], s[K];
+    uint8_t x[K * STRIDE];
+    uint32_t seed = 5;
+    for (size_t k = 1; k <= K; k++)
+        for (size_t n = 0; n < STRIDE; n += 13) {
+            for (size_t i = 0; i < STRIDE; i++)
+                y[i] = want[i] = spread(&seed);
+            for (size_t i = 0; i < K * STRIDE; i++)
+                x[i] = (uint8_t)(next(&seed) >> 24);
+            for (size_t r = 0; r < K; r++)
+                s[r] = spread(&seed);
+            for (size_t r = 0; r < k; r++)
+                catlr_kernel_axpy_u8(want, s[r], x + r * STRIDE, n);
+            catlr_kernel_axpyk_u8(y, s, x, STRIDE, k, n);
+            assert_memory_equal(y, want, sizeof y);
+        }
+}
+
 /* Ensure y += s x rounds the product, then the sum, element by element, and
- * touches nothing past n; and that axpy2 is two of them in a row. */
+ * touches nothing past n. */
 static void test_axpy_u8(void **state) {
     (void)state;
-    double y[80], y2[80], want[80];
-    uint8_t x[80], x1[80];
+    double y[80], want[80];
+    uint8_t x[80];
     uint32_t seed = 3;
-    const double s = spread(&seed), s1 = spread(&seed);
+    const double s = spread(&seed);
     for (size_t n = 0; n < 79; n += 13) {
         for (size_t i = 0; i < 80; i++) {
-            y[i] = y2[i] = want[i] = spread(&seed);
+            y[i] = want[i] = spread(&seed);
             x[i] = (uint8_t)(next(&seed) >> 24);
-            x1[i] = (uint8_t)(next(&seed) >> 24);
         }
         for (size_t i = 0; i < n; i++) {
             double p = s * x[i];
@@ -144,12 +227,6 @@ static void test_axpy_u8(void **state) {
         }
         catlr_kernel_axpy_u8(y, s, x, n);
         assert_memory_equal(y, want, sizeof y);
-        for (size_t i = 0; i < n; i++) {
-            double p = s1 * x1[i];
-            want[i] = want[i] + p;
-        }
-        catlr_kernel_axpy2_u8(y2, s, x, s1, x1, n);
-        assert_memory_equal(y2, want, sizeof y2);
     }
 }
 
@@ -207,6 +284,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dot_f32_u8_is_the_definition),
         cmocka_unit_test(test_dot_f64_is_the_definition),
+        cmocka_unit_test(test_dot_wide_u8_fuses),
+        cmocka_unit_test(test_dot4_wide_u8_is_four_dots),
+        cmocka_unit_test(test_axpyk_u8_is_k_axpys),
         cmocka_unit_test(test_axpy_u8),
         cmocka_unit_test(test_dots_u8_exact),
     };
