@@ -15,21 +15,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "catlr/dataset.h"
 #include "catlr/image.h"
 #include "internal.h"
-
-/* An OpenMP directive that vanishes, with no unknown-pragma warning, in a
- * build without OpenMP, leaving sequential code. */
-#ifdef _OPENMP
-#define OMP(directive) _Pragma(#directive)
-#else
-#define OMP(directive)
-#endif
 
 struct catlr_dataset {
     size_t m;
@@ -271,34 +260,25 @@ static void decode_one(catlr_dataset *ds, size_t j, decode_log *log) {
     log->status[j] = st;
 }
 
-static int thread_count(int threads) {
-#ifdef _OPENMP
-    return threads > 0 ? threads : omp_get_max_threads();
-#else
-    (void)threads;
-    return 1;
-#endif
-}
-
 /* One step of decode_images: image j, unless an earlier image failed and
  * not all are wanted. *first_bad is the lowest failed index so far,
  * shared by the threads. */
 static void decode_step(catlr_dataset *ds, size_t j, int all, size_t *first_bad,
                         decode_log *log) {
     size_t bound;
-    OMP(omp atomic read)
+    CATLR_OMP(omp atomic read)
     bound = *first_bad;
     if (!all && j > bound)
         return;
     decode_one(ds, j, log);
     if (log->status[j] == CATLR_OK || all)
         return;
-    OMP(omp critical(catlr_dataset_first_bad))
+    CATLR_OMP(omp critical(catlr_dataset_first_bad))
     {
-        OMP(omp atomic read)
+        CATLR_OMP(omp atomic read)
         bound = *first_bad;
         if (j < bound) {
-            OMP(omp atomic write)
+            CATLR_OMP(omp atomic write)
             *first_bad = j;
         }
     }
@@ -311,7 +291,7 @@ static void decode_step(catlr_dataset *ds, size_t j, int all, size_t *first_bad,
  * which keeps a process that forks afterwards free of OpenMP's state. */
 static void decode_images(catlr_dataset *ds, int threads, int all, decode_log *log) {
     size_t first_bad = ds->m;
-    int n_threads = thread_count(threads);
+    int n_threads = catlr_thread_count(threads);
     if (n_threads <= 1 || ds->m < 2) {
         for (size_t j = 0; j < ds->m; j++)
             decode_step(ds, j, all, &first_bad, log);
@@ -319,7 +299,7 @@ static void decode_images(catlr_dataset *ds, int threads, int all, decode_log *l
     }
     /* chunks of 8 images: small enough to balance the threads, large
      * enough that handing them out costs nothing */
-    OMP(omp parallel for num_threads(n_threads) schedule(dynamic, 8))
+    CATLR_OMP(omp parallel for num_threads(n_threads) schedule(dynamic, 8))
     for (size_t j = 0; j < ds->m; j++)
         decode_step(ds, j, all, &first_bad, log);
 }

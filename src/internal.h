@@ -29,6 +29,29 @@
 #define CATLR_PRINTF(fmt_index, first_arg)
 #endif
 
+/* OpenMP pragmas that vanish in a build without OpenMP (where an unknown
+ * pragma would be a warning, and warnings are errors). The thread count
+ * always comes in a num_threads clause: no global OpenMP setting is
+ * touched. */
+#ifdef _OPENMP
+#include <omp.h>
+#define CATLR_OMP(directive) _Pragma(#directive)
+#else
+#define CATLR_OMP(directive)
+#endif
+
+/* The threads to run on when a caller asked for `asked`: asked itself, or
+ * with 0 every core OpenMP offers (which OMP_NUM_THREADS sets); always 1
+ * in a build without OpenMP. */
+static inline int catlr_thread_count(int asked) {
+#ifdef _OPENMP
+    return asked > 0 ? asked : omp_get_max_threads();
+#else
+    (void)asked;
+    return 1;
+#endif
+}
+
 /* Fill *err (when not NULL) with path (NULL for none) and a printf-style
  * reason, truncating with "..." where they do not fit; return status so a
  * caller can write `return catlr_fail(err, CATLR_ERR_IO, path, "...")`. */
