@@ -133,13 +133,12 @@ static void print_table(const catlr_model *model, const catlr_confusion *c, FILE
     }
 }
 
+/* The wrongly classified images: the confusion matrix's fp + fn. */
 static void print_misclassified(const catlr_model *model, const catlr_dataset *ds,
-                                const double *p, FILE *out) {
+                                const double *p, const catlr_confusion *c, FILE *out) {
     const uint8_t *y = catlr_dataset_labels(ds);
-    size_t m = catlr_dataset_count(ds), wrong = 0;
-    for (size_t j = 0; j < m; j++)
-        wrong += catlr_predict_label(p[j]) != y[j];
-    fprintf(out, "\nmisclassified: %zu\n", wrong);
+    size_t m = catlr_dataset_count(ds);
+    fprintf(out, "\nmisclassified: %zu\n", c->fp + c->fn);
     for (size_t j = 0; j < m; j++)
         if (catlr_predict_label(p[j]) != y[j])
             fprintf(out, "%s\t%s\t%.4f\n", catlr_dataset_path(ds, j),
@@ -211,7 +210,7 @@ static int run(const eval_args *a, FILE *out, FILE *errf) {
         } else {
             print_table(&model, &c, out);
             if (a->misclassified)
-                print_misclassified(&model, ds, p, out);
+                print_misclassified(&model, ds, p, &c, out);
         }
     }
     free(p);
