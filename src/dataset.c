@@ -1,4 +1,5 @@
-/* dataset.c: DIR/<class>/NAME.png -> X (CATLR_N_X x m, uint8) and y (m, uint8).
+/* dataset.c: DIR/<class>/NAME.{png,jpg,jpeg} -> X (CATLR_N_X x m, uint8) and
+ * y (m, uint8).
  *
  * Knows folders and the matrix layout; knows nothing of learning. Work is
  * done in two steps: scan (list the class folders and their images, all
@@ -97,20 +98,21 @@ static int has_image_extension(const char *name) {
     return has_ending(name, ".png") || has_ending(name, ".jpg") || has_ending(name, ".jpeg");
 }
 
-enum entry_kind { CLASS_FOLDERS, PNG_FILES };
+enum entry_kind { CLASS_FOLDERS, IMAGE_FILES };
 
 /* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
- * status in *st: an entry that claims to be an image (".png") but cannot be
- * examined or is not a regular file is an error, not something to skip.
+ * status in *st: an entry that claims to be an image (".png", ".jpg") but
+ * cannot be examined or is not a regular file is an error, not something to
+ * skip.
  * With skip_bad such an entry is listed, and decoding refuses it with the
  * same reason, which then counts as one skipped image. */
 static int wanted(const char *path, const char *name, enum entry_kind kind,
                   int skip_bad, catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
-    if (kind == PNG_FILES && !has_image_extension(name))
+    if (kind == IMAGE_FILES && !has_image_extension(name))
         return 0;
-    if (kind == PNG_FILES && skip_bad)
+    if (kind == IMAGE_FILES && skip_bad)
         return 1;
     struct stat sb;
     if (stat(path, &sb) != 0) {
@@ -392,7 +394,7 @@ static catlr_status scan_classes(const char *dir, int skip_bad, catlr_dataset *d
         char *class_dir = join_path(dir, ds->class_names[k]);
         if (class_dir == NULL)
             return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
-        catlr_status st = list_dir(class_dir, PNG_FILES, skip_bad, &files[k], err);
+        catlr_status st = list_dir(class_dir, IMAGE_FILES, skip_bad, &files[k], err);
         if (st == CATLR_OK && files[k].count == 0)
             st = catlr_fail(err, CATLR_ERR_DATA, class_dir, "no PNG or JPEG images in this class folder");
         free(class_dir);
