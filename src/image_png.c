@@ -184,9 +184,5 @@ catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t w
     /* a full disk shows up in the flush that fclose does */
     if (ferror(fp) && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "write failed");
-    if (fclose(fp) != 0 && st == CATLR_OK)
-        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    if (st != CATLR_OK)
-        catlr_remove_output(path);
-    return st;
+    return catlr_close_output(fp, path, st, err);
 }

@@ -69,11 +69,15 @@ catlr_status catlr_open_regular(const char *path, FILE **out, uint64_t *size,
 catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
                                 catlr_error *err);
 
-/* Remove the half-written output at path, but only if path names a regular
- * file: a writer also accepts /dev/null, /dev/stdout or a symlink, which a
- * failed write must leave where they are (run as root, remove() would
- * delete the device node). */
-void catlr_remove_output(const char *path);
+/* Close fp, the output being written to path, after writing that ended
+ * with status st, and return the final status: a failed fclose (where a
+ * full disk shows up) is the error when the writing succeeded. On failure
+ * the half-written output is removed, since a cut-off file would pass for
+ * a result, but only if path names a regular file: a writer also accepts
+ * /dev/null, /dev/stdout or a symlink, which a failed write must leave
+ * where they are (run as root, remove() would delete the device node). */
+catlr_status catlr_close_output(FILE *fp, const char *path, catlr_status st,
+                                catlr_error *err);
 
 /* ---------------------------------------------------------------------------
  * Little-endian fields, written and read byte by byte so that neither the
