@@ -80,13 +80,11 @@ static int parse_args(int argc, char **argv, eval_args *a, FILE *out, FILE *errf
 /* The model, usable on catlr's images, and the folder, labelled by the
  * model's positive class and holding the model's two classes. */
 static int load(const eval_args *a, catlr_model *model, catlr_dataset **ds, FILE *errf) {
+    if (cli_load_model(a->model, model, errf) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
     catlr_error err;
-    catlr_status st = catlr_model_load(a->model, model, &err);
-    if (st == CATLR_OK && (st = catlr_predict_check(model, a->model, &err)) != CATLR_OK)
-        catlr_model_free(model);
-    if (st == CATLR_OK)
-        st = catlr_dataset_load_dir(a->dir, model->class_names[model->positive], ds, &err);
-    if (st != CATLR_OK) {
+    if (catlr_dataset_load_dir(a->dir, model->class_names[model->positive], ds, &err) !=
+        CATLR_OK) {
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
