@@ -1,4 +1,5 @@
-/* dataset.c: DIR/<class>/NAME.png -> X (CATLR_N_X x m, uint8) and y (m, uint8).
+/* dataset.c: DIR/<class>/NAME.{png,jpg,jpeg} -> X (CATLR_N_X x m, uint8) and
+ * y (m, uint8).
  *
  * Knows folders and the matrix layout; knows nothing of learning. Work is
  * done in two steps: scan (list the class folders and their images, all
@@ -15,21 +16,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "catlr/dataset.h"
 #include "catlr/image.h"
 #include "internal.h"
-
-/* An OpenMP directive that vanishes, with no unknown-pragma warning, in a
- * build without OpenMP, leaving sequential code. */
-#ifdef _OPENMP
-#define OMP(directive) _Pragma(#directive)
-#else
-#define OMP(directive)
-#endif
 
 struct catlr_dataset {
     size_t m;
@@ -108,20 +98,21 @@ static int has_image_extension(const char *name) {
     return has_ending(name, ".png") || has_ending(name, ".jpg") || has_ending(name, ".jpeg");
 }
 
-enum entry_kind { CLASS_FOLDERS, PNG_FILES };
+enum entry_kind { CLASS_FOLDERS, IMAGE_FILES };
 
 /* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
- * status in *st: an entry that claims to be an image (".png") but cannot be
- * examined or is not a regular file is an error, not something to skip.
+ * status in *st: an entry that claims to be an image (".png", ".jpg") but
+ * cannot be examined or is not a regular file is an error, not something to
+ * skip.
  * With skip_bad such an entry is listed, and decoding refuses it with the
  * same reason, which then counts as one skipped image. */
 static int wanted(const char *path, const char *name, enum entry_kind kind,
                   int skip_bad, catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
-    if (kind == PNG_FILES && !has_image_extension(name))
+    if (kind == IMAGE_FILES && !has_image_extension(name))
         return 0;
-    if (kind == PNG_FILES && skip_bad)
+    if (kind == IMAGE_FILES && skip_bad)
         return 1;
     struct stat sb;
     if (stat(path, &sb) != 0) {
@@ -271,34 +262,25 @@ static void decode_one(catlr_dataset *ds, size_t j, decode_log *log) {
     log->status[j] = st;
 }
 
-static int thread_count(int threads) {
-#ifdef _OPENMP
-    return threads > 0 ? threads : omp_get_max_threads();
-#else
-    (void)threads;
-    return 1;
-#endif
-}
-
 /* One step of decode_images: image j, unless an earlier image failed and
  * not all are wanted. *first_bad is the lowest failed index so far,
  * shared by the threads. */
 static void decode_step(catlr_dataset *ds, size_t j, int all, size_t *first_bad,
                         decode_log *log) {
     size_t bound;
-    OMP(omp atomic read)
+    CATLR_OMP(omp atomic read)
     bound = *first_bad;
     if (!all && j > bound)
         return;
     decode_one(ds, j, log);
     if (log->status[j] == CATLR_OK || all)
         return;
-    OMP(omp critical(catlr_dataset_first_bad))
+    CATLR_OMP(omp critical(catlr_dataset_first_bad))
     {
-        OMP(omp atomic read)
+        CATLR_OMP(omp atomic read)
         bound = *first_bad;
         if (j < bound) {
-            OMP(omp atomic write)
+            CATLR_OMP(omp atomic write)
             *first_bad = j;
         }
     }
@@ -311,7 +293,7 @@ static void decode_step(catlr_dataset *ds, size_t j, int all, size_t *first_bad,
  * which keeps a process that forks afterwards free of OpenMP's state. */
 static void decode_images(catlr_dataset *ds, int threads, int all, decode_log *log) {
     size_t first_bad = ds->m;
-    int n_threads = thread_count(threads);
+    int n_threads = catlr_thread_count(threads);
     if (n_threads <= 1 || ds->m < 2) {
         for (size_t j = 0; j < ds->m; j++)
             decode_step(ds, j, all, &first_bad, log);
@@ -319,7 +301,7 @@ static void decode_images(catlr_dataset *ds, int threads, int all, decode_log *l
     }
     /* chunks of 8 images: small enough to balance the threads, large
      * enough that handing them out costs nothing */
-    OMP(omp parallel for num_threads(n_threads) schedule(dynamic, 8))
+    CATLR_OMP(omp parallel for num_threads(n_threads) schedule(dynamic, 8))
     for (size_t j = 0; j < ds->m; j++)
         decode_step(ds, j, all, &first_bad, log);
 }
@@ -412,7 +394,7 @@ static catlr_status scan_classes(const char *dir, int skip_bad, catlr_dataset *d
         char *class_dir = join_path(dir, ds->class_names[k]);
         if (class_dir == NULL)
             return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
-        catlr_status st = list_dir(class_dir, PNG_FILES, skip_bad, &files[k], err);
+        catlr_status st = list_dir(class_dir, IMAGE_FILES, skip_bad, &files[k], err);
         if (st == CATLR_OK && files[k].count == 0)
             st = catlr_fail(err, CATLR_ERR_DATA, class_dir, "no PNG or JPEG images in this class folder");
         free(class_dir);

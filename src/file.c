@@ -1,7 +1,7 @@
 /* file.c: opening and reading a user's file. Regular files only: a fifo
  * opened with plain fopen() blocks until a writer appears, and a device or a
- * folder is never an image or a model. And the other way round, removing a
- * failed output only when it is a regular file. */
+ * folder is never an image or a model. And the other way round, closing an
+ * output and removing it after a failure only when it is a regular file. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -104,8 +104,12 @@ catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
     return st;
 }
 
-void catlr_remove_output(const char *path) {
+catlr_status catlr_close_output(FILE *fp, const char *path, catlr_status st,
+                                catlr_error *err) {
+    if (fclose(fp) != 0 && st == CATLR_OK)
+        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
     struct stat sb;
-    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+    if (st != CATLR_OK && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
         remove(path);
+    return st;
 }

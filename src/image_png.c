@@ -29,15 +29,13 @@ static uint32_t be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Refuse what is not a PNG, and a declared size over the caps, from the
- * first n bytes (n <= PNG_HEAD may be short: libpng then reports the
- * truncation). The size is checked here, not after libpng has read the
- * header, because libpng refuses sides over its own limit (1,000,000) as
- * "Invalid IHDR data", which would hide the real reason. */
+/* Refuse a declared size over the caps, from the first n bytes, whose
+ * signature image.c has matched (n <= PNG_HEAD may be short: libpng then
+ * reports the truncation). The size is checked here, not after libpng has
+ * read the header, because libpng refuses sides over its own limit
+ * (1,000,000) as "Invalid IHDR data", which would hide the real reason. */
 static catlr_status check_head(const uint8_t *head, size_t n, const char *name,
                                catlr_error *err) {
-    if (n < 8 || png_sig_cmp(head, 0, 8) != 0)
-        return catlr_fail(err, CATLR_ERR_FORMAT, name, "not a PNG file");
     if (n < PNG_HEAD || memcmp(head + 12, "IHDR", 4) != 0)
         return CATLR_OK;
     uint32_t width = be32(head + 16), height = be32(head + 20);
@@ -184,9 +182,5 @@ catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t w
     /* a full disk shows up in the flush that fclose does */
     if (ferror(fp) && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "write failed");
-    if (fclose(fp) != 0 && st == CATLR_OK)
-        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    if (st != CATLR_OK)
-        catlr_remove_output(path);
-    return st;
+    return catlr_close_output(fp, path, st, err);
 }

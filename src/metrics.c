@@ -35,9 +35,7 @@ catlr_scores catlr_metrics_scores(const catlr_confusion *c) {
     size_t m = catlr_metrics_count(c);
     if (m == 0)
         return s;
-    /* the same operations as catlr_predict_accuracy, so eval prints the
-     * digits train printed for the same model and folder */
-    s.accuracy = 100.0 - ((double)(c->fp + c->fn) / (double)m) * 100.0;
+    s.accuracy = catlr_accuracy_percent(c->fp + c->fn, m);
     s.precision = ratio((double)c->tp, (double)(c->tp + c->fp));
     s.recall = ratio((double)c->tp, (double)(c->tp + c->fn));
     s.f1 = ratio(2.0 * s.precision * s.recall, s.precision + s.recall);

@@ -61,11 +61,7 @@ catlr_status catlr_plot_curves(const catlr_plot_chart *chart, const char *path,
     if (fp == NULL)
         return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
     catlr_status st = catlr_plot_curves_stream(chart, fp, path, err);
-    if (fclose(fp) != 0 && st == CATLR_OK)
-        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    if (st != CATLR_OK) /* a cut-off PNG would pass for a chart */
-        catlr_remove_output(path);
-    return st;
+    return catlr_close_output(fp, path, st, err);
 }
 
 #if !CATLR_HAVE_CAIRO
@@ -524,11 +520,7 @@ catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *
         return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
     }
     catlr_status st = finish(surface, cr, fp, path, err);
-    if (fclose(fp) != 0 && st == CATLR_OK)
-        st = catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    if (st != CATLR_OK) /* a cut-off PNG would pass for the picture */
-        catlr_remove_output(path);
-    return st;
+    return catlr_close_output(fp, path, st, err);
 }
 
 #endif /* CATLR_HAVE_CAIRO */

@@ -43,8 +43,5 @@ double catlr_predict_accuracy(const catlr_model *model, const uint8_t *X,
         for (size_t j = 0; j < count; j++)
             wrong += catlr_predict_label(p[j]) != y[j0 + j];
     }
-    /* The course's formula, operation for operation: the mean of the 0/1
-     * errors is one correctly rounded division, so the value (and its last
-     * printed digit on a tie such as 0.125) is the same as NumPy's. */
-    return 100.0 - ((double)wrong / (double)m) * 100.0;
+    return catlr_accuracy_percent(wrong, m);
 }

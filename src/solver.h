@@ -10,21 +10,11 @@
 
 #include "catlr/catlr.h"
 #include "catlr/model.h"
-
-/* OpenMP pragmas that vanish in a build without OpenMP (where an unknown
- * pragma would be a warning, and warnings are errors). The thread count
- * always comes in a num_threads clause: no global OpenMP setting is
- * touched. */
-#ifdef _OPENMP
-#define CATLR_OMP(directive) _Pragma(#directive)
-#else
-#define CATLR_OMP(directive)
-#endif
+#include "internal.h" /* CATLR_OMP, <omp.h> */
 
 /* The calling thread's number inside a parallel region (0 .. threads-1),
  * for per-thread scratch; 0 without OpenMP. */
 #ifdef _OPENMP
-#include <omp.h>
 #define catlr_thread_index() omp_get_thread_num()
 #else
 #define catlr_thread_index() 0

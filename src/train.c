@@ -5,10 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "catlr/core.h"
 #include "catlr/train.h"
 #include "internal.h"
@@ -149,15 +145,6 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
     return CATLR_OK;
 }
 
-static int thread_count(const catlr_train_opts *opts) {
-#ifdef _OPENMP
-    return opts->threads > 0 ? (int)opts->threads : omp_get_max_threads();
-#else
-    (void)opts; /* one thread without OpenMP */
-    return 1;
-#endif
-}
-
 catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
                          const catlr_train_opts *opts, catlr_model *model,
                          catlr_error *err) {
@@ -174,7 +161,7 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
      * solver, n_x m test_m multiply-adds) */
     const size_t test_m = opts->on_step != NULL ? opts->test_m : 0;
     run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
-              thread_count(opts)},
+              catlr_thread_count((int)opts->threads)},
              {0},
              malloc(m * sizeof *r.z),
              NULL};

@@ -7,12 +7,7 @@ catlr=$1
 data=$2
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-    echo "NOT OK: $*"
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/script_util.sh"
 
 # train: 20 cost lines, then the two accuracies; messages only on stderr
 "$catlr" train "$data/train" --test "$data/test" -o "$tmp/demo.model" \
@@ -134,8 +129,4 @@ grep -qx "catlr: $tmp/nope.png: No such file or directory" "$tmp/err" ||
 [ $? -eq 2 ] || fail "train --lr abc should exit 2"
 "$catlr" --version | grep -q '^catlr [0-9]*\.[0-9]*\.[0-9]*$' || fail "--version"
 
-if [ "$failures" -eq 0 ]; then
-    echo "OK: catlr end to end on $data"
-    exit 0
-fi
-exit 1
+finish "catlr end to end on $data"

@@ -11,12 +11,7 @@ cc=$3
 extra=$4
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-    echo "NOT OK: $*"
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/script_util.sh"
 
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
@@ -51,8 +46,4 @@ done
 "$tmp/example" "$tmp/demo.model" "$tmp/missing.png" >/dev/null 2>&1 &&
     fail "example succeeded on a missing image"
 
-if [ "$failures" -eq 0 ]; then
-    echo "OK: installed to a prefix, the README example builds with pkg-config --static and predicts"
-    exit 0
-fi
-exit 1
+finish "installed to a prefix, the README example builds with pkg-config --static and predicts"

@@ -7,12 +7,7 @@
 set -u
 catlr=$1
 page=$2
-failures=0
-
-fail() {
-    echo "NOT OK: $*"
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/script_util.sh"
 
 check_help() { # check_help WHAT HELP_TEXT
     for opt in $(printf '%s\n' "$2" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
@@ -48,8 +43,4 @@ if command -v man >/dev/null 2>&1; then
     [ -z "$out" ] || fail "man --warnings -l: $out"
 fi
 
-if [ "$failures" -eq 0 ]; then
-    echo "OK: every long option of $(echo $commands) is in $page"
-    exit 0
-fi
-exit 1
+finish "every long option of $(echo $commands) is in $page"

@@ -6,12 +6,7 @@
 set -u
 objdump=$1
 catlr=$2
-failures=0
-
-fail() {
-    echo "NOT OK: $*"
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/script_util.sh"
 
 needed=$("$objdump" -p "$catlr" | sed -n 's/^ *NEEDED *//p') || fail "objdump -p $catlr failed"
 printf '%s\n' "$needed" | grep -q '^libc\.' || fail "objdump lists no libc among: $needed"
@@ -24,8 +19,4 @@ else
     echo "LD_DEBUG=files prints nothing here; only the NEEDED list was checked"
 fi
 
-if [ "$failures" -eq 0 ]; then
-    echo "OK: catlr starts without HDF5"
-    exit 0
-fi
-exit 1
+finish "catlr starts without HDF5"

@@ -315,6 +315,18 @@ static void test_train_timings(void **state) {
     result_free(&r);
 }
 
+/* Ensure `catlr train dir FLAG V` is the usage error "MESSAGE, got 'V'"
+ * for each of the n values. */
+static void assert_train_rejects(const char *dir, const char *flag, const char *message,
+                                 const char *const *values, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        char line[160];
+        snprintf(line, sizeof line, "catlr: train: %s, got '%s'", message, values[k]);
+        result r = run("train", dir, flag, values[k], NULL);
+        assert_usage_error(&r, line, "train");
+    }
+}
+
 /* Ensure every malformed train command line is a usage error that names
  * what is wrong. */
 static void test_train_usage_errors(void **state) {
@@ -326,52 +338,25 @@ static void test_train_usage_errors(void **state) {
     assert_usage_error(&r, "catlr: train: unexpected argument 'extra'", "train");
     const char *bad_lr[] = {"abc", "0",   "-0",  "-1",       "nan", "NaN", "inf",
                             "-inf", "Infinity", "1e999", "", " 1", "1x",  "0.5 "};
-    for (size_t k = 0; k < sizeof bad_lr / sizeof bad_lr[0]; k++) {
-        char line[128];
-        snprintf(line, sizeof line, "catlr: train: --lr must be a positive number, got '%s'",
-                 bad_lr[k]);
-        r = run("train", T, "--lr", bad_lr[k], NULL);
-        assert_usage_error(&r, line, "train");
-    }
+    assert_train_rejects(T, "--lr", "--lr must be a positive number", bad_lr,
+                         sizeof bad_lr / sizeof bad_lr[0]);
     const char *bad_count[] = {"0",   "-5",  "1.5", "many", "nan", "inf",
                                "",    " 7",  "+7",  "1e3",  "99999999999999999999999"};
-    for (size_t k = 0; k < sizeof bad_count / sizeof bad_count[0]; k++) {
-        char line[128];
-        snprintf(line, sizeof line,
-                 "catlr: train: --iterations must be a whole number >= 1, got '%s'",
-                 bad_count[k]);
-        r = run("train", T, "-i", bad_count[k], NULL);
-        assert_usage_error(&r, line, "train");
-        snprintf(line, sizeof line,
-                 "catlr: train: --print-every must be a whole number >= 1, got '%s'",
-                 bad_count[k]);
-        r = run("train", T, "--print-every", bad_count[k], NULL);
-        assert_usage_error(&r, line, "train");
-    }
+    assert_train_rejects(T, "-i", "--iterations must be a whole number >= 1", bad_count,
+                         sizeof bad_count / sizeof bad_count[0]);
+    assert_train_rejects(T, "--print-every", "--print-every must be a whole number >= 1",
+                         bad_count, sizeof bad_count / sizeof bad_count[0]);
     const char *bad_number[] = {"-1", "nan", "inf", "abc", "", "-0", "1e999"};
-    for (size_t k = 0; k < sizeof bad_number / sizeof bad_number[0]; k++) {
-        char line[128];
-        snprintf(line, sizeof line, "catlr: train: --l2 must be a number >= 0, got '%s'",
-                 bad_number[k]);
-        r = run("train", T, "--l2", bad_number[k], NULL);
-        assert_usage_error(&r, line, "train");
-        snprintf(line, sizeof line, "catlr: train: --tol must be a number >= 0, got '%s'",
-                 bad_number[k]);
-        r = run("train", T, "--tol", bad_number[k], NULL);
-        assert_usage_error(&r, line, "train");
-    }
+    assert_train_rejects(T, "--l2", "--l2 must be a number >= 0", bad_number,
+                         sizeof bad_number / sizeof bad_number[0]);
+    assert_train_rejects(T, "--tol", "--tol must be a number >= 0", bad_number,
+                         sizeof bad_number / sizeof bad_number[0]);
     r = run("train", T, "--solver", "fast", NULL);
     assert_usage_error(&r, "catlr: train: --solver must be auto, primal or gram, got 'fast'",
                        "train");
     const char *bad_threads[] = {"0", "1025", "-2", "two"};
-    for (size_t k = 0; k < sizeof bad_threads / sizeof bad_threads[0]; k++) {
-        char line[128];
-        snprintf(line, sizeof line,
-                 "catlr: train: --threads must be a whole number from 1 to 1024, got '%s'",
-                 bad_threads[k]);
-        r = run("train", T, "--threads", bad_threads[k], NULL);
-        assert_usage_error(&r, line, "train");
-    }
+    assert_train_rejects(T, "--threads", "--threads must be a whole number from 1 to 1024",
+                         bad_threads, sizeof bad_threads / sizeof bad_threads[0]);
     r = run("train", T, "--bogus", NULL);
     assert_usage_error(&r, "catlr: train: unknown option '--bogus'", "train");
     r = run("train", T, "-o", NULL);

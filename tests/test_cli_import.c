@@ -9,8 +9,9 @@
 #include <cmocka.h>
 
 #include "catlr/image.h"
-#include "cli/cli.h"
+#include "fixtures.h"
 #include "test_util.h"
+#include "cli_run.h"
 #if CATLR_HAVE_HDF5
 #include "h5_fixtures.h"
 #endif
@@ -19,22 +20,6 @@ typedef struct group {
     char *dir;
     char *h5; /* three examples, labels 1 0 1, classes non-cat, cat */
 } group;
-
-/* argv (NULL-terminated) in-process; *out_text and *err_text to free. */
-static int run(char **argv, char **out_text, char **err_text) {
-    int argc = 0;
-    while (argv[argc] != NULL)
-        argc++;
-    FILE *out = tmpfile(), *err = tmpfile();
-    assert_non_null(out);
-    assert_non_null(err);
-    int code = catlr_cli_run(argc, argv, out, err);
-    *out_text = test_read_stream(out);
-    *err_text = test_read_stream(err);
-    fclose(out);
-    fclose(err);
-    return code;
-}
 
 static int setup(void **state) {
     group *g = calloc(1, sizeof *g);
@@ -67,23 +52,27 @@ static int teardown(void **state) {
  * an extra or an empty operand is a usage error (exit 2). */
 static void test_usage(void **state) {
     const group *g = *state;
-    char *out, *err;
-    assert_int_equal(run((char *[]){"catlr", "import", "--help", NULL}, &out, &err), 0);
-    assert_non_null(strstr(out, "Usage: catlr import [options] FILE.h5 DIR"));
-    free(out), free(err);
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, NULL}, &out, &err), 2);
-    assert_non_null(strstr(err, "catlr: import: missing DIR\n"));
-    assert_non_null(strstr(err, "Try 'catlr import --help'."));
-    free(out), free(err);
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, "a", "b", NULL}, &out, &err), 2);
-    assert_non_null(strstr(err, "unexpected argument 'b'"));
-    free(out), free(err);
-    assert_int_equal(run((char *[]){"catlr", "import", NULL}, &out, &err), 2);
-    assert_non_null(strstr(err, "missing FILE.h5"));
-    free(out), free(err);
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, "", NULL}, &out, &err), 2);
-    assert_non_null(strstr(err, "catlr: import: DIR must not be empty\n"));
-    free(out), free(err);
+    result r = run("import", "--help", NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "Usage: catlr import [options] FILE.h5 DIR"));
+    result_free(&r);
+    r = run("import", g->h5, NULL);
+    assert_int_equal(r.code, 2);
+    assert_non_null(strstr(r.err, "catlr: import: missing DIR\n"));
+    assert_non_null(strstr(r.err, "Try 'catlr import --help'."));
+    result_free(&r);
+    r = run("import", g->h5, "a", "b", NULL);
+    assert_int_equal(r.code, 2);
+    assert_non_null(strstr(r.err, "unexpected argument 'b'"));
+    result_free(&r);
+    r = run("import", NULL);
+    assert_int_equal(r.code, 2);
+    assert_non_null(strstr(r.err, "missing FILE.h5"));
+    result_free(&r);
+    r = run("import", g->h5, "", NULL);
+    assert_int_equal(r.code, 2);
+    assert_non_null(strstr(r.err, "catlr: import: DIR must not be empty\n"));
+    result_free(&r);
 }
 
 #if CATLR_HAVE_HDF5
@@ -95,39 +84,39 @@ static void test_usage(void **state) {
 static void test_import_round_trip(void **state) {
     const group *g = *state;
     char *dir = test_path(g->dir, "imported");
-    char *out, *err;
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, dir, NULL}, &out, &err), 0);
-    assert_string_equal(out, "");
+    result r = run("import", g->h5, dir, NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "");
     char want[2048];
     snprintf(want, sizeof want, "%s: 3 images (cat: 2, non-cat: 1) written to %s\n", g->h5,
              dir);
-    assert_string_equal(err, want);
-    free(out), free(err);
+    assert_string_equal(r.err, want);
+    result_free(&r);
     static const char *const files[3] = {"cat/0000.png", "non-cat/0001.png", "cat/0002.png"};
     for (size_t j = 0; j < 3; j++) {
         char *p = test_path(dir, files[j]);
         uint8_t px[CATLR_N_X];
         catlr_error e;
         assert_int_equal(catlr_image_load(p, px, &e), CATLR_OK);
-        for (size_t r = 0; r < 64; r++)
+        for (size_t row = 0; row < 64; row++)
             for (size_t c = 0; c < 64; c++)
                 for (size_t ch = 0; ch < 3; ch++)
-                    assert_int_equal(px[ch * 4096 + r * 64 + c],
-                                     h5_fixture_pixel(j, (r * 64 + c) * 3 + ch));
+                    assert_int_equal(px[ch * 4096 + row * 64 + c],
+                                     h5_fixture_pixel(j, (row * 64 + c) * 3 + ch));
         free(p);
     }
     char *model = test_path(g->dir, "imported.model");
-    assert_int_equal(run((char *[]){"catlr", "train", dir, "-i", "5", "-o", model, NULL}, &out,
-                         &err),
-                     0);
-    assert_non_null(strstr(err, "3 images (cat: 2, non-cat: 1)"));
-    free(out), free(err);
+    r = run("train", dir, "-i", "5", "-o", model, NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.err, "3 images (cat: 2, non-cat: 1)"));
+    result_free(&r);
     /* a second import into the same folder would mix two sets: refused */
-    assert_int_equal(run((char *[]){"catlr", "import", "-q", g->h5, dir, NULL}, &out, &err), 1);
+    r = run("import", "-q", g->h5, dir, NULL);
+    assert_int_equal(r.code, 1);
     snprintf(want, sizeof want, "catlr: %s/non-cat: already exists; import into a new folder\n",
              dir);
-    assert_string_equal(err, want);
-    free(out), free(err);
+    assert_string_equal(r.err, want);
+    result_free(&r);
     free(model);
     free(dir);
 }
@@ -137,10 +126,10 @@ static void test_import_round_trip(void **state) {
 static void test_import_nested_dir(void **state) {
     const group *g = *state;
     char *dir = test_path(g->dir, "a/b//c/");
-    char *out, *err;
-    assert_int_equal(run((char *[]){"catlr", "import", "-q", g->h5, dir, NULL}, &out, &err), 0);
-    assert_string_equal(err, "");
-    free(out), free(err);
+    result r = run("import", "-q", g->h5, dir, NULL);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.err, "");
+    result_free(&r);
     char *image = test_path(g->dir, "a/b/c/non-cat/0001.png");
     uint8_t px[CATLR_N_X];
     assert_int_equal(catlr_image_load(image, px, NULL), CATLR_OK);
@@ -154,20 +143,24 @@ static void test_import_errors(void **state) {
     const group *g = *state;
     char *text = test_path(g->dir, "text.h5"), *dir = test_path(g->dir, "never");
     test_write_file(text, "hello\n", 6);
-    char *out, *err, want[2048];
-    assert_int_equal(run((char *[]){"catlr", "import", text, dir, NULL}, &out, &err), 1);
+    result r;
+    char want[2048];
+    r = run("import", text, dir, NULL);
+    assert_int_equal(r.code, 1);
     snprintf(want, sizeof want, "catlr: %s: not an HDF5 file\n", text);
-    assert_string_equal(err, want);
-    free(out), free(err);
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, text, NULL}, &out, &err), 1);
+    assert_string_equal(r.err, want);
+    result_free(&r);
+    r = run("import", g->h5, text, NULL);
+    assert_int_equal(r.code, 1);
     snprintf(want, sizeof want, "catlr: %s: exists and is not a folder\n", text);
-    assert_string_equal(err, want);
-    free(out), free(err);
+    assert_string_equal(r.err, want);
+    result_free(&r);
     char *under = test_path(text, "sub");
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, under, NULL}, &out, &err), 1);
+    r = run("import", g->h5, under, NULL);
+    assert_int_equal(r.code, 1);
     snprintf(want, sizeof want, "catlr: %s: exists and is not a folder\n", text);
-    assert_string_equal(err, want);
-    free(out), free(err);
+    assert_string_equal(r.err, want);
+    result_free(&r);
     free(under);
     free(text);
     free(dir);
@@ -179,15 +172,15 @@ static void test_import_errors(void **state) {
 static void test_import_without_hdf5(void **state) {
     const group *g = *state;
     char *dir = test_path(g->dir, "imported");
-    char *out, *err;
-    assert_int_equal(run((char *[]){"catlr", "import", g->h5, dir, NULL}, &out, &err), 1);
+    result r = run("import", g->h5, dir, NULL);
+    assert_int_equal(r.code, 1);
     char want[2048];
     snprintf(want, sizeof want,
              "catlr: %s: catlr was built without HDF5, so it cannot read .h5 files; rebuild "
              "with libhdf5-dev installed\n",
              g->h5);
-    assert_string_equal(err, want);
-    free(out), free(err);
+    assert_string_equal(r.err, want);
+    result_free(&r);
     free(dir);
 }
 

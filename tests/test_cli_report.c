@@ -192,18 +192,15 @@ static void test_eval_errors(void **state) {
 // ----------------------------------------------------------------------------
 // catlr predict --json.
 
-/* Ensure predict --json prints one object per image, per line, with the
- * probability in full (it reads back to the exact double), and an image
- * that cannot be read still goes to stderr with exit 1. */
-/* s through cli_json_string, into buf. */
-static void json_string(const char *s, char *buf, size_t size) {
+/* Assert that cli_json_string writes s as want. */
+static void assert_json_string(const char *s, const char *want) {
     FILE *fp = tmpfile();
     assert_non_null(fp);
     cli_json_string(fp, s);
-    rewind(fp);
-    size_t n = fread(buf, 1, size - 1, fp);
-    buf[n] = '\0';
+    char *got = test_read_stream(fp);
     fclose(fp);
+    assert_string_equal(got, want);
+    free(got);
 }
 
 /* Ensure JSON strings escape quotes, backslashes and control characters,
@@ -212,17 +209,17 @@ static void json_string(const char *s, char *buf, size_t size) {
  * byte, an overlong '/', a surrogate, a sequence cut by the end. */
 static void test_json_string(void **state) {
     (void)state;
-    char buf[256];
-    json_string("a\"b\\c\nd\te\x01", buf, sizeof buf);
-    assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
-    json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88", buf, sizeof buf);
-    assert_string_equal(buf, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88\"");
-    json_string("caf\xe9.png", buf, sizeof buf);
-    assert_string_equal(buf, "\"caf\\ufffd.png\"");
-    json_string("\x80x\xc0\xafy\xed\xa0\x80z\xe2\x82", buf, sizeof buf);
-    assert_string_equal(buf, "\"\\ufffdx\\ufffd\\ufffdy\\ufffd\\ufffd\\ufffdz\\ufffd\\ufffd\"");
+    assert_json_string("a\"b\\c\nd\te\x01", "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
+    assert_json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88",
+                       "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x88\"");
+    assert_json_string("caf\xe9.png", "\"caf\\ufffd.png\"");
+    assert_json_string("\x80x\xc0\xafy\xed\xa0\x80z\xe2\x82",
+                       "\"\\ufffdx\\ufffd\\ufffdy\\ufffd\\ufffd\\ufffdz\\ufffd\\ufffd\"");
 }
 
+/* Ensure predict --json prints one object per image, per line, with the
+ * probability in full (it reads back to the exact double), and an image
+ * that cannot be read still goes to stderr with exit 1. */
 static void test_predict_json(void **state) {
     fixtures *fx = *state;
     char a[1024], b[1024];

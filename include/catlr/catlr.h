@@ -47,8 +47,8 @@ const char *catlr_status_str(catlr_status status);
 /* ---------------------------------------------------------------------------
  * Error record. Functions that can fail take a `catlr_error *err` last (NULL
  * allowed) and fill it when they fail. The path names the thing and the reason
- * names the cause, so a program prints "catlr: data/x.png: not a PNG file"
- * without adding words. Both are always NUL-terminated; text that does not
+ * names the cause, so a program prints "catlr: data/x.png: not a PNG or
+ * JPEG file" without adding words. Both are always NUL-terminated; text that does not
  * fit ends in "...". */
 #define CATLR_ERROR_PATH_MAX 1024
 #define CATLR_ERROR_REASON_MAX 256

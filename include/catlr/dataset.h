@@ -1,8 +1,8 @@
 /* dataset.h: a folder of class folders -> the pixel matrix X and labels y.
  *
  * DIR holds exactly two class folders (hidden entries and plain files beside
- * them are ignored). In each, the regular files whose names end in ".png"
- * (any case, not hidden) are the images; no recursion. Class folders are
+ * them are ignored). In each, the regular files whose names end in ".png",
+ * ".jpg" or ".jpeg" (any case, not hidden) are the images; no recursion. Class folders are
  * taken in byte order of their names and files in byte order within each
  * (the order of Python's sorted()), so X's columns have a fixed order.
  *

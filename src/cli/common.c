@@ -1,4 +1,5 @@
-/* common.c: error lines and number parsing for the subcommands. */
+/* common.c: error lines, number parsing and model loading for the
+ * subcommands. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -6,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "catlr/predict.h"
 #include "common.h"
 
 void cli_print_error(FILE *errf, const catlr_error *err) {
@@ -13,6 +15,19 @@ void cli_print_error(FILE *errf, const catlr_error *err) {
         fprintf(errf, "catlr: %s: %s\n", err->path, err->reason);
     else
         fprintf(errf, "catlr: %s\n", err->reason);
+}
+
+int cli_load_model(const char *path, catlr_model *model, FILE *errf) {
+    catlr_error err;
+    catlr_status st = catlr_model_load(path, model, &err);
+    if (st == CATLR_OK)
+        st = catlr_predict_check(model, path, &err);
+    if (st != CATLR_OK) {
+        catlr_model_free(model); /* loaded but unusable here */
+        cli_print_error(errf, &err);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }
 
 int cli_usage_error(FILE *errf, const char *cmd, const char *usage,

@@ -1,5 +1,6 @@
 /* common.h: what the subcommands share: exit codes, error lines, number
- * parsing. Uses only the public API (<catlr/...>). */
+ * parsing, loading a model to classify with. Uses only the public API
+ * (<catlr/...>). */
 #ifndef CATLR_CLI_COMMON_H
 #define CATLR_CLI_COMMON_H
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 
 #include "catlr/catlr.h"
+#include "catlr/model.h"
 
 enum {
     CLI_EXIT_OK = 0,   /* success, --help, --version */
@@ -28,6 +30,11 @@ void cli_print_error(FILE *errf, const catlr_error *err);
  * and "Try 'catlr CMD --help'." on errf. Returns CLI_EXIT_USAGE. */
 int cli_usage_error(FILE *errf, const char *cmd, const char *usage,
                     const char *fmt, ...) CLI_PRINTF(4, 5);
+
+/* Load the model at path and check that it classifies catlr's 64x64x3
+ * images (catlr_predict_check). CLI_EXIT_OK, or CLI_EXIT_FAIL after the
+ * error line, with *model freed. */
+int cli_load_model(const char *path, catlr_model *model, FILE *errf);
 
 /* A finite number > 0 written as the whole of s ("0.005", "5e-3").
  * 0 on success, -1 if s is anything else. */

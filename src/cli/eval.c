@@ -80,13 +80,11 @@ static int parse_args(int argc, char **argv, eval_args *a, FILE *out, FILE *errf
 /* The model, usable on catlr's images, and the folder, labelled by the
  * model's positive class and holding the model's two classes. */
 static int load(const eval_args *a, catlr_model *model, catlr_dataset **ds, FILE *errf) {
+    if (cli_load_model(a->model, model, errf) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
     catlr_error err;
-    catlr_status st = catlr_model_load(a->model, model, &err);
-    if (st == CATLR_OK && (st = catlr_predict_check(model, a->model, &err)) != CATLR_OK)
-        catlr_model_free(model);
-    if (st == CATLR_OK)
-        st = catlr_dataset_load_dir(a->dir, model->class_names[model->positive], ds, &err);
-    if (st != CATLR_OK) {
+    if (catlr_dataset_load_dir(a->dir, model->class_names[model->positive], ds, &err) !=
+        CATLR_OK) {
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
@@ -133,13 +131,12 @@ static void print_table(const catlr_model *model, const catlr_confusion *c, FILE
     }
 }
 
+/* The wrongly classified images: the confusion matrix's fp + fn. */
 static void print_misclassified(const catlr_model *model, const catlr_dataset *ds,
-                                const double *p, FILE *out) {
+                                const double *p, const catlr_confusion *c, FILE *out) {
     const uint8_t *y = catlr_dataset_labels(ds);
-    size_t m = catlr_dataset_count(ds), wrong = 0;
-    for (size_t j = 0; j < m; j++)
-        wrong += catlr_predict_label(p[j]) != y[j];
-    fprintf(out, "\nmisclassified: %zu\n", wrong);
+    size_t m = catlr_dataset_count(ds);
+    fprintf(out, "\nmisclassified: %zu\n", c->fp + c->fn);
     for (size_t j = 0; j < m; j++)
         if (catlr_predict_label(p[j]) != y[j])
             fprintf(out, "%s\t%s\t%.4f\n", catlr_dataset_path(ds, j),
@@ -211,7 +208,7 @@ static int run(const eval_args *a, FILE *out, FILE *errf) {
         } else {
             print_table(&model, &c, out);
             if (a->misclassified)
-                print_misclassified(&model, ds, p, out);
+                print_misclassified(&model, ds, p, &c, out);
         }
     }
     free(p);

@@ -65,19 +65,6 @@ static int parse_args(int argc, char **argv, const char **operands, int *count,
     return -1;
 }
 
-static int load_model(const char *path, catlr_model *model, FILE *errf) {
-    catlr_error err;
-    catlr_status st = catlr_model_load(path, model, &err);
-    if (st == CATLR_OK)
-        st = catlr_predict_check(model, path, &err);
-    if (st != CATLR_OK) {
-        catlr_model_free(model); /* loaded but unusable here */
-        cli_print_error(errf, &err);
-        return CLI_EXIT_FAIL;
-    }
-    return CLI_EXIT_OK;
-}
-
 /* Classify one image; 0 on success, -1 after reporting why not. */
 static int predict_one(const catlr_model *model, const char *path, int json, FILE *out,
                        FILE *errf) {
@@ -107,7 +94,7 @@ static int predict_one(const catlr_model *model, const char *path, int json, FIL
 /* Load the model, then classify every image. */
 static int run(const char **operands, int count, int json, FILE *out, FILE *errf) {
     catlr_model model;
-    int code = load_model(operands[0], &model, errf);
+    int code = cli_load_model(operands[0], &model, errf);
     if (code != CLI_EXIT_OK)
         return code;
     for (int k = 1; k < count; k++)

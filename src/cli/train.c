@@ -161,7 +161,6 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
                                    : "--lr must be 1 to 16 positive numbers separated by "
                                      "commas, got",
                                value);
-        a->opts.lr = a->rates[0];
         break;
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->opts.iterations) != 0)
@@ -201,7 +200,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         return usage_error(errf, "missing TRAIN_DIR", NULL);
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
-    if (a->n_rates == 0) {
+    if (a->n_rates == 0) { /* no --lr: the default rate alone */
         a->rates[0] = a->opts.lr;
         a->n_rates = 1;
     }
