@@ -6,7 +6,6 @@
 #define CATLR_IMAGE_DECODE_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "catlr/image.h"
 

@@ -16,6 +16,11 @@ enum {
     CLI_EXIT_USAGE = 2 /* the command line was wrong */
 };
 
+/* A numeric macro as a string literal, so a message names the limit the
+ * code checks: CLI_STR(CATLR_MAX_THREADS) is "1024". */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
 #if defined(__GNUC__)
 #define CLI_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
 #else

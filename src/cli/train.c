@@ -131,7 +131,7 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         break;
     case OPT_THREADS:
         if (cli_parse_count(value, &threads) != 0 || threads > CATLR_MAX_THREADS)
-            return usage_error(errf, "--threads must be a whole number from 1 to 1024, got",
+            return usage_error(errf, "--threads must be a whole number from 1 to " CLI_STR(CATLR_MAX_THREADS) ", got",
                                value);
         a->opts.threads = (unsigned)threads;
         break;
@@ -158,8 +158,8 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
             return usage_error(errf,
                                strchr(value, ',') == NULL
                                    ? "--lr must be a positive number, got"
-                                   : "--lr must be 1 to 16 positive numbers separated by "
-                                     "commas, got",
+                                   : "--lr must be 1 to " CLI_STR(TRAIN_REPORT_MAX_RATES)
+                                     " positive numbers separated by commas, got",
                                value);
         break;
     case OPT_ITERATIONS:
