@@ -22,16 +22,30 @@
  *       72      8  f64 tolerance it was trained with (0: none)
  *       80      4  u32 1 when the tolerance stopped training early, else 0
  *       84      4  u32 solver: 1 primal, 2 gram (catlr_solver)
- *       88     n0  class name 0 (no terminating NUL)
- *    88+n0     n1  class name 1
- *    88+n0+n1  4n  f32 w[n], n = height*width*channels, feature order of
+ *       88      8  f64 decision threshold: label 1 when p > threshold
+ *       96      8  f64 validation fraction (--val-split; 0: none)
+ *      104      8  u64 seed of the split
+ *      112     16  u64 x2 examples trained on, class folder 0 and 1
+ *      128     16  u64 x2 validation examples, class folder 0 and 1
+ *      144     16  f64 x2 class weights of label 0 and label 1 (1, 1: none)
+ *      160      8  f64 cost of the kept weights on the validation set
+ *                  (NaN: no validation set)
+ *      168      8  u64 best iteration: the step count of the kept weights
+ *      176      4  u32 augmentation bits (CATLR_AUGMENT_FLIP)
+ *      180      4  u32 flags: CATLR_MODEL_THRESHOLD_PICKED,
+ *                  CATLR_MODEL_WEIGHTS_BALANCED, CATLR_MODEL_WARM_START
+ *      184     n0  class name 0 (no terminating NUL)
+ *   184+n0     n1  class name 1
+ *   184+n0+n1  4n  f32 w[n], n = height*width*channels, feature order of
  *                  image.h (channel-planar)
  *    end-4      4  u32 CRC-32 (zlib's crc32) of every byte before it
  *
- * The file is exactly 88 + n0 + n1 + 4n + 4 bytes (49,244 + the names for a
- * 64x64x3 model). Version 1 files, still read, stop the header at offset 64
- * (no L2, tolerance, early-stop flag or solver; they load as 0) and are
- * 64 + n0 + n1 + 4n + 4 bytes. Class names are the training folders' names in byte
+ * The file is exactly 184 + n0 + n1 + 4n + 4 bytes (49,340 + the names for a
+ * 64x64x3 model). Older versions are still read: version 2 stops the header
+ * at offset 88, version 1 at offset 64 (no L2, tolerance, early-stop flag or
+ * solver; they load as 0); the fields they lack load as "not recorded":
+ * threshold 0.5, no validation set, class weights 1, counts 0, best
+ * iteration = iterations, no flags. Class names are the training folders' names in byte
  * order; class name 0 of a model trained with --positive cat on {cat,
  * non-cat} is "cat" and the positive index is 0.
  *
@@ -39,7 +53,10 @@
  * version, the header's sizes (within their limits, and adding up to the
  * file's length), then the CRC; nothing is allocated before the sizes are
  * known to agree with the length; then the version 2 record (finite L2 and
- * tolerance >= 0, a flag of 0 or 1, a known solver). New fields mean a new
+ * tolerance >= 0, a flag of 0 or 1, a known solver), then the version 3
+ * record (threshold in [0, 1], fraction in [0, 1), positive finite class
+ * weights, a validation cost that is NaN or finite >= 0, best iteration <=
+ * iterations, known bits only). New fields mean a new
  * version number; the loader refuses versions it does not know. */
 #ifndef CATLR_MODEL_H
 #define CATLR_MODEL_H
@@ -53,8 +70,9 @@ extern "C" {
 #endif
 
 #define CATLR_MODEL_MAGIC 0x524C5443u /* "CTLR" read as a little-endian u32 */
-#define CATLR_MODEL_VERSION 2u
-#define CATLR_MODEL_HEADER_SIZE 88    /* version 2, the one written */
+#define CATLR_MODEL_VERSION 3u
+#define CATLR_MODEL_HEADER_SIZE 184   /* version 3, the one written */
+#define CATLR_MODEL_HEADER_SIZE_V2 88 /* version 2, still read */
 #define CATLR_MODEL_HEADER_SIZE_V1 64 /* version 1, still read */
 #define CATLR_CLASS_NAME_MAX 255 /* bytes, without the NUL */
 #define CATLR_MODEL_MAX_SIDE 16384 /* height and width limits on load */
@@ -67,6 +85,15 @@ typedef enum catlr_solver {
     CATLR_SOLVER_PRIMAL = 1, /* gradient descent on w directly */
     CATLR_SOLVER_GRAM = 2    /* the same steps through the Gram matrix */
 } catlr_solver;
+
+/* Bits of catlr_model.augment: what was added to the training images. */
+#define CATLR_AUGMENT_FLIP 1u /* each image's horizontal mirror */
+
+/* Bits of the version 3 flags word (catlr_model's fields of the same
+ * meaning). */
+#define CATLR_MODEL_THRESHOLD_PICKED 1u /* threshold_picked */
+#define CATLR_MODEL_WEIGHTS_BALANCED 2u /* class_weight_balanced */
+#define CATLR_MODEL_WARM_START 4u       /* warm_start */
 
 /* "auto", "primal" or "gram"; "?" for anything else. */
 const char *catlr_solver_name(catlr_solver solver);
@@ -84,6 +111,23 @@ typedef struct catlr_model {
     double tol;          /* the --tol it was trained with; 0: none */
     uint32_t stopped_early; /* 1 when tol ended training before the limit */
     uint32_t solver;     /* a catlr_solver; CATLR_SOLVER_AUTO in a v1 file */
+    /* Version 3: model selection. catlr_model_init sets the "not recorded"
+     * values given with each field. */
+    double threshold;          /* label 1 when p > threshold; 0.5 */
+    uint32_t threshold_picked; /* 1: chosen on the validation set; 0 */
+    double val_fraction;       /* --val-split; 0: no validation set */
+    uint64_t seed;             /* seed of the split; 0 */
+    uint64_t train_count[2];   /* examples trained on, by class folder index
+                                  (augmented copies included); 0, 0 */
+    uint64_t val_count[2];     /* validation examples, by class folder; 0, 0 */
+    double class_weight[2];    /* cost weight of label 0 and of label 1; 1, 1 */
+    uint32_t class_weight_balanced; /* 1: from "balanced", m / (2 m_c); 0 */
+    double final_val_cost;     /* validation cost of the kept weights; NAN */
+    uint64_t best_iteration;   /* steps taken to the kept weights (less than
+                                  iterations when a validation set chose an
+                                  earlier step); = iterations */
+    uint32_t augment;          /* CATLR_AUGMENT_* bits; 0 */
+    uint32_t warm_start;       /* 1: trained from another model's weights; 0 */
 } catlr_model;
 
 /* Number of weights, height*width*channels. */
