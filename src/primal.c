@@ -34,6 +34,8 @@ typedef struct primal {
     double *dz;      /* (m) */
     double *wide;    /* (n_x): w in double, the weights while training;
                         rounded into the model's float w once, at the end */
+    double *kept;    /* (n_x): a copy of wide (save), with a validation set */
+    double kept_b;
 } primal;
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
@@ -95,11 +97,34 @@ static double primal_norm2(void *state) {
     return s;
 }
 
+/* z (count) of the held-out images A (n_x, count). */
+static void held_forward(primal *p, const uint8_t *A, size_t count, double *z) {
+    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 1))
+    for (size_t k = 0; k < count; k += CHUNK)
+        forward_range(p, A, k, min_size(count, k + CHUNK), z);
+}
+
 static void primal_test_forward(void *state, double *z_test) {
     primal *p = state;
-    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 1))
-    for (size_t k = 0; k < p->pb->test_m; k += CHUNK)
-        forward_range(p, p->pb->test_X, k, min_size(p->pb->test_m, k + CHUNK), z_test);
+    held_forward(p, p->pb->test_X, p->pb->test_m, z_test);
+}
+
+static void primal_val_forward(void *state, double *z_val) {
+    primal *p = state;
+    held_forward(p, p->pb->val_X, p->pb->val_m, z_val);
+}
+
+/* The weights are w in double and b: n_x + 1 numbers to copy. */
+static void primal_save(void *state) {
+    primal *p = state;
+    memcpy(p->kept, p->wide, p->pb->n_x * sizeof *p->kept);
+    p->kept_b = p->model->b;
+}
+
+static void primal_restore(void *state) {
+    primal *p = state;
+    memcpy(p->wide, p->kept, p->pb->n_x * sizeof *p->wide);
+    p->model->b = p->kept_b;
 }
 
 /* Add the slots feature by feature in slot order, scale, add the L2 term
@@ -152,6 +177,7 @@ static void primal_free(void *state) {
     free(p->partial);
     free(p->dz);
     free(p->wide);
+    free(p->kept);
     free(p);
 }
 
@@ -166,7 +192,10 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
     p->partial = malloc(p->n_slots * pb->n_x * sizeof *p->partial);
     p->dz = malloc(pb->m * sizeof *p->dz);
     p->wide = malloc(pb->n_x * sizeof *p->wide);
-    if (p->partial == NULL || p->dz == NULL || p->wide == NULL) {
+    if (pb->val_m > 0)
+        p->kept = malloc(pb->n_x * sizeof *p->kept);
+    if (p->partial == NULL || p->dz == NULL || p->wide == NULL ||
+        (pb->val_m > 0 && p->kept == NULL)) {
         primal_free(p);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     }
@@ -174,6 +203,7 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
         p->wide[i] = model->w[i];
     *out = (catlr_solver_impl){p,          primal_forward, primal_norm2,
                                primal_test_forward, primal_step, primal_finite,
-                               primal_finish, primal_free};
+                               primal_finish, primal_free, primal_val_forward,
+                               primal_save, primal_restore};
     return CATLR_OK;
 }

@@ -1,11 +1,13 @@
 /* train.c: the gradient-descent loop, written once for both solvers
  * (primal.c, gram.c, behind solver.h): costs, reports, the tolerance, the
- * divergence checks. Owns the scratch vectors z (m) and z_test (test_m);
- * reports through a callback, never by printing. */
+ * divergence checks, the validation set's choice of weights. Owns the
+ * scratch vectors z (m), z_test (test_m) and z_val (val_m); reports
+ * through a callback, never by printing. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "catlr/core.h"
+#include "catlr/predict.h"
 #include "catlr/train.h"
 #include "internal.h"
 #include "solver.h"
@@ -29,6 +31,8 @@ const char *catlr_train_check(const catlr_train_opts *opts) {
         return "report interval must be at least 1";
     if (opts->test_m > 0 && (opts->test_X == NULL || opts->test_y == NULL))
         return "a test set needs its pixels and labels";
+    if (opts->val_m > 0 && (opts->val_X == NULL || opts->val_y == NULL))
+        return "a validation set needs its pixels and labels";
     if (!(opts->l2 >= 0) || !isfinite(opts->l2))
         return "L2 lambda must be a finite number >= 0";
     if (!(opts->tol >= 0) || !isfinite(opts->tol))
@@ -45,14 +49,17 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
     CATLR_ASSERT(opts != NULL);
     if (opts->solver != CATLR_SOLVER_AUTO)
         return opts->solver;
-    if (catlr_gram_bytes(m, opts->test_m) > (double)CATLR_GRAM_MAX_BYTES ||
+    const size_t held_m = opts->test_m + opts->val_m;
+    if (catlr_gram_bytes(m, held_m) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
-    /* multiply-adds: K (half of it, by symmetry) and Kt once, then m^2 per
-     * iteration; against one forward and one gradient pass per iteration */
+    /* multiply-adds: K (half of it, by symmetry), Kt and Kv once, then
+     * m (m + val_m) per iteration; against one forward and one gradient
+     * pass per iteration, and a forward pass of the validation set */
     const double n = (double)n_x, md = (double)m, it = (double)opts->iterations;
-    double gram = n * md * (md / 2 + (double)opts->test_m) + it * md * md;
-    double primal = it * 2 * n * md;
+    const double val_m = (double)opts->val_m;
+    double gram = n * md * (md / 2 + (double)held_m) + it * md * (md + val_m);
+    double primal = it * n * (2 * md + val_m);
     return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
 }
 
@@ -78,6 +85,7 @@ typedef struct run {
     catlr_solver_impl sv;
     double *z;      /* (m) */
     double *z_test; /* (test_m), NULL without a test set */
+    double *z_val;  /* (val_m), NULL without a validation set */
 } run;
 
 /* The training cost of the weights whose forward pass z holds, with the L2
@@ -89,14 +97,63 @@ static double cost_of(const run *r, const uint8_t *y) {
     return cost;
 }
 
+/* The accuracy in percent of the weights whose forward pass on m examples
+ * labelled y is z, by predict's rule and formula. */
+static double accuracy_of(const double *z, const uint8_t *y, size_t m) {
+    size_t wrong = 0;
+    for (size_t j = 0; j < m; j++)
+        wrong += catlr_predict_label(catlr_core_sigmoid(z[j])) != y[j];
+    return catlr_accuracy_percent(wrong, m);
+}
+
 /* Report step i to on_step, with the test set's cost (the cross-entropy
- * alone: the L2 term belongs to the training objective) when it has one. */
-static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step) {
+ * alone: the L2 term belongs to the training objective) when it has one,
+ * and on an evaluated step the accuracies, from the z vectors the costs
+ * were computed from (z_val: of this step, by validate). */
+static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step,
+                   int evaluated) {
     if (step->has_cost && opts->test_m > 0) {
         r->sv.test_forward(r->sv.state, r->z_test);
         step->test_cost = catlr_core_cost(r->z_test, opts->test_y, opts->test_m);
+        if (evaluated)
+            step->test_acc = accuracy_of(r->z_test, opts->test_y, opts->test_m);
+    }
+    if (evaluated) {
+        step->train_acc = accuracy_of(r->z, r->pb.y, r->pb.m);
+        if (r->z_val != NULL)
+            step->val_acc = accuracy_of(r->z_val, opts->val_y, opts->val_m);
     }
     opts->on_step(opts->user, step);
+}
+
+/* The weights a validation set has chosen so far: those of the iteration
+ * with the lowest validation cost, a copy of which the solver keeps. */
+typedef struct kept {
+    size_t iteration;
+    double cost, val_cost; /* their training and validation costs */
+} kept;
+
+/* The validation cost of the weights of iteration i, whose training cost
+ * is cost; they are kept when it is the lowest so far (strictly: on a tie
+ * the earlier, fewer steps, stays). */
+static double validate(const run *r, const catlr_train_opts *opts, size_t i, double cost,
+                       kept *best) {
+    r->sv.val_forward(r->sv.state, r->z_val);
+    double val_cost = catlr_core_cost(r->z_val, opts->val_y, opts->val_m);
+    if (val_cost < best->val_cost) {
+        r->sv.save(r->sv.state);
+        *best = (kept){i, cost, val_cost};
+    }
+    return val_cost;
+}
+
+/* After the last iteration i: make the kept weights the current ones (when
+ * they are not already) and their training cost *cost. */
+static void restore_kept(const run *r, size_t i, const kept *best, double *cost) {
+    if (best->iteration != i) {
+        r->sv.restore(r->sv.state);
+        *cost = best->cost;
+    }
 }
 
 /* The loop proper. */
@@ -104,25 +161,30 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
                             catlr_error *err) {
     const catlr_solver_impl *sv = &r->sv;
     double previous = NAN, cost = NAN;
+    kept best = {0, NAN, INFINITY};
     size_t i = 0;
     int stopped = 0;
     for (; i < opts->iterations; i++) {
         sv->forward(sv->state, r->z, 1);
-        catlr_train_step step = {i, 0, NAN, NAN};
-        step.has_cost = opts->on_step != NULL && i % opts->report_every == 0;
-        if (step.has_cost || opts->tol > 0) {
+        catlr_train_step step = {i, 0, NAN, NAN, NAN, NAN, NAN, NAN};
+        int evaluated = opts->eval_every > 0 && i % opts->eval_every == 0;
+        step.has_cost = opts->on_step != NULL && (i % opts->report_every == 0 || evaluated);
+        if (step.has_cost || opts->tol > 0 || r->z_val != NULL) {
             cost = cost_of(r, r->pb.y);
             if (!isfinite(cost))
                 return not_finite(err, "the cost", i);
-            if (opts->tol > 0 && i > 0 && previous - cost < opts->tol) {
+            /* with a validation set, tol watches its cost */
+            double watched = r->z_val != NULL ? validate(r, opts, i, cost, &best) : cost;
+            if (opts->tol > 0 && i > 0 && previous - watched < opts->tol) {
                 stopped = 1;
                 break;
             }
-            previous = cost;
+            previous = watched;
             step.cost = step.has_cost ? cost : NAN;
+            step.val_cost = step.has_cost && r->z_val != NULL ? watched : NAN;
         }
         if (opts->on_step != NULL)
-            report(r, opts, &step);
+            report(r, opts, &step, evaluated);
         sv->step(sv->state, r->z);
         if (!sv->finite(sv->state))
             return not_finite(err, "the weights", i);
@@ -132,7 +194,11 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
         cost = cost_of(r, r->pb.y);
         if (!isfinite(cost))
             return not_finite(err, "the cost", i);
+        if (r->z_val != NULL)
+            validate(r, opts, i, cost, &best);
     }
+    if (r->z_val != NULL)
+        restore_kept(r, i, &best, &cost);
     sv->finish(sv->state);
     if (!catlr_model_finite(model))
         return not_finite(err, "the weights", i);
@@ -142,6 +208,8 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
     model->l2 = opts->l2;
     model->tol = opts->tol;
     model->stopped_early = (uint32_t)stopped;
+    model->best_iteration = r->z_val != NULL ? best.iteration : i;
+    model->final_val_cost = r->z_val != NULL ? best.val_cost : NAN;
     return CATLR_OK;
 }
 
@@ -160,16 +228,20 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
      * it, the solvers need not prepare for the test set (for the Gram
      * solver, n_x m test_m multiply-adds) */
     const size_t test_m = opts->on_step != NULL ? opts->test_m : 0;
+    const size_t val_m = opts->val_m;
     run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
-              catlr_thread_count((int)opts->threads)},
+              catlr_thread_count((int)opts->threads), val_m > 0 ? opts->val_X : NULL, val_m},
              {0},
              malloc(m * sizeof *r.z),
+             NULL,
              NULL};
     if (test_m > 0)
         r.z_test = malloc(test_m * sizeof *r.z_test);
+    if (val_m > 0)
+        r.z_val = malloc(val_m * sizeof *r.z_val);
     catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
     catlr_status st;
-    if (r.z == NULL || (test_m > 0 && r.z_test == NULL))
+    if (r.z == NULL || (test_m > 0 && r.z_test == NULL) || (val_m > 0 && r.z_val == NULL))
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     else if (solver == CATLR_SOLVER_GRAM)
         st = catlr_gram_new(&r.pb, model, &r.sv, err);
@@ -182,5 +254,6 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     }
     free(r.z);
     free(r.z_test);
+    free(r.z_val);
     return st;
 }
