@@ -133,8 +133,9 @@ typedef struct kept {
     double cost, val_cost; /* their training and validation costs */
 } kept;
 
-/* The validation cost of the weights of iteration i, whose training cost
- * is cost; they are kept when it is the lowest so far (strictly: on a tie
+/* The validation cost of the weights of iteration i, whose forward pass z
+ * holds and whose training cost is cost (NAN when it was not needed until
+ * now); they are kept when it is the lowest so far (strictly: on a tie
  * the earlier, fewer steps, stays). */
 static double validate(const run *r, const catlr_train_opts *opts, size_t i, double cost,
                        kept *best) {
@@ -142,7 +143,7 @@ static double validate(const run *r, const catlr_train_opts *opts, size_t i, dou
     double val_cost = catlr_core_cost(r->z_val, opts->val_y, opts->val_m);
     if (val_cost < best->val_cost) {
         r->sv.save(r->sv.state);
-        *best = (kept){i, cost, val_cost};
+        *best = (kept){i, isnan(cost) ? cost_of(r, r->pb.y) : cost, val_cost};
     }
     return val_cost;
 }
@@ -150,10 +151,9 @@ static double validate(const run *r, const catlr_train_opts *opts, size_t i, dou
 /* After the last iteration i: make the kept weights the current ones (when
  * they are not already) and their training cost *cost. */
 static void restore_kept(const run *r, size_t i, const kept *best, double *cost) {
-    if (best->iteration != i) {
+    if (best->iteration != i)
         r->sv.restore(r->sv.state);
-        *cost = best->cost;
-    }
+    *cost = best->cost;
 }
 
 /* The loop proper. */
@@ -170,8 +170,12 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
         int evaluated = opts->eval_every > 0 && i % opts->eval_every == 0;
         step.has_cost = opts->on_step != NULL && (i % opts->report_every == 0 || evaluated);
         if (step.has_cost || opts->tol > 0 || r->z_val != NULL) {
-            cost = cost_of(r, r->pb.y);
-            if (!isfinite(cost))
+            /* a validation set needs the training cost only of the weights
+             * it keeps (validate); computed on every step, it took as long
+             * as the Gram step itself on the course's data */
+            int needed = step.has_cost || (opts->tol > 0 && r->z_val == NULL);
+            cost = needed ? cost_of(r, r->pb.y) : NAN;
+            if (needed && !isfinite(cost))
                 return not_finite(err, "the cost", i);
             /* with a validation set, tol watches its cost */
             double watched = r->z_val != NULL ? validate(r, opts, i, cost, &best) : cost;
