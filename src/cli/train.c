@@ -10,11 +10,13 @@
 #include "catlr/dataset.h"
 #include "catlr/model.h"
 #include "catlr/predict.h"
+#include "catlr/split.h"
 #include "catlr/train.h"
 #include "cli.h"
 #include "args.h"
 #include "common.h"
 #include "train_report.h"
+#include "train_validation.h"
 
 static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
 
@@ -36,20 +38,32 @@ static void print_help(FILE *out) {
             "      --curve FILE.csv   write iteration,cost[,test_cost] of every iteration\n"
             "      --plot FILE.png    draw the cost curves as a chart\n"
             "      --l2 LAMBDA        L2 penalty lambda/(2m) ||w||^2 (default 0: none)\n"
-            "      --tol T            stop once the cost improves by less than T in an\n"
-            "                         iteration (default 0: run all N)\n"
+            "      --tol T            stop once the cost (with --val-split the validation\n"
+            "                         cost) improves by less than T in an iteration\n"
+            "                         (default 0: run all N)\n"
             "      --solver NAME      auto, primal or gram (default auto: gram when it is\n"
             "                         cheaper, as for fewer images than pixels)\n"
             "      --threads N        threads to load and train with (default: all cores)\n"
             "      --timings          print load, train and save seconds on stderr\n"
             "      --skip-bad         leave out images that cannot be read or decoded,\n"
             "                         with a warning for each (default: stop at the first)\n"
+            "      --val-split F      hold out a stratified fraction F (0 < F < 1) of\n"
+            "                         TRAIN_DIR as a validation set; the model keeps the\n"
+            "                         iteration with the lowest validation cost\n"
+            "      --seed S           seed of the --val-split shuffle (default %u)\n"
+            "      --eval-every K     add the train, validation and test accuracies (and\n"
+            "                         the validation cost) of every K-th iteration to\n"
+            "                         --curve (then one row every K) and --plot\n"
+            "      --pick-threshold   store in the model the threshold with the best F1\n"
+            "                         on the validation set (needs --val-split)\n"
             "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
             "stdout carries only the results: 'Cost after iteration I: C' for I = 0, K,\n"
-            "2K, ..., then 'train accuracy: A %%' and, with --test, 'test accuracy: A %%'.\n",
-            USAGE, CATLR_DEFAULT_LR, CATLR_DEFAULT_ITERATIONS, CATLR_DEFAULT_REPORT_EVERY);
+            "2K, ..., then 'train accuracy: A %%', with --val-split 'validation accuracy:\n"
+            "A %%' and with --test 'test accuracy: A %%'.\n",
+            USAGE, CATLR_DEFAULT_LR, CATLR_DEFAULT_ITERATIONS, CATLR_DEFAULT_REPORT_EVERY,
+            CATLR_DEFAULT_SEED);
 }
 
 // ----------------------------------------------------------------------------
@@ -69,13 +83,19 @@ typedef struct train_args {
     const char *plot;  /* NULL: none */
     int timings;
     int skip_bad;
+    /* model selection (train_validation.c); opts.eval_every too */
+    double val_split; /* 0: no validation set */
+    uint64_t seed;
+    int seed_given;
+    int pick_threshold;
 } train_args;
 
 /* The trainer's tuning options come last: apply_option hands every id from
  * OPT_L2 on to apply_trainer_option. */
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
        OPT_POSITIVE, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2,
-       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS };
+       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS, OPT_VAL_SPLIT, OPT_SEED,
+       OPT_EVAL_EVERY, OPT_PICK_THRESHOLD };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -94,6 +114,10 @@ static const cli_option OPTIONS[] = {
     {'\0', "solver", 1, OPT_SOLVER},
     {'\0', "threads", 1, OPT_THREADS},
     {'\0', "timings", 0, OPT_TIMINGS},
+    {'\0', "val-split", 1, OPT_VAL_SPLIT},
+    {'\0', "seed", 1, OPT_SEED},
+    {'\0', "eval-every", 1, OPT_EVAL_EVERY},
+    {'\0', "pick-threshold", 0, OPT_PICK_THRESHOLD},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
@@ -111,10 +135,47 @@ static int parse_solver(const char *name) {
     return -1;
 }
 
+/* Apply one of the model-selection options. -1 to go on, or an exit code. */
+static int apply_selection_option(int id, const char *value, train_args *a, FILE *errf) {
+    switch (id) {
+    case OPT_VAL_SPLIT:
+        if (train_parse_fraction(value, &a->val_split) != 0)
+            return usage_error(errf, "--val-split must be a number between 0 and 1 (both "
+                                     "excluded), got", value);
+        break;
+    case OPT_SEED:
+        if (train_parse_seed(value, &a->seed) != 0)
+            return usage_error(errf, "--seed must be a whole number from 0 to 2^64-1, got",
+                               value);
+        a->seed_given = 1;
+        break;
+    case OPT_EVAL_EVERY:
+        if (cli_parse_count(value, &a->opts.eval_every) != 0)
+            return usage_error(errf, "--eval-every must be a whole number >= 1, got", value);
+        break;
+    case OPT_PICK_THRESHOLD: a->pick_threshold = 1; break;
+    }
+    return -1;
+}
+
+/* The model-selection options that need another one. -1 when they have
+ * it, or the usage error's exit code. */
+static int check_selection_options(const train_args *a, FILE *errf) {
+    if (a->pick_threshold && a->val_split == 0)
+        return usage_error(errf, "--pick-threshold needs --val-split", NULL);
+    if (a->seed_given && a->val_split == 0)
+        return usage_error(errf, "--seed needs --val-split", NULL);
+    if (a->opts.eval_every > 0 && a->curve == NULL && a->plot == NULL)
+        return usage_error(errf, "--eval-every needs --curve or --plot", NULL);
+    return -1;
+}
+
 /* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
 static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
     size_t threads;
     int solver;
+    if (id >= OPT_VAL_SPLIT)
+        return apply_selection_option(id, value, a, errf);
     switch (id) {
     case OPT_L2:
         if (cli_parse_nonnegative(value, &a->opts.l2) != 0)
@@ -180,6 +241,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     a->output = "catlr.model";
     a->positive = "cat";
     a->opts = catlr_train_defaults();
+    a->seed = CATLR_DEFAULT_SEED;
     cli_scanner s = cli_scan(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0]);
     char msg[256];
     const char *value;
@@ -200,6 +262,9 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         return usage_error(errf, "missing TRAIN_DIR", NULL);
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
+    int code = check_selection_options(a, errf);
+    if (code >= 0)
+        return code;
     if (a->n_rates == 0) { /* no --lr: the default rate alone */
         a->rates[0] = a->opts.lr;
         a->n_rates = 1;
@@ -276,16 +341,18 @@ static double now(void) {
 static void report_early_stop(const catlr_model *model, const train_args *a, FILE *errf) {
     if (model->stopped_early && !a->quiet)
         fprintf(errf,
-                "stopped after %llu of %zu iterations: the cost improved by less than "
+                "stopped after %llu of %zu iterations: the %scost improved by less than "
                 "--tol %g\n",
-                (unsigned long long)model->iterations, a->opts.iterations, a->opts.tol);
+                (unsigned long long)model->iterations, a->opts.iterations,
+                a->val_split > 0 ? "validation " : "", a->opts.tol);
 }
 
-/* A zero model for the training set's classes, trained on it with run k's
- * rate, watched by the report. */
-static int fit(const catlr_dataset *train, const catlr_dataset *test, const train_args *a,
-               size_t k, train_report *rep, catlr_model *model, double *seconds,
-               FILE *errf) {
+/* A zero model for the training folder's classes, trained on the examples
+ * of sets (validated on its held-out ones) with run k's rate, watched by
+ * the report. */
+static int fit(const catlr_dataset *train, const train_sets *sets, const catlr_dataset *test,
+               const train_args *a, size_t k, train_report *rep, catlr_model *model,
+               double *seconds, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_init(
         model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
@@ -297,11 +364,14 @@ static int fit(const catlr_dataset *train, const catlr_dataset *test, const trai
             opts.test_y = catlr_dataset_labels(test);
             opts.test_m = catlr_dataset_count(test);
         }
+        opts.val_X = sets->val_X;
+        opts.val_y = sets->val_y;
+        opts.val_m = sets->val_m;
         train_report_start_run(rep, k, &opts);
         double t0 = now();
-        st = catlr_train(catlr_dataset_pixels(train), catlr_dataset_labels(train),
-                         catlr_dataset_count(train), &opts, model, &err);
+        st = catlr_train(sets->X, sets->y, sets->m, &opts, model, &err);
         *seconds += now() - t0;
+        train_sets_record(sets, model);
     }
     if (st != CATLR_OK) {
         train_report_fail_run(rep); /* wipes the progress line before the error */
@@ -309,14 +379,15 @@ static int fit(const catlr_dataset *train, const catlr_dataset *test, const trai
         return CLI_EXIT_FAIL;
     }
     report_early_stop(model, a, errf);
+    if (!a->quiet)
+        train_sets_report_kept(sets, model, errf);
     return CLI_EXIT_OK;
 }
 
-/* The accuracy line; returns the accuracy. */
+/* The accuracy line of m examples X (n_x, m), y (m); returns the accuracy. */
 static double print_accuracy(FILE *out, const char *which, const catlr_model *model,
-                             const catlr_dataset *ds) {
-    double acc = catlr_predict_accuracy(model, catlr_dataset_pixels(ds),
-                                        catlr_dataset_labels(ds), catlr_dataset_count(ds));
+                             const uint8_t *X, const uint8_t *y, size_t m) {
+    double acc = catlr_predict_accuracy(model, X, y, m);
     fprintf(out, "%s accuracy: %.2f %%\n", which, acc);
     return acc;
 }
@@ -336,18 +407,26 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
  * the time spent in the trainer. With several rates a run that fails (a
  * rate so large the weights overflow) is reported and marked in the table,
  * and the others still compare. */
-static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
-                     const train_args *a, train_report *rep, catlr_model *best,
-                     double *seconds, FILE *out, FILE *errf) {
+static int fit_rates(const catlr_dataset *train, const train_sets *sets,
+                     const catlr_dataset *test, const train_args *a, train_report *rep,
+                     catlr_model *best, double *seconds, FILE *out, FILE *errf) {
     int code = CLI_EXIT_OK;
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
-        code = fit(train, test, a, k, rep, &model, seconds, errf);
+        code = fit(train, sets, test, a, k, rep, &model, seconds, errf);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
-            double train_acc = print_accuracy(out, "train", &model, train);
-            double test_acc = test != NULL ? print_accuracy(out, "test", &model, test) : NAN;
+            double train_acc = print_accuracy(out, "train", &model, sets->X, sets->y, sets->m);
+            if (sets->val_m > 0)
+                print_accuracy(out, "validation", &model, sets->val_X, sets->val_y,
+                               sets->val_m);
+            double test_acc = test != NULL
+                                  ? print_accuracy(out, "test", &model,
+                                                   catlr_dataset_pixels(test),
+                                                   catlr_dataset_labels(test),
+                                                   catlr_dataset_count(test))
+                                  : NAN;
             if (train_report_end_run(rep, &model, train_acc, test_acc)) {
                 catlr_model_free(best);
                 *best = model; /* moved: best owns the weights now */
@@ -368,9 +447,11 @@ static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
 static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_dataset *train = NULL, *test = NULL;
     catlr_model model = {0};
+    train_sets sets = {0};
     train_report rep;
     train_report_config cfg = {a->curve, a->plot, a->rates, a->n_rates, a->opts.iterations,
-                               a->opts.report_every, a->test_dir != NULL, a->quiet};
+                               a->opts.report_every, a->test_dir != NULL, a->quiet,
+                               a->opts.eval_every, a->val_split > 0};
     int code = train_report_open(&rep, &cfg, out, errf);
     if (code >= 0)
         return code;
@@ -382,10 +463,16 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
             code = check_same_classes(train, test, a->test_dir, errf);
     }
     t_load = now() - t_load;
+    if (code == CLI_EXIT_OK)
+        code = train_sets_make(&sets, train, a->train_dir, a->val_split, a->seed, a->quiet, errf);
+    if (code == CLI_EXIT_OK && a->pick_threshold)
+        code = train_threshold_check(&sets, train, errf);
     double t_train = 0, t_save = 0;
     if (code == CLI_EXIT_OK)
-        code = fit_rates(train, test, a, &rep, &model, &t_train, out, errf);
+        code = fit_rates(train, &sets, test, a, &rep, &model, &t_train, out, errf);
     code = train_report_close(&rep, code == CLI_EXIT_OK);
+    if (code == CLI_EXIT_OK && a->pick_threshold)
+        code = train_pick_threshold(&sets, &model, a->quiet, errf);
     if (code == CLI_EXIT_OK) {
         t_save = now();
         code = save(&model, a, errf);
@@ -397,6 +484,7 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
         fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", t_load, t_train,
                 t_save, catlr_solver_name((catlr_solver)model.solver));
     catlr_model_free(&model);
+    train_sets_free(&sets);
     catlr_dataset_free(test);
     catlr_dataset_free(train);
     return code;
