@@ -420,13 +420,13 @@ static void test_pick_threshold(void **state) {
     const char *line = strstr(r.err, "threshold ");
     assert_non_null(line);
     assert_non_null(strstr(line, " picked on the validation set: F1 "));
+    double printed = strtod(line + strlen("threshold "), NULL);
     result_free(&r);
     catlr_model model;
     load_model(fx->model, &model);
     assert_int_equal(model.threshold_picked, 1);
     assert_true(model.threshold >= 0 && model.threshold <= 1);
     assert_true(model.threshold == expected_threshold(fx, 0.4, 3, &model));
-    double printed = strtod(line + strlen("threshold "), NULL);
     assert_close(printed, model.threshold, 1e-5 * model.threshold + 1e-12);
     catlr_model_free(&model);
     r = run("train", fx->train, "-q", "-i", "3", "--val-split", "0.4", "--pick-threshold", "-o",
