@@ -253,7 +253,8 @@ static void test_augment_flip(void **state) {
 /* Ensure --init refuses, with exit 1 and one line naming the file and the
  * reason: a missing file, a damaged one, a model for other image sizes,
  * one for other classes, and one whose positive class is the other
- * folder; nothing is written. */
+ * folder; nothing is written. The file is read before the folders, so a
+ * missing one is reported even when the folder is missing too. */
 static void test_init_refusals(void **state) {
     fixtures *fx = *state;
     char model_path[1024], missing[1024], dog_model[1024], want[2048];
@@ -266,6 +267,9 @@ static void test_init_refusals(void **state) {
 
     r = run("train", "-q", "--init", missing, "-o", model_path, fx->train, NULL);
     snprintf(want, sizeof want, "catlr: %s: No such file or directory", missing);
+    assert_failure(&r, want);
+    result_free(&r);
+    r = run("train", "-q", "--init", missing, "-o", model_path, missing, NULL); /* no folder */
     assert_failure(&r, want);
     result_free(&r);
     r = run("train", "-q", "--init", fx->damaged, "-o", model_path, fx->train, NULL);

@@ -405,14 +405,18 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     if (code >= 0)
         return code;
     double t_load = now();
-    code = load(a->train_dir, a, &train, errf);
+    /* --init's file first: a missing or damaged one fails before the
+     * folders are decoded */
+    code = a->init != NULL ? cli_load_model(a->init, &init, errf) : CLI_EXIT_OK;
+    if (code == CLI_EXIT_OK)
+        code = load(a->train_dir, a, &train, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, errf);
         if (code == CLI_EXIT_OK)
             code = check_same_classes(train, test, a->test_dir, errf);
     }
     if (code == CLI_EXIT_OK && a->init != NULL)
-        code = train_setup_load_init(a->init, train, &init, errf);
+        code = train_setup_check_init(a->init, &init, train, errf);
     if (code == CLI_EXIT_OK)
         code = train_setup_make_set(&set, train, a->augment, a->quiet, errf);
     t_load = now() - t_load;

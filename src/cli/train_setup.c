@@ -85,10 +85,8 @@ void train_setup_print_weights(const catlr_train_opts *opts, const train_set *se
 // ----------------------------------------------------------------------------
 // Warm start.
 
-int train_setup_load_init(const char *path, const catlr_dataset *ds, catlr_model *init,
-                          FILE *errf) {
-    if (cli_load_model(path, init, errf) != CLI_EXIT_OK) /* also the image size */
-        return CLI_EXIT_FAIL;
+int train_setup_check_init(const char *path, const catlr_model *init, const catlr_dataset *ds,
+                           FILE *errf) {
     const char *name0 = catlr_dataset_class_name(ds, 0), *name1 = catlr_dataset_class_name(ds, 1);
     const char *positive = catlr_dataset_class_name(ds, catlr_dataset_positive(ds));
     if (strcmp(init->class_names[0], name0) != 0 || strcmp(init->class_names[1], name1) != 0)
@@ -102,7 +100,6 @@ int train_setup_load_init(const char *path, const catlr_dataset *ds, catlr_model
                 path, init->class_names[init->positive], positive);
     else
         return CLI_EXIT_OK;
-    catlr_model_free(init);
     return CLI_EXIT_FAIL;
 }
 

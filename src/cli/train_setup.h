@@ -44,12 +44,12 @@ void train_setup_free_set(train_set *set);
 void train_setup_print_weights(const catlr_train_opts *opts, const train_set *set,
                                const catlr_dataset *ds, FILE *errf);
 
-/* --init: load the model at path and check that it can start training on
- * ds: the same image size, class names and positive class. CLI_EXIT_OK,
- * or CLI_EXIT_FAIL after an error line naming path and the reason, with
- * *init freed. */
-int train_setup_load_init(const char *path, const catlr_dataset *ds, catlr_model *init,
-                          FILE *errf);
+/* --init: check that init, loaded from path (cli_load_model: catlr's image
+ * size), can start training on ds: the same class names and positive
+ * class. CLI_EXIT_OK, or CLI_EXIT_FAIL after an error line naming path and
+ * the reason. */
+int train_setup_check_init(const char *path, const catlr_model *init, const catlr_dataset *ds,
+                           FILE *errf);
 
 /* Start model (made by catlr_model_init for the same geometry) from
  * init's weights and bias, and record the warm start and the
