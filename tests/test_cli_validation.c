@@ -135,6 +135,34 @@ static void test_split_recorded(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure --augment flip mirrors only the images left for training: the
+ * model records 16 cats and 24 dogs trained on (8 and 12, and their
+ * mirrors) beside the 2 and 3 held out, the split line says so before the
+ * mirrors are added, and with --class-weight balanced the weights come
+ * from the 40 images trained on. */
+static void test_split_then_augment(void **state) {
+    fixtures *fx = *state;
+    result r = run("train", fx->train, "-i", "5", "--val-split", "0.2", "--augment", "flip",
+                   "--class-weight", "balanced", "-o", fx->model, NULL);
+    assert_int_equal(r.code, 0);
+    const char *split = strstr(r.err, "validation split 0.2 (seed 1): train cat 8 dog 12, "
+                                      "validation cat 2 dog 3\n");
+    const char *mirrors = strstr(r.err, "--augment flip: training on 40 images, 20 and their "
+                                        "mirrors\n");
+    assert_true(split != NULL && mirrors != NULL && split < mirrors);
+    /* balanced: 40 / (2 * 16) for cat, 40 / (2 * 24) for dog */
+    assert_non_null(strstr(r.err, "class weights: cat 1.25, dog 0.833333 (balanced)\n"));
+    result_free(&r);
+    catlr_model model;
+    load_model(fx->model, &model);
+    assert_int_equal(model.train_count[0], 16);
+    assert_int_equal(model.train_count[1], 24);
+    assert_int_equal(model.val_count[0], 2);
+    assert_int_equal(model.val_count[1], 3);
+    assert_int_equal(model.augment, CATLR_AUGMENT_FLIP);
+    catlr_model_free(&model);
+}
+
 /* Ensure that without --val-split the model records the counts trained on
  * and no validation set: fraction 0, seed 0, validation cost NaN, the
  * best iteration the last. */
@@ -504,6 +532,7 @@ static void test_usage_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_recorded),
+        cmocka_unit_test(test_split_then_augment),
         cmocka_unit_test(test_no_split_recorded),
         cmocka_unit_test(test_split_reproducible),
         cmocka_unit_test(test_split_small),

@@ -16,6 +16,7 @@
 #include "args.h"
 #include "common.h"
 #include "train_report.h"
+#include "train_setup.h"
 #include "train_validation.h"
 
 static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
@@ -47,6 +48,13 @@ static void print_help(FILE *out) {
             "      --timings          print load, train and save seconds on stderr\n"
             "      --skip-bad         leave out images that cannot be read or decoded,\n"
             "                         with a warning for each (default: stop at the first)\n"
+            "      --class-weight W   weighted cost: 'balanced' (m / (2 m_c) for the m_c\n"
+            "                         images of class c) or W_POS,W_NEG, the weights of\n"
+            "                         the positive class and the other (default: none)\n"
+            "      --augment flip     also train on every image's horizontal mirror,\n"
+            "                         doubling the images (default: off)\n"
+            "      --init MODEL       start from MODEL's weights instead of zero; it must\n"
+            "                         be for the same classes and positive class\n"
             "      --val-split F      hold out a stratified fraction F (0 < F < 1) of\n"
             "                         TRAIN_DIR as a validation set; the model keeps the\n"
             "                         iteration with the lowest validation cost\n"
@@ -83,6 +91,9 @@ typedef struct train_args {
     const char *plot;  /* NULL: none */
     int timings;
     int skip_bad;
+    /* train_setup.c's */
+    uint32_t augment;  /* CATLR_AUGMENT_* bits of --augment */
+    const char *init;  /* --init MODEL, or NULL: start from zero */
     /* model selection (train_validation.c); opts.eval_every too */
     double val_split; /* 0: no validation set */
     uint64_t seed;
@@ -94,8 +105,8 @@ typedef struct train_args {
  * OPT_L2 on to apply_trainer_option. */
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
        OPT_POSITIVE, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2,
-       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS, OPT_VAL_SPLIT, OPT_SEED,
-       OPT_EVAL_EVERY, OPT_PICK_THRESHOLD };
+       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS, OPT_CLASS_WEIGHT, OPT_AUGMENT,
+       OPT_INIT, OPT_VAL_SPLIT, OPT_SEED, OPT_EVAL_EVERY, OPT_PICK_THRESHOLD };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -114,6 +125,9 @@ static const cli_option OPTIONS[] = {
     {'\0', "solver", 1, OPT_SOLVER},
     {'\0', "threads", 1, OPT_THREADS},
     {'\0', "timings", 0, OPT_TIMINGS},
+    {'\0', "class-weight", 1, OPT_CLASS_WEIGHT},
+    {'\0', "augment", 1, OPT_AUGMENT},
+    {'\0', "init", 1, OPT_INIT},
     {'\0', "val-split", 1, OPT_VAL_SPLIT},
     {'\0', "seed", 1, OPT_SEED},
     {'\0', "eval-every", 1, OPT_EVAL_EVERY},
@@ -197,6 +211,18 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         a->opts.threads = (unsigned)threads;
         break;
     case OPT_TIMINGS: a->timings = 1; break;
+    case OPT_CLASS_WEIGHT:
+        if (train_setup_parse_class_weight(value, &a->opts) != 0)
+            return usage_error(errf,
+                               "--class-weight must be 'balanced' or two positive numbers "
+                               "W_POS,W_NEG, got",
+                               value);
+        break;
+    case OPT_AUGMENT:
+        if (train_setup_parse_augment(value, &a->augment) != 0)
+            return usage_error(errf, "--augment must be flip, got", value);
+        break;
+    case OPT_INIT: a->init = value; break;
     }
     return -1;
 }
@@ -347,17 +373,19 @@ static void report_early_stop(const catlr_model *model, const train_args *a, FIL
                 a->val_split > 0 ? "validation " : "", a->opts.tol);
 }
 
-/* A zero model for the training folder's classes, trained on the examples
- * of sets (validated on its held-out ones) with run k's rate, watched by
- * the report. */
-static int fit(const catlr_dataset *train, const train_sets *sets, const catlr_dataset *test,
-               const train_args *a, size_t k, train_report *rep, catlr_model *model,
-               double *seconds, FILE *errf) {
+/* A model for the training set's classes, starting from zero or from
+ * init's weights, trained on set (the folder's images not held out for
+ * validation in sets, with --augment their mirrors) with run k's rate,
+ * watched by the report. */
+static int fit(const catlr_dataset *train, const train_sets *sets, const train_set *set,
+               const catlr_model *init, const catlr_dataset *test, const train_args *a,
+               size_t k, train_report *rep, catlr_model *model, double *seconds, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_init(
         model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
         catlr_dataset_class_name(train, 1), (uint32_t)catlr_dataset_positive(train), &err);
     if (st == CATLR_OK) {
+        train_setup_start(model, init, a->augment);
         catlr_train_opts opts = a->opts;
         if (test != NULL) {
             opts.test_X = catlr_dataset_pixels(test);
@@ -369,7 +397,7 @@ static int fit(const catlr_dataset *train, const train_sets *sets, const catlr_d
         opts.val_m = sets->val_m;
         train_report_start_run(rep, k, &opts);
         double t0 = now();
-        st = catlr_train(sets->X, sets->y, sets->m, &opts, model, &err);
+        st = catlr_train(set->X, set->y, set->m, &opts, model, &err);
         *seconds += now() - t0;
         train_sets_record(sets, model);
     }
@@ -407,16 +435,18 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
  * the time spent in the trainer. With several rates a run that fails (a
  * rate so large the weights overflow) is reported and marked in the table,
  * and the others still compare. */
-static int fit_rates(const catlr_dataset *train, const train_sets *sets,
-                     const catlr_dataset *test, const train_args *a, train_report *rep,
-                     catlr_model *best, double *seconds, FILE *out, FILE *errf) {
+static int fit_rates(const catlr_dataset *train, const train_sets *sets, const train_set *set,
+                     const catlr_model *init, const catlr_dataset *test,
+                     const train_args *a, train_report *rep, catlr_model *best,
+                     double *seconds, FILE *out, FILE *errf) {
     int code = CLI_EXIT_OK;
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
-        code = fit(train, sets, test, a, k, rep, &model, seconds, errf);
+        code = fit(train, sets, set, init, test, a, k, rep, &model, seconds, errf);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
+            /* the folder's images trained on, without mirrors */
             double train_acc = print_accuracy(out, "train", &model, sets->X, sets->y, sets->m);
             if (sets->val_m > 0)
                 print_accuracy(out, "validation", &model, sets->val_X, sets->val_y,
@@ -446,8 +476,9 @@ static int fit_rates(const catlr_dataset *train, const train_sets *sets,
  * fails at once rather than after the training. */
 static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_dataset *train = NULL, *test = NULL;
-    catlr_model model = {0};
+    catlr_model model = {0}, init = {0};
     train_sets sets = {0};
+    train_set set = {0};
     train_report rep;
     train_report_config cfg = {a->curve, a->plot, a->rates, a->n_rates, a->opts.iterations,
                                a->opts.report_every, a->test_dir != NULL, a->quiet,
@@ -456,20 +487,34 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     if (code >= 0)
         return code;
     double t_load = now();
-    code = load(a->train_dir, a, &train, errf);
+    /* --init's file first: a missing or damaged one fails before the
+     * folders are decoded */
+    code = a->init != NULL ? cli_load_model(a->init, &init, errf) : CLI_EXIT_OK;
+    if (code == CLI_EXIT_OK)
+        code = load(a->train_dir, a, &train, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, errf);
         if (code == CLI_EXIT_OK)
             code = check_same_classes(train, test, a->test_dir, errf);
     }
-    t_load = now() - t_load;
+    if (code == CLI_EXIT_OK && a->init != NULL)
+        code = train_setup_check_init(a->init, &init, train, errf);
     if (code == CLI_EXIT_OK)
         code = train_sets_make(&sets, train, a->train_dir, a->val_split, a->seed, a->quiet, errf);
     if (code == CLI_EXIT_OK && a->pick_threshold)
         code = train_threshold_check(&sets, train, errf);
-    double t_train = 0, t_save = 0;
+    /* the mirrors of the images trained on only: the validation set stays
+     * the folder's own images */
     if (code == CLI_EXIT_OK)
-        code = fit_rates(train, &sets, test, a, &rep, &model, &t_train, out, errf);
+        code = train_setup_make_set(&set, sets.X, sets.y, sets.m, a->augment, a->quiet, errf);
+    t_load = now() - t_load;
+    double t_train = 0, t_save = 0;
+    if (code == CLI_EXIT_OK) {
+        if (!a->quiet)
+            train_setup_print_weights(&a->opts, &set, train, errf);
+        code = fit_rates(train, &sets, &set, init.w != NULL ? &init : NULL, test, a, &rep,
+                         &model, &t_train, out, errf);
+    }
     code = train_report_close(&rep, code == CLI_EXIT_OK);
     if (code == CLI_EXIT_OK && a->pick_threshold)
         code = train_pick_threshold(&sets, &model, a->quiet, errf);
@@ -484,6 +529,8 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
         fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", t_load, t_train,
                 t_save, catlr_solver_name((catlr_solver)model.solver));
     catlr_model_free(&model);
+    catlr_model_free(&init);
+    train_setup_free_set(&set);
     train_sets_free(&sets);
     catlr_dataset_free(test);
     catlr_dataset_free(train);

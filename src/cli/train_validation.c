@@ -133,10 +133,10 @@ void train_sets_free(train_sets *sets) {
 }
 
 void train_sets_record(const train_sets *sets, catlr_model *model) {
-    for (size_t k = 0; k < 2; k++) {
-        model->train_count[k] = sets->train_count[k];
+    /* train_count is catlr_train's: the images it was given, mirrors
+     * included */
+    for (size_t k = 0; k < 2; k++)
         model->val_count[k] = sets->val_count[k];
-    }
     if (sets->val_m > 0) {
         model->val_fraction = sets->fraction;
         model->seed = sets->seed;

@@ -52,8 +52,8 @@ int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
 /* Release what *sets owns; zeroes it. */
 void train_sets_free(train_sets *sets);
 
-/* Record in model what it was trained on: the counts, and the fraction and
- * seed of the split when there was one. */
+/* Record in model the validation set's counts, and the fraction and seed
+ * of the split when there was one (catlr_train records train_count). */
 void train_sets_record(const train_sets *sets, catlr_model *model);
 
 /* With a validation set, say on errf which iteration's weights the model
