@@ -1013,6 +1013,43 @@ static void test_eval_every(void **state) {
     }
 }
 
+/* Ensure the validation set's choice does not depend on the thread count:
+ * for both solvers, 1 and 3 threads keep the same iteration with the same
+ * weights, bias and costs bit for bit, on the random problem validated on
+ * its test images with every third label flipped (so that the validation
+ * cost turns up before the end: the kept iteration is not the last). */
+static void test_validation_threads_identical(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    uint8_t val_y[RT];
+    for (size_t j = 0; j < RT; j++)
+        val_y[j] = j % 3 == 0 ? !p->test_y[j] : p->test_y[j];
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model one, three;
+        cost_log l1 = {0}, l3 = {0};
+        catlr_train_opts opts = opts_of(0.05, 400, 100, NULL);
+        opts.solver = SOLVERS[k];
+        opts.val_X = p->test_X;
+        opts.val_y = val_y;
+        opts.val_m = RT;
+        opts.threads = 1;
+        train_random(p, opts, NULL, &one, &l1);
+        opts.threads = 3;
+        train_random(p, opts, NULL, &three, &l3);
+        assert_true(one.best_iteration < 400);
+        assert_int_equal(one.best_iteration, three.best_iteration);
+        assert_memory_equal(one.w, three.w, RN * sizeof *one.w);
+        assert_memory_equal(&one.b, &three.b, sizeof one.b);
+        assert_memory_equal(&one.final_val_cost, &three.final_val_cost, sizeof(double));
+        assert_memory_equal(&one.final_cost, &three.final_cost, sizeof(double));
+        catlr_model_free(&one);
+        catlr_model_free(&three);
+    }
+    free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
@@ -1042,6 +1079,7 @@ int main(void) {
         cmocka_unit_test(test_validation_last_is_best),
         cmocka_unit_test(test_validation_tol),
         cmocka_unit_test(test_eval_every),
+        cmocka_unit_test(test_validation_threads_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
