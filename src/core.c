@@ -58,11 +58,15 @@ static double softplus(double t) {
  * a = sigmoid(z). Since log a = -softplus(-z) and log(1-a) = -softplus(z),
  * that is softplus(-z) for y = 1 and softplus(z) for y = 0: one finite,
  * accurate term either way, with no cancellation between the two. */
-double catlr_core_cost(const double *z, const uint8_t *y, size_t m) {
+double catlr_core_cost_sum(const double *z, const uint8_t *y, size_t m) {
     double sum = 0;
     for (size_t j = 0; j < m; j++)
         sum += softplus(y[j] ? -z[j] : z[j]);
-    return sum / (double)m;
+    return sum;
+}
+
+double catlr_core_cost(const double *z, const uint8_t *y, size_t m) {
+    return catlr_core_cost_sum(z, y, m) / (double)m;
 }
 
 // ----------------------------------------------------------------------------

@@ -39,6 +39,12 @@ void catlr_core_forward(const uint8_t *X, size_t n_x, size_t m, const float *w,
  * z: (m); y: (m) 0 or 1; m >= 1. */
 double catlr_core_cost(const double *z, const uint8_t *y, size_t m);
 
+/* The sum of the m examples' cross-entropies, added in order j = 0, 1, ...:
+ * catlr_core_cost is this divided by m. For a cost split across processes,
+ * which add their sums and divide by the examples of all of them.
+ * z: (m); y: (m) 0 or 1; m >= 0 (0 gives 0). */
+double catlr_core_cost_sum(const double *z, const uint8_t *y, size_t m);
+
 /* dw = X (sigmoid(z) - y)^T / (255 m) and db = sum(sigmoid(z) - y) / m.
  * X: (n_x, m) uint8; z, y: (m); dw: (n_x), written; m >= 1. */
 void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
