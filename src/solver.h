@@ -10,6 +10,7 @@
 
 #include "catlr/catlr.h"
 #include "catlr/model.h"
+#include "catlr/train.h"
 #include "internal.h" /* CATLR_OMP, <omp.h> */
 
 /* The calling thread's number inside a parallel region (0 .. threads-1),
@@ -29,7 +30,15 @@ typedef struct catlr_problem {
     size_t test_m;
     double lr, l2;
     int threads; /* >= 1 */
+    /* Split across processes (primal only): this process holds m of the
+     * m_total examples and test_m of test_m_total; reducer NULL, m_total
+     * = m and test_m_total = test_m in one process. */
+    size_t m_total, test_m_total;
+    const catlr_train_reducer *reducer;
 } catlr_problem;
+
+/* The most sums the loop adds to a reduce call (the costs). */
+#define CATLR_SOLVER_EXTRA_MAX 4
 
 typedef struct catlr_solver_impl catlr_solver_impl;
 
@@ -44,7 +53,14 @@ struct catlr_solver_impl {
     double (*norm2)(void *state);
     /* z_test (test_m) of the current weights */
     void (*test_forward)(void *state, double *z_test);
-    /* one step: w -= lr (dw + l2/m w), b -= lr db; after forward(z, 1) */
+    /* add up what step needs over the processes that hold the examples,
+     * and with it the loop's n_extra <= CATLR_SOLVER_EXTRA_MAX sums in
+     * extra, replaced by their totals: one call to the reducer (none in one
+     * process); after forward(z, 1). NULL for a solver that trains in one
+     * process only. */
+    catlr_status (*reduce)(void *state, double *extra, size_t n_extra, catlr_error *err);
+    /* one step: w -= lr (dw + l2/m w), b -= lr db; after forward(z, 1) and
+     * reduce */
     void (*step)(void *state, const double *z);
     /* 1 when the weights are finite */
     int (*finite)(void *state);
