@@ -18,10 +18,12 @@ typedef struct cli_comm {
 } cli_comm;
 
 /* Join the MPI job when an MPI launcher (mpirun, mpiexec, srun) started
- * this process, which its environment tells; otherwise, and always in a
- * build without MPI, be the one process and touch no MPI at all, so that a
- * plain `catlr train` runs as it does without MPI. */
-void cli_comm_join(cli_comm *c);
+ * this process, which its environment tells; otherwise be the one process
+ * and touch no MPI at all, so that a plain `catlr train` runs as it does
+ * without MPI. CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line in a
+ * build without MPI that a launcher started as one of several processes
+ * (each would train on the whole folder and write the same model). */
+int cli_comm_join(cli_comm *c, FILE *errf);
 
 /* Finalise MPI if cli_comm_join initialised it. */
 void cli_comm_leave(cli_comm *c);

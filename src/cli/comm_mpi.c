@@ -10,6 +10,7 @@
 #include <mpi.h>
 
 #include "comm.h"
+#include "common.h"
 
 /* Variables that MPI launchers set in the processes they start: Open MPI's
  * mpirun, PMIx launchers (Open MPI 5, Slurm's srun --mpi=pmix), and the
@@ -23,18 +24,20 @@ static int launched_by_mpi(void) {
     return 0;
 }
 
-void cli_comm_join(cli_comm *c) {
+int cli_comm_join(cli_comm *c, FILE *errf) {
+    (void)errf; /* MPI_Init reports its own failures, and ends the job */
     *c = (cli_comm){0, 1, 0};
     int already = 0;
     MPI_Initialized(&already);
     if (already || !launched_by_mpi())
-        return;
+        return CLI_EXIT_OK;
     /* OpenMP threads train, but only the main thread calls MPI */
     int provided;
     MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
     c->joined = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &c->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &c->size);
+    return CLI_EXIT_OK;
 }
 
 void cli_comm_leave(cli_comm *c) {

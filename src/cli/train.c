@@ -493,7 +493,8 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
 
 int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf) {
     cli_comm comm;
-    cli_comm_join(&comm);
+    if (cli_comm_join(&comm, errf) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
     /* under mpirun rank 0 speaks for every process, and the others say only
      * what they alone know (should /dev/null not open, they repeat it) */
     FILE *own_errf = errf, *silent = comm.rank > 0 ? fopen("/dev/null", "w") : NULL;
