@@ -147,7 +147,9 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
         if (step.has_cost || opts->tol > 0)
             cost_sums(r, opts, step.has_cost, sums);
         /* the gradient's sums and the costs', over every process at once */
-        catlr_status st = sv->reduce != NULL ? sv->reduce(sv->state, sums, N_SUMS, err) : CATLR_OK;
+        catlr_status st = CATLR_OK;
+        if (sv->reduce != NULL)
+            st = sv->reduce(sv->state, sums, N_SUMS, err);
         if (st != CATLR_OK)
             return st;
         if (step.has_cost || opts->tol > 0) {

@@ -56,7 +56,8 @@ catlr_status cli_comm_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
     if (n > INT_MAX) {
         if (err != NULL) {
             err->path[0] = '\0';
-            snprintf(err->reason, sizeof err->reason, "%zu doubles are too many for one MPI_Allreduce", n);
+            snprintf(err->reason, sizeof err->reason,
+                     "%zu doubles are too many for one MPI_Allreduce", n);
         }
         return CATLR_ERR_ARG;
     }
