@@ -56,7 +56,7 @@ static void print_help(FILE *out) {
             "2K, ..., then 'train accuracy: A %%' and, with --test, 'test accuracy: A %%'.\n"
             "\n"
             "Under 'mpirun -np N' (in a build with MPI) each of the N processes loads\n"
-            "and trains on 1/N of the images, the gram solver excepted; rank 0 prints\n"
+            "and trains on 1/N of the images, with the primal solver; rank 0 prints\n"
             "and writes the model.\n",
             USAGE, CATLR_DEFAULT_LR, CATLR_DEFAULT_ITERATIONS, CATLR_DEFAULT_REPORT_EVERY);
 }
