@@ -9,8 +9,10 @@
 #                 same labels; 4 ranks on a folder of 3 images (rank 0 holds
 #                 none) train as one process does;
 #   failures:     an image that one rank cannot decode stops every rank with
-#                 the file named on stderr; --skip-bad skips it there and
-#                 the total is reported once; --solver gram is refused.
+#                 the file named on stderr, a missing folder is reported
+#                 once; --skip-bad skips a bad image on the rank that holds
+#                 it and the total is reported once; --solver gram is
+#                 refused.
 set -u
 mode=$1
 mpiexec=$2
@@ -103,7 +105,20 @@ failures)
     [ -s "$tmp/bad.out" ] && fail "a failed run printed results: $(cat "$tmp/bad.out")"
     [ -e "$tmp/bad.model" ] && fail "a failed run wrote a model"
 
+    # both shards bad: rank 0 names its image; a folder that is not there,
+    # a failure every rank shares, is reported once
     echo junk >"$tmp/bad/cat/000.png"
+    ranks 2 train "$tmp/bad" --threads 1 -i 10 -o "$tmp/bad.model" >/dev/null 2>"$tmp/both.err"
+    code=$?
+    [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || fail "bad images on both ranks: exit $code"
+    grep -q "^catlr: $tmp/bad/cat/000.png: not a PNG or JPEG file$" "$tmp/both.err" ||
+        fail "rank 0's bad image is not named: $(cat "$tmp/both.err")"
+    ranks 2 train "$tmp/none" --threads 1 >/dev/null 2>"$tmp/none.err"
+    code=$?
+    [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || fail "a missing folder: exit $code"
+    [ "$(grep -c "^catlr: $tmp/none: No such file or directory$" "$tmp/none.err")" -eq 1 ] ||
+        fail "a missing folder is not reported once: $(cat "$tmp/none.err")"
+
     trains skip 2 "$tmp/bad" --skip-bad -i 10
     trains clean 1 "$data/train" -i 10 --solver primal
     cmp -s "$tmp/skip.out" "$tmp/clean.out" ||
