@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "catlr/dataset.h"
@@ -88,16 +87,6 @@ static char *join_path(const char *dir, const char *name) {
     return path;
 }
 
-static int has_ending(const char *name, const char *ending) {
-    size_t n = strlen(name), e = strlen(ending);
-    return n > e && strcasecmp(name + n - e, ending) == 0;
-}
-
-/* .png, .jpg, .jpeg in any case; the decoder goes by content, not name */
-static int has_image_extension(const char *name) {
-    return has_ending(name, ".png") || has_ending(name, ".jpg") || has_ending(name, ".jpeg");
-}
-
 enum entry_kind { CLASS_FOLDERS, IMAGE_FILES };
 
 /* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
@@ -110,7 +99,7 @@ static int wanted(const char *path, const char *name, enum entry_kind kind,
                   int skip_bad, catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
-    if (kind == IMAGE_FILES && !has_image_extension(name))
+    if (kind == IMAGE_FILES && !catlr_image_name_ok(name))
         return 0;
     if (kind == IMAGE_FILES && skip_bad)
         return 1;
