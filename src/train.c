@@ -142,6 +142,7 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
     model->l2 = opts->l2;
     model->tol = opts->tol;
     model->stopped_early = (uint32_t)stopped;
+    model->best_iteration = i;
     return CATLR_OK;
 }
 
