@@ -123,6 +123,17 @@ auc = sum((float(b["fpr"]) - float(a["fpr"])) * (float(a["tpr"]) + float(b["tpr"
 assert "ROC AUC:   %.4f" % auc in open(sys.argv[2]).read(), auc
 PY
 
+# info: the model just trained, as lines and as JSON; a cut-off copy fails
+"$catlr" info "$tmp/demo.model" >"$tmp/out" 2>"$tmp/err" || fail "info failed: $(cat "$tmp/err")"
+grep -qx 'format:          version [0-9]*, checksum OK' "$tmp/out" || fail "info: $(cat "$tmp/out")"
+"$catlr" info --json "$tmp/demo.model" |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["checksum_ok"] and d["iterations"] == 2000, d' ||
+    fail "info --json does not read back"
+head -c 100 "$tmp/demo.model" >"$tmp/cut.model"
+"$catlr" info "$tmp/cut.model" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "^catlr: $tmp/cut.model: " "$tmp/err" ||
+    fail "info on a cut-off model: $(cat "$tmp/err")"
+
 # train --curve: one row per iteration; the printed costs are its values
 "$catlr" train -q "$data/train" -i 40 -k 10 -o "$tmp/c.model" --curve "$tmp/c.csv" \
     >"$tmp/out" 2>"$tmp/err" || fail "train --curve failed: $(cat "$tmp/err")"
