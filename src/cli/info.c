@@ -4,8 +4,8 @@
  * aligned lines or (--json) one JSON object. The file is read with the
  * same loader predict uses, so "checksum OK" means every check of
  * catlr_model_load passed; a damaged file fails with the loader's reason. */
+#include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "catlr/model.h"
 #include "cli.h"
@@ -143,7 +143,7 @@ static void print_text(const char *path, unsigned version, const catlr_model *m,
     fputs(m->threshold_picked ? " (picked on the validation set)\n" : " (not picked)\n", out);
     number_line(out, "final cost:", m->final_cost);
     key(out, "validation cost:");
-    if (m->final_val_cost == m->final_val_cost) /* not NaN */
+    if (!isnan(m->final_val_cost)) /* NaN: no validation set */
         cli_json_number(out, m->final_val_cost);
     else
         fputs("none", out);

@@ -163,10 +163,7 @@ static int add_list_file(catlr_file_list *list, const char *name, problems *prob
     int is_stdin = strcmp(name, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(name, "r");
     if (f == NULL) {
-        catlr_error err;
-        snprintf(err.path, sizeof err.path, "%s", name);
-        snprintf(err.reason, sizeof err.reason, "%s", strerror(errno));
-        cli_print_error(probs->errf, &err);
+        fprintf(probs->errf, "catlr: %s: %s\n", name, strerror(errno));
         return -1;
     }
     char *line = NULL;
