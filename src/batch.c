@@ -24,29 +24,29 @@ void catlr_file_list_free(catlr_file_list *list) {
     if (list == NULL)
         return;
     for (size_t k = 0; k < list->count; k++)
-        free(list->paths[k]);
-    free(list->paths);
-    list->paths = NULL;
+        free(list->items[k]);
+    free(list->items);
+    list->items = NULL;
     list->count = list->cap = 0;
 }
 
-/* Append a copy of path; 0 on success, -1 when out of memory. */
-static int list_add(catlr_file_list *list, const char *path) {
+catlr_status catlr_file_list_add(catlr_file_list *list, const char *s) {
+    CATLR_ASSERT(list != NULL && s != NULL);
     if (list->count == list->cap) {
         size_t cap = list->cap ? 2 * list->cap : 64;
-        char **paths = realloc(list->paths, cap * sizeof *paths);
-        if (paths == NULL)
-            return -1;
-        list->paths = paths;
+        char **items = realloc(list->items, cap * sizeof *items);
+        if (items == NULL)
+            return CATLR_ERR_NOMEM;
+        list->items = items;
         list->cap = cap;
     }
-    size_t n = strlen(path) + 1;
+    size_t n = strlen(s) + 1;
     char *copy = malloc(n);
     if (copy == NULL)
-        return -1;
-    memcpy(copy, path, n);
-    list->paths[list->count++] = copy;
-    return 0;
+        return CATLR_ERR_NOMEM;
+    memcpy(copy, s, n);
+    list->items[list->count++] = copy;
+    return CATLR_OK;
 }
 
 static int compare_paths(const void *a, const void *b) {
@@ -123,7 +123,7 @@ static catlr_status read_names(walk *w, const char *dir, catlr_file_list *names,
         if (e->d_name[0] == '.')
             continue; /* hidden, ".", ".." */
         char *path = join_path(dir, e->d_name);
-        if (path == NULL || list_add(names, path) != 0)
+        if (path == NULL || catlr_file_list_add(names, path) != CATLR_OK)
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         free(path);
         if (st != CATLR_OK)
@@ -139,14 +139,15 @@ static catlr_status walk_dir(walk *w, const char *dir, const ancestor *self,
     catlr_file_list names = {0};
     catlr_status st = read_names(w, dir, &names, err);
     for (size_t k = 0; st == CATLR_OK && k < names.count; k++) {
-        const char *path = names.paths[k];
+        const char *path = names.items[k];
         struct stat sb;
         if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             if (is_ancestor(self, &sb))
                 continue; /* a link back up: already being walked */
             ancestor child = {sb.st_dev, sb.st_ino, self};
             st = walk_dir(w, path, &child, err);
-        } else if (catlr_image_name_ok(strrchr(path, '/') + 1) && list_add(w->list, path) != 0) {
+        } else if (catlr_image_name_ok(strrchr(path, '/') + 1) &&
+                   catlr_file_list_add(w->list, path) != CATLR_OK) {
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         }
     }
@@ -160,7 +161,7 @@ catlr_status catlr_batch_add_path(catlr_file_list *list, const char *path,
     CATLR_ASSERT(list != NULL && path != NULL);
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        if (list_add(list, path) != 0)
+        if (catlr_file_list_add(list, path) != CATLR_OK)
             return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
         return CATLR_OK;
     }
@@ -173,7 +174,7 @@ catlr_status catlr_batch_add_path(catlr_file_list *list, const char *path,
     /* byte order of the whole path, not folder by folder: "a/b.png"
      * comes before "a/b/c.png" as '.' sorts before '/' */
     if (list->count - first > 1)
-        qsort(list->paths + first, list->count - first, sizeof *list->paths, compare_paths);
+        qsort(list->items + first, list->count - first, sizeof *list->items, compare_paths);
     if (list->count == first && w.problems == 0)
         problem(&w, CATLR_ERR_DATA, path, "no PNG or JPEG images in this folder or below");
     return CATLR_OK;

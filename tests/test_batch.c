@@ -43,11 +43,11 @@ static void assert_list(const catlr_file_list *list, const char *root, const cha
                         size_t n) {
     if (list->count != n)
         for (size_t k = 0; k < list->count; k++)
-            print_error("listed %s\n", list->paths[k]);
+            print_error("listed %s\n", list->items[k]);
     assert_int_equal(list->count, n);
     for (size_t k = 0; k < n; k++) {
         char *path = test_path(root, want[k]);
-        assert_string_equal(list->paths[k], path);
+        assert_string_equal(list->items[k], path);
         free(path);
     }
 }
@@ -64,6 +64,27 @@ static void test_name_ok(void **state) {
         assert_false(catlr_image_name_ok(no[k]));
 }
 
+/* Ensure the list keeps copies of what is added, in order, past its first
+ * growth, and that freeing empties it for use again. */
+static void test_file_list(void **state) {
+    (void)state;
+    catlr_file_list list = {0};
+    char s[16];
+    for (int k = 0; k < 100; k++) {
+        snprintf(s, sizeof s, "item %d", k);
+        assert_int_equal(catlr_file_list_add(&list, s), CATLR_OK);
+    }
+    strcpy(s, "changed");
+    assert_int_equal(list.count, 100);
+    assert_string_equal(list.items[0], "item 0");
+    assert_string_equal(list.items[99], "item 99");
+    catlr_file_list_free(&list);
+    assert_int_equal(list.count, 0);
+    assert_int_equal(catlr_file_list_add(&list, "again"), CATLR_OK);
+    assert_string_equal(list.items[0], "again");
+    catlr_file_list_free(&list);
+}
+
 /* Ensure a path that is not a folder is listed as given, whatever its name
  * and even when it does not exist (decoding then says why), with no
  * problem reported. */
@@ -77,12 +98,12 @@ static void test_add_file(void **state) {
     assert_int_equal(catlr_batch_add_path(&list, "/nonexistent/x.png", on_problem, &p, NULL),
                      CATLR_OK);
     assert_int_equal(list.count, 2);
-    assert_string_equal(list.paths[0], txt);
-    assert_string_equal(list.paths[1], "/nonexistent/x.png");
+    assert_string_equal(list.items[0], txt);
+    assert_string_equal(list.items[1], "/nonexistent/x.png");
     assert_int_equal(p.count, 0);
     catlr_file_list_free(&list);
     assert_int_equal(list.count, 0);
-    assert_null(list.paths);
+    assert_null(list.items);
     catlr_file_list_free(NULL);
     free(txt);
 }
@@ -116,8 +137,8 @@ static void test_walk_tree(void **state) {
     char *sub = test_path(root, "b");
     assert_int_equal(catlr_batch_add_path(&list, sub, on_problem, &p, NULL), CATLR_OK);
     assert_int_equal(list.count, 7);
-    assert_string_equal(list.paths[5], list.paths[2]);
-    assert_string_equal(list.paths[6], list.paths[3]);
+    assert_string_equal(list.items[5], list.items[2]);
+    assert_string_equal(list.items[6], list.items[3]);
     catlr_file_list_free(&list);
     free(sub);
     free(txt);
@@ -194,7 +215,7 @@ static void test_walk_dangling(void **state) {
     uint8_t X[CATLR_N_X];
     catlr_status status;
     catlr_error error;
-    assert_int_equal(catlr_batch_decode((const char *const *)list.paths, 1, 1, X, &status,
+    assert_int_equal(catlr_batch_decode((const char *const *)list.items, 1, 1, X, &status,
                                         &error),
                      1);
     assert_int_equal(status, CATLR_ERR_IO);
@@ -264,7 +285,8 @@ static void test_decode(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_name_ok),      cmocka_unit_test(test_add_file),
+        cmocka_unit_test(test_name_ok),      cmocka_unit_test(test_file_list),
+        cmocka_unit_test(test_add_file),
         cmocka_unit_test(test_walk_tree),    cmocka_unit_test(test_walk_loop),
         cmocka_unit_test(test_walk_empty),   cmocka_unit_test(test_walk_dangling),
         cmocka_unit_test(test_decode),

@@ -18,15 +18,18 @@
 extern "C" {
 #endif
 
-/* A growable list of paths. Start from a zeroed one ({0}); release it
- * with catlr_file_list_free. */
+/* A growable list of owned strings: paths, or names. Start from a zeroed
+ * one ({0}); release it with catlr_file_list_free. */
 typedef struct catlr_file_list {
-    char **paths; /* (count) owned by the list */
+    char **items; /* (count) owned by the list */
     size_t count;
     size_t cap;
 } catlr_file_list;
 
-/* Release the paths; *list is zeroed, ready for use again. NULL allowed. */
+/* Append a copy of s. CATLR_OK, or CATLR_ERR_NOMEM (list unchanged). */
+catlr_status catlr_file_list_add(catlr_file_list *list, const char *s);
+
+/* Release the strings; *list is zeroed, ready for use again. NULL allowed. */
 void catlr_file_list_free(catlr_file_list *list);
 
 /* Called for each problem that leaves part of a folder out; err names the

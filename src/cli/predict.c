@@ -261,7 +261,7 @@ static size_t classify(const predict_args *a, const catlr_model *model, double t
     size_t failed = 0;
     for (size_t j0 = 0; j0 < list->count; j0 += CHUNK) {
         size_t n = list->count - j0 < CHUNK ? list->count - j0 : CHUNK;
-        const char *const *paths = (const char *const *)list->paths + j0;
+        const char *const *paths = (const char *const *)list->items + j0;
         failed += catlr_batch_decode(paths, n, a->threads, b->X, b->status, b->errors);
         /* the same call eval makes on its matrix, so an image gets the same
          * p through either command */
