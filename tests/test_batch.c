@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -200,6 +201,45 @@ static void test_walk_empty(void **state) {
     free(root);
 }
 
+/* The walk of test_walk_unreadable, in a child that may open no more
+ * files: opendir fails (EMFILE), which is reported as a problem naming the
+ * folder, only that one, and the walk still succeeds. */
+static int walk_without_descriptors(const void *arg) {
+    int fd = dup(0); /* the lowest free descriptor */
+    if (fd < 0)
+        return 0;
+    close(fd);
+    struct rlimit limit = {(rlim_t)fd, (rlim_t)fd};
+    /* valgrind keeps descriptors of its own and does not let the limit
+     * take; there is nothing to check then (ctest runs it without) */
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1;
+    int probe = dup(0);
+    if (probe >= 0) {
+        close(probe);
+        return 1;
+    }
+    catlr_file_list list = {0};
+    problems p = {0};
+    int ok = catlr_batch_add_path(&list, arg, on_problem, &p, NULL) == CATLR_OK &&
+             list.count == 0 && p.count == 1 && strcmp(p.last.path, arg) == 0 &&
+             strcmp(p.last.reason, "Too many open files") == 0;
+    catlr_file_list_free(&list);
+    return ok;
+}
+
+/* Ensure a folder that cannot be read is a problem with its reason, not a
+ * failure of the walk, and not also reported as holding no image. (Run as
+ * root, a folder without read permission still opens, so the child runs
+ * out of descriptors instead.) */
+static void test_walk_unreadable(void **state) {
+    char root[512];
+    snprintf(root, sizeof root, "%s/unreadable", (const char *)*state);
+    test_mkdir(root);
+    write_png(root, "x.png", 3);
+    test_returns_in_time(walk_without_descriptors, root, 10, "walking without descriptors");
+}
+
 /* Ensure a dangling link named like an image is listed (decoding then says
  * it is missing), and one named otherwise is not. */
 static void test_walk_dangling(void **state) {
@@ -288,7 +328,8 @@ int main(void) {
         cmocka_unit_test(test_name_ok),      cmocka_unit_test(test_file_list),
         cmocka_unit_test(test_add_file),
         cmocka_unit_test(test_walk_tree),    cmocka_unit_test(test_walk_loop),
-        cmocka_unit_test(test_walk_empty),   cmocka_unit_test(test_walk_dangling),
+        cmocka_unit_test(test_walk_empty),   cmocka_unit_test(test_walk_unreadable),
+        cmocka_unit_test(test_walk_dangling),
         cmocka_unit_test(test_decode),
     };
     return cmocka_run_group_tests(tests, test_tempdir_setup, test_tempdir_teardown);
