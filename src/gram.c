@@ -252,6 +252,7 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
     *out = (catlr_solver_impl){g,         gram_forward, gram_norm2, gram_test_forward,
-                               gram_step, gram_finite,  gram_finish, gram_free};
+                               NULL /* one process only */, gram_step, gram_finite,
+                               gram_finish, gram_free};
     return CATLR_OK;
 }
