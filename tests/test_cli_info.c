@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "catlr/model.h"
 #include "fixtures.h"
@@ -155,6 +156,35 @@ static void test_info_damaged(void **state) {
     free(path);
 }
 
+/* Ensure info names the format version of the file it read: a version 2
+ * file (the same model with its header cut at offset 88, as catlr wrote
+ * them before format 3) says version 2 and "not recorded" for the split. */
+static void test_info_older_version(void **state) {
+    char *path = write_full_model(*state);
+    size_t size;
+    unsigned char *bytes = test_read_file(path, &size);
+    const size_t cut = CATLR_MODEL_HEADER_SIZE - CATLR_MODEL_HEADER_SIZE_V2;
+    memmove(bytes + CATLR_MODEL_HEADER_SIZE_V2, bytes + CATLR_MODEL_HEADER_SIZE,
+            size - CATLR_MODEL_HEADER_SIZE);
+    size -= cut;
+    bytes[4] = 2;
+    uint32_t crc = (uint32_t)crc32(0L, bytes, (uInt)(size - 4));
+    for (int k = 0; k < 4; k++)
+        bytes[size - 4 + k] = (unsigned char)(crc >> (8 * k));
+    char *old = test_path(*state, "v2.model");
+    test_write_file(old, bytes, size);
+    result r = run("info", old, NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "format:          version 2, checksum OK\n"));
+    result_free(&r);
+    r = run("info", "--json", old, NULL);
+    assert_non_null(strstr(r.out, "\"format_version\":2,"));
+    result_free(&r);
+    free(old);
+    free(bytes);
+    free(path);
+}
+
 /* Ensure info's usage errors and --help. */
 static void test_info_usage(void **state) {
     (void)state;
@@ -179,6 +209,7 @@ int main(void) {
         cmocka_unit_test(test_info_text),
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_info_damaged),
+        cmocka_unit_test(test_info_older_version),
         cmocka_unit_test(test_info_usage),
     };
     return cmocka_run_group_tests(tests, test_tempdir_setup, test_tempdir_teardown);

@@ -37,22 +37,6 @@ static const cli_option OPTIONS[] = {
     {'j', "json", 0, OPT_JSON},
 };
 
-/* The format version, the u32 at offset 4 of a file that has just loaded
- * (catlr_model keeps no version: a loaded model is the same whatever file
- * it came from). 0 if it cannot be read again. */
-static unsigned file_version(const char *path) {
-    unsigned char head[8];
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0;
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    if (n != sizeof head)
-        return 0;
-    return (unsigned)head[4] | (unsigned)head[5] << 8 | (unsigned)head[6] << 16 |
-           (unsigned)head[7] << 24;
-}
-
 /* The class folder name of label 1 (positive) or 0. */
 static const char *label_name(const catlr_model *m, int label) {
     return catlr_model_class_of_label(m, label);
@@ -248,7 +232,7 @@ int catlr_cmd_info(int argc, char **argv, FILE *out, FILE *errf) {
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
-    unsigned version = file_version(path);
+    unsigned version = model.version;
     if (json)
         print_json(path, version, &model, out);
     else
