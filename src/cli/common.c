@@ -1,11 +1,15 @@
 /* common.c: error lines, number parsing and model loading for the
  * subcommands. */
+#define _POSIX_C_SOURCE 200809L /* lstat */
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "catlr/predict.h"
 #include "common.h"
@@ -83,4 +87,34 @@ int cli_parse_count(const char *s, size_t *out) {
         return -1;
     *out = (size_t)v;
     return 0;
+}
+
+int cli_parse_threshold(const char *s, double *out) {
+    double v;
+    if (cli_parse_nonnegative(s, &v) != 0 || v > 1)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+FILE *cli_open_output(const char *path, const char *mode, FILE *errf) {
+    FILE *fp = fopen(path, mode);
+    if (fp == NULL)
+        fprintf(errf, "catlr: %s: %s\n", path, strerror(errno));
+    return fp;
+}
+
+int cli_close_output(FILE *fp, const char *path, FILE *errf) {
+    int failed = ferror(fp);
+    if (fclose(fp) != 0 || failed) {
+        fprintf(errf, "catlr: %s: %s\n", path, failed ? "write error" : strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void cli_remove_output(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        remove(path);
 }
