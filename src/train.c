@@ -156,12 +156,12 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     if (m == 0)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
     const size_t n_x = catlr_model_n_x(model);
-    /* the test set's cost is only ever reported through on_step: without
-     * it, the solvers need not prepare for the test set (for the Gram
-     * solver, n_x m test_m multiply-adds) */
-    const size_t test_m = opts->on_step != NULL ? opts->test_m : 0;
+    /* the test set's cost is only ever reported through on_step, its z
+     * through test_z: without either, the solvers need not prepare for the
+     * test set (for the Gram solver, n_x m test_m multiply-adds) */
+    const size_t test_m = opts->on_step != NULL || opts->test_z != NULL ? opts->test_m : 0;
     run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
-              catlr_thread_count((int)opts->threads)},
+              catlr_thread_count((int)opts->threads), opts->gram_K, opts->gram_Kt},
              {0},
              malloc(m * sizeof *r.z),
              NULL};
@@ -178,6 +178,8 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     if (st == CATLR_OK) {
         model->solver = (uint32_t)solver;
         st = descend(&r, opts, model, err);
+        if (st == CATLR_OK && opts->test_z != NULL && test_m > 0)
+            r.sv.test_forward(r.sv.state, opts->test_z);
         r.sv.free(r.sv.state);
     }
     free(r.z);
