@@ -102,15 +102,6 @@ static int usage_error(FILE *errf, const char *message, const char *arg) {
     return cli_usage_error(errf, "train", USAGE, "%s", message);
 }
 
-/* The solver named name, or -1. */
-static int parse_solver(const char *name) {
-    const catlr_solver all[] = {CATLR_SOLVER_AUTO, CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        if (strcmp(name, catlr_solver_name(all[k])) == 0)
-            return (int)all[k];
-    return -1;
-}
-
 /* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
 static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
     size_t threads;
@@ -125,7 +116,7 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
             return usage_error(errf, "--tol must be a number >= 0, got", value);
         break;
     case OPT_SOLVER:
-        if ((solver = parse_solver(value)) < 0)
+        if ((solver = cli_parse_solver(value)) < 0)
             return usage_error(errf, "--solver must be auto, primal or gram, got", value);
         a->opts.solver = (catlr_solver)solver;
         break;
@@ -210,42 +201,11 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
 // ----------------------------------------------------------------------------
 // The work.
 
-/* on_skip with --skip-bad: a warning line per image left out, counted. */
-typedef struct skip_report {
-    FILE *errf;
-    size_t count;
-} skip_report;
-
-static void warn_skip(void *user, const catlr_error *err) {
-    skip_report *r = user;
-    fprintf(r->errf, "catlr: warning: %s: %s (skipped)\n", err->path, err->reason);
-    r->count++;
-}
-
 /* Load dir; say what was found on errf unless quiet. Skipped images are
  * warned about even when quiet: they change what the model learns from. */
 static int load(const char *dir, const train_args *a, catlr_dataset **ds, FILE *errf) {
-    catlr_error err;
-    skip_report skipped = {errf, 0};
-    catlr_dataset_opts opts = catlr_dataset_defaults();
-    opts.positive = a->positive;
-    opts.skip_bad = a->skip_bad;
-    opts.threads = (int)a->opts.threads; /* --threads: loading and training */
-    opts.on_skip = warn_skip;
-    opts.user = &skipped;
-    if (catlr_dataset_load(dir, &opts, ds, &err) != CATLR_OK) {
-        cli_print_error(errf, &err);
-        return CLI_EXIT_FAIL;
-    }
-    if (skipped.count > 0)
-        fprintf(errf, "catlr: warning: %s: skipped %zu image%s that could not be read\n", dir,
-                skipped.count, skipped.count == 1 ? "" : "s");
-    if (!a->quiet)
-        fprintf(errf, "%s: %zu images (%s: %zu, %s: %zu)\n", dir,
-                catlr_dataset_count(*ds), catlr_dataset_class_name(*ds, 0),
-                catlr_dataset_class_count(*ds, 0), catlr_dataset_class_name(*ds, 1),
-                catlr_dataset_class_count(*ds, 1));
-    return CLI_EXIT_OK;
+    /* --threads: loading and training */
+    return cli_load_dataset(dir, a->positive, a->skip_bad, a->opts.threads, a->quiet, ds, errf);
 }
 
 /* The test folder must hold the same two classes as the training folder. */
