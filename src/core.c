@@ -65,6 +65,16 @@ double catlr_core_cost(const double *z, const uint8_t *y, size_t m) {
     return sum / (double)m;
 }
 
+/* The same sum with each term scaled by its label's weight; catlr_core_cost
+ * stays a separate loop so that the unweighted cost keeps its bits. */
+double catlr_core_cost_weighted(const double *z, const uint8_t *y, size_t m,
+                                const double weight[2]) {
+    double sum = 0;
+    for (size_t j = 0; j < m; j++)
+        sum += weight[y[j] != 0] * softplus(y[j] ? -z[j] : z[j]);
+    return sum / (double)m;
+}
+
 // ----------------------------------------------------------------------------
 // Backward: dz = a - y, dw = X dz^T / (255 m), db = sum(dz) / m.
 

@@ -6,6 +6,8 @@
  *   w = c w0 + X alpha / 255          c: scalar, alpha: (m)
  * and each step is
  *   r = 1 - lr l2 / m,  c <- r c,  alpha <- r alpha - (lr/m) dz,  b -= lr db.
+ * Class weights enter only through dz (dz_j = c_{y_j} (a_j - y_j)), so the
+ * per-sample coefficients alpha carry them and K is unchanged.
  * With K = X^T X (m x m) and z0 = w0^T X / 255 (m), both computed once,
  *   z = c z0 + K alpha / 255^2 + b
  *   ||w||^2 = c^2 ||w0||^2 + 2 c alpha . z0 + alpha^T K alpha / 255^2,
@@ -148,7 +150,7 @@ static void gram_step(void *state, const double *z) {
     gram *g = state;
     const catlr_problem *pb = g->pb;
     const double md = (double)pb->m;
-    double dz_sum = catlr_solver_dz(z, pb->y, pb->m, g->dz);
+    double dz_sum = catlr_solver_dz(z, pb->y, pb->m, pb->class_weight, g->dz);
     const double r = 1.0 - pb->lr * pb->l2 / md;
     for (size_t j = 0; j < pb->m; j++)
         g->alpha[j] = r * g->alpha[j] - pb->lr * g->dz[j] / md;
@@ -224,7 +226,7 @@ static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt) {
 catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t *K, catlr_error *err) {
     CATLR_ASSERT(X != NULL && K != NULL && threads >= 1 && n_x <= CATLR_GRAM_MAX_FEATURES);
-    catlr_problem pb = {X, NULL, n_x, m, NULL, 0, 0, 0, threads, NULL, NULL};
+    catlr_problem pb = {X, NULL, n_x, m, NULL, 0, 0, 0, threads, NULL, NULL, NULL};
     if (products(&pb, K, NULL) != 0)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     return CATLR_OK;

@@ -50,6 +50,16 @@ static const char *check_name(const char *name) {
     return NULL;
 }
 
+/* The format 3 fields' "not recorded" values (model.h): the course's
+ * threshold of 0.5, unit class weights, no validation set. best_iteration
+ * follows iterations until a trainer says otherwise. */
+static void set_unrecorded(catlr_model *model) {
+    model->threshold = 0.5;
+    model->class_weight[0] = model->class_weight[1] = 1.0;
+    model->final_val_cost = NAN;
+    model->best_iteration = model->iterations;
+}
+
 catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t width,
                               uint32_t channels, const char *class0,
                               const char *class1, uint32_t positive,
@@ -76,6 +86,7 @@ catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t widt
     strcpy(model->class_names[0], class0);
     strcpy(model->class_names[1], class1);
     model->positive = positive;
+    set_unrecorded(model);
     return CATLR_OK;
 }
 
@@ -138,9 +149,24 @@ static double get_f64(const uint8_t *p) {
     return v;
 }
 
-/* Header bytes of a file of this format version (1 or 2). */
+/* Header bytes of a file of this format version (1, 2 or 3). */
 static uint64_t header_size(uint32_t version) {
-    return version == 1 ? CATLR_MODEL_HEADER_SIZE_V1 : CATLR_MODEL_HEADER_SIZE;
+    return version == 1   ? CATLR_MODEL_HEADER_SIZE_V1
+           : version == 2 ? CATLR_MODEL_HEADER_SIZE_V2
+                          : CATLR_MODEL_HEADER_SIZE;
+}
+
+/* The version 3 flags word of a model, and back. */
+static uint32_t flags_of(const catlr_model *model) {
+    return (model->threshold_picked ? CATLR_MODEL_THRESHOLD_PICKED : 0) |
+           (model->class_weight_balanced ? CATLR_MODEL_WEIGHTS_BALANCED : 0) |
+           (model->warm_start ? CATLR_MODEL_WARM_START : 0);
+}
+
+static void set_flags(catlr_model *model, uint32_t flags) {
+    model->threshold_picked = (flags & CATLR_MODEL_THRESHOLD_PICKED) != 0;
+    model->class_weight_balanced = (flags & CATLR_MODEL_WEIGHTS_BALANCED) != 0;
+    model->warm_start = (flags & CATLR_MODEL_WARM_START) != 0;
 }
 
 /* Total file size for a model of this version with these name lengths and
@@ -185,6 +211,19 @@ static uint8_t *encode(const catlr_model *model, size_t *size) {
     put_f64(buf + 72, model->tol);
     catlr_put_u32(buf + 80, model->stopped_early);
     catlr_put_u32(buf + 84, model->solver);
+    put_f64(buf + 88, model->threshold);
+    put_f64(buf + 96, model->val_fraction);
+    catlr_put_u64(buf + 104, model->seed);
+    catlr_put_u64(buf + 112, model->train_count[0]);
+    catlr_put_u64(buf + 120, model->train_count[1]);
+    catlr_put_u64(buf + 128, model->val_count[0]);
+    catlr_put_u64(buf + 136, model->val_count[1]);
+    put_f64(buf + 144, model->class_weight[0]);
+    put_f64(buf + 152, model->class_weight[1]);
+    put_f64(buf + 160, model->final_val_cost);
+    catlr_put_u64(buf + 168, model->best_iteration);
+    catlr_put_u32(buf + 176, model->augment);
+    catlr_put_u32(buf + 180, flags_of(model));
     uint8_t *p = buf + CATLR_MODEL_HEADER_SIZE;
     memcpy(p, model->class_names[0], n0);
     memcpy(p + n0, model->class_names[1], n1);
@@ -254,9 +293,7 @@ static int copy_name(char *dst, const uint8_t *src, size_t n) {
 
 /* The training record of a version 2 header, or why it is not one. A
  * version 1 file has none: no L2, no tolerance, solver not recorded. */
-static const char *decode_record(const uint8_t *buf, uint32_t version, catlr_model *model) {
-    if (version == 1)
-        return NULL;
+static const char *decode_record_v2(const uint8_t *buf, catlr_model *model) {
     model->l2 = get_f64(buf + 64);
     model->tol = get_f64(buf + 72);
     model->stopped_early = catlr_get_u32(buf + 80);
@@ -269,6 +306,52 @@ static const char *decode_record(const uint8_t *buf, uint32_t version, catlr_mod
     if (model->solver > CATLR_SOLVER_GRAM)
         return "unknown solver";
     return NULL;
+}
+
+/* The model-selection record of a version 3 header, or why it is not one.
+ * Older files keep catlr_model_init's "not recorded" values. */
+static const char *decode_record_v3(const uint8_t *buf, catlr_model *model) {
+    model->threshold = get_f64(buf + 88);
+    model->val_fraction = get_f64(buf + 96);
+    model->seed = catlr_get_u64(buf + 104);
+    model->train_count[0] = catlr_get_u64(buf + 112);
+    model->train_count[1] = catlr_get_u64(buf + 120);
+    model->val_count[0] = catlr_get_u64(buf + 128);
+    model->val_count[1] = catlr_get_u64(buf + 136);
+    model->class_weight[0] = get_f64(buf + 144);
+    model->class_weight[1] = get_f64(buf + 152);
+    model->final_val_cost = get_f64(buf + 160);
+    model->best_iteration = catlr_get_u64(buf + 168);
+    model->augment = catlr_get_u32(buf + 176);
+    uint32_t flags = catlr_get_u32(buf + 180);
+    set_flags(model, flags);
+    if (!(model->threshold >= 0 && model->threshold <= 1))
+        return "decision threshold is not a number in [0, 1]";
+    if (!(model->val_fraction >= 0 && model->val_fraction < 1))
+        return "validation fraction is not a number in [0, 1)";
+    for (int c = 0; c < 2; c++)
+        if (!(model->class_weight[c] > 0) || !isfinite(model->class_weight[c]))
+            return "class weight is not a positive finite number";
+    if (!isnan(model->final_val_cost) &&
+        (!(model->final_val_cost >= 0) || !isfinite(model->final_val_cost)))
+        return "validation cost is neither NaN nor a finite number >= 0";
+    if (model->best_iteration > model->iterations)
+        return "best iteration is past the last iteration";
+    if ((model->augment & ~CATLR_AUGMENT_FLIP) != 0)
+        return "unknown augmentation bits";
+    if ((flags & ~(CATLR_MODEL_THRESHOLD_PICKED | CATLR_MODEL_WEIGHTS_BALANCED |
+                   CATLR_MODEL_WARM_START)) != 0)
+        return "unknown flag bits";
+    return NULL;
+}
+
+/* The records the file's version has, each checked. */
+static const char *decode_record(const uint8_t *buf, uint32_t version, catlr_model *model) {
+    model->best_iteration = model->iterations;
+    const char *why = version >= 2 ? decode_record_v2(buf, model) : NULL;
+    if (why == NULL && version >= 3)
+        why = decode_record_v3(buf, model);
+    return why;
 }
 
 /* Fill model from a buffer whose header and CRC have been checked. */

@@ -29,6 +29,10 @@ typedef struct catlr_problem {
     size_t test_m;
     double lr, l2;
     int threads; /* >= 1 */
+    /* (2) the weight of label 0 and of label 1 in the cost and the
+     * gradient, dz_j = class_weight[y_j] (a_j - y_j); NULL: none, the
+     * unweighted steps bit for bit */
+    const double *class_weight;
     /* Gram products given by the caller (catlr_train_opts' gram_K and
      * gram_Kt), borrowed; NULL: the Gram solver computes them */
     const int32_t *gram_K, *gram_Kt;
@@ -73,7 +77,9 @@ catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threa
  * examples (as a double, so it cannot overflow). */
 double catlr_gram_bytes(size_t m, size_t test_m);
 
-/* dz_j = sigmoid(z_j) - y_j for j < m; returns sum_j dz_j, summed in order. */
-double catlr_solver_dz(const double *z, const uint8_t *y, size_t m, double *dz);
+/* dz_j = sigmoid(z_j) - y_j for j < m, times class_weight[y_j] when
+ * class_weight (2) is not NULL; returns sum_j dz_j, summed in order. */
+double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
+                       const double *class_weight, double *dz);
 
 #endif /* CATLR_SOLVER_H */

@@ -38,6 +38,15 @@ const char *catlr_train_check(const catlr_train_opts *opts) {
         return "unknown solver";
     if (opts->threads > CATLR_MAX_THREADS)
         return "thread count over 1024";
+    const double *cw = opts->class_weight;
+    if (opts->class_weight_balanced != 0 && opts->class_weight_balanced != 1)
+        return "class_weight_balanced must be 0 or 1";
+    if (cw[0] == 0 && cw[1] == 0) /* none, or balanced */
+        return NULL;
+    if (opts->class_weight_balanced)
+        return "balanced class weights exclude given ones";
+    if (!(cw[0] > 0 && cw[1] > 0) || !isfinite(cw[0]) || !isfinite(cw[1]))
+        return "class weights must be finite numbers > 0";
     return NULL;
 }
 
@@ -56,10 +65,13 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
     return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
 }
 
-double catlr_solver_dz(const double *z, const uint8_t *y, size_t m, double *dz) {
+double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
+                       const double *class_weight, double *dz) {
     double sum = 0;
     for (size_t j = 0; j < m; j++) {
         dz[j] = catlr_core_sigmoid(z[j]) - y[j];
+        if (class_weight != NULL)
+            dz[j] *= class_weight[y[j] != 0];
         sum += dz[j];
     }
     return sum;
@@ -80,10 +92,13 @@ typedef struct run {
     double *z_test; /* (test_m), NULL without a test set */
 } run;
 
-/* The training cost of the weights whose forward pass z holds, with the L2
- * term lambda/(2m) ||w||^2 when lambda > 0. */
+/* The training cost of the weights whose forward pass z holds, weighted by
+ * class when the run has class weights, with the L2 term lambda/(2m)
+ * ||w||^2 when lambda > 0. */
 static double cost_of(const run *r, const uint8_t *y) {
-    double cost = catlr_core_cost(r->z, y, r->pb.m);
+    double cost = r->pb.class_weight != NULL
+                      ? catlr_core_cost_weighted(r->z, y, r->pb.m, r->pb.class_weight)
+                      : catlr_core_cost(r->z, y, r->pb.m);
     if (r->pb.l2 > 0)
         cost += r->pb.l2 / (2.0 * (double)r->pb.m) * r->sv.norm2(r->sv.state);
     return cost;
@@ -142,7 +157,22 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
     model->l2 = opts->l2;
     model->tol = opts->tol;
     model->stopped_early = (uint32_t)stopped;
+    model->best_iteration = i;
     return CATLR_OK;
+}
+
+/* What the model records of the data it was trained on: the class weights
+ * and the examples of each class folder (label 1 is folder positive). */
+static void record_data(catlr_model *model, const catlr_train_opts *opts, const uint8_t *y,
+                        size_t m, const double weight[2]) {
+    uint64_t positives = 0;
+    for (size_t j = 0; j < m; j++)
+        positives += y[j] != 0;
+    model->class_weight[0] = weight[0];
+    model->class_weight[1] = weight[1];
+    model->class_weight_balanced = (uint32_t)opts->class_weight_balanced;
+    model->train_count[model->positive] = positives;
+    model->train_count[1 - model->positive] = (uint64_t)m - positives;
 }
 
 catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
@@ -155,13 +185,19 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
     if (m == 0)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
+    double weight[2];
+    if (catlr_train_class_weights(opts, y, m, weight, err) != CATLR_OK)
+        return CATLR_ERR_ARG;
     const size_t n_x = catlr_model_n_x(model);
     /* the test set's cost is only ever reported through on_step, its z
      * through test_z: without either, the solvers need not prepare for the
      * test set (for the Gram solver, n_x m test_m multiply-adds) */
     const size_t test_m = opts->on_step != NULL || opts->test_z != NULL ? opts->test_m : 0;
     run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
-              catlr_thread_count((int)opts->threads), opts->gram_K, opts->gram_Kt},
+              catlr_thread_count((int)opts->threads),
+              /* weights 1, 1 take the unweighted path, so that they give
+               * the run without weights bit for bit */
+              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt},
              {0},
              malloc(m * sizeof *r.z),
              NULL};
@@ -182,6 +218,8 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
             r.sv.test_forward(r.sv.state, opts->test_z);
         r.sv.free(r.sv.state);
     }
+    if (st == CATLR_OK)
+        record_data(model, opts, y, m, weight);
     free(r.z);
     free(r.z_test);
     return st;

@@ -120,6 +120,46 @@ else
     echo "note: script(1) could not run a terminal here; progress line not checked"
 fi
 
+# class weights and mirrors on the demo data (80 cats, 120 non-cats):
+# stderr names the balanced weights (m / (2 m_c)) and the doubled m, and
+# the model file records them (model.h's offsets 112, 144, 176 and 180)
+"$catlr" train "$data/train" -i 20 --class-weight balanced --augment flip -o "$tmp/w.model" \
+    >"$tmp/out" 2>"$tmp/err" || fail "train --class-weight --augment failed: $(cat "$tmp/err")"
+grep -qx 'class weights: cat 1.25, non-cat 0.833333 (balanced)' "$tmp/err" ||
+    fail "--class-weight balanced: $(cat "$tmp/err")"
+grep -qx -- '--augment flip: training on 400 images, 200 and their mirrors' "$tmp/err" ||
+    fail "--augment flip: $(cat "$tmp/err")"
+python3 - "$tmp/w.model" <<'PY' || fail "the model file does not record the weights and mirrors"
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+assert struct.unpack_from("<I", b, 4)[0] == 3
+assert struct.unpack_from("<QQ", b, 112) == (160, 240)  # folders cat, non-cat, mirrors included
+assert struct.unpack_from("<dd", b, 144) == (200 / 240, 1.25)  # label 0 (non-cat), label 1 (cat)
+augment, flags = struct.unpack_from("<II", b, 176)
+assert augment == 1 and flags == 2, (augment, flags)  # flip; balanced, no warm start
+PY
+# a warm start from the trained demo model stops at once with --tol, and
+# is recorded; a model for the other positive class is refused
+"$catlr" train "$data/train" --init "$tmp/demo.model" --tol 1e-4 -o "$tmp/warm.model" \
+    >"$tmp/out" 2>"$tmp/err" || fail "train --init failed: $(cat "$tmp/err")"
+grep -q '^stopped after 1 of 2000 iterations' "$tmp/err" || fail "--init --tol: $(cat "$tmp/err")"
+python3 -c 'import struct, sys; assert struct.unpack_from("<I", open(sys.argv[1], "rb").read(), 180)[0] == 4' \
+    "$tmp/warm.model" || fail "the model file does not record the warm start"
+"$catlr" train "$data/train" -p non-cat --init "$tmp/demo.model" -o "$tmp/warm.model" \
+    >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "train --init with another positive class should exit 1"
+grep -qx "catlr: $tmp/demo.model: --init model's positive class is 'cat', not --positive 'non-cat'" \
+    "$tmp/err" || fail "--init positive class message: $(cat "$tmp/err")"
+"$catlr" train "$data/train" --init "$tmp/nope.model" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "train --init of a missing file should exit 1"
+grep -qx "catlr: $tmp/nope.model: No such file or directory" "$tmp/err" ||
+    fail "--init missing file message: $(cat "$tmp/err")"
+for bad in 0,1 -1,2 abc balanced,1 2; do
+    "$catlr" train --class-weight "$bad" "$data/train" >/dev/null 2>&1
+    [ $? -eq 2 ] || fail "train --class-weight $bad should exit 2"
+done
+"$catlr" train --augment rotate "$data/train" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "train --augment rotate should exit 2"
 # cv: a table of one row per setting and the best line, the same for 1 and 2
 # threads; -o writes the bytes `train` writes with the best setting
 for threads in 1 2; do

@@ -25,9 +25,10 @@
 #include "test_util.h"
 
 /* The smallest model used below: 1x2x1 with names "non-cat" and "cat", so
- * its file is 88 + 7 + 3 + 4*2 + 4 = 110 bytes (86 in format version 1). */
-#define SMALL_FILE_SIZE 110u
-#define HDR 88u /* header bytes of the version written */
+ * its file is 184 + 7 + 3 + 4*2 + 4 = 206 bytes (110 in format version 2,
+ * 86 in version 1). */
+#define SMALL_FILE_SIZE 206u
+#define HDR 184u /* header bytes of the version written */
 
 // ----------------------------------------------------------------------------
 // Fixtures and helpers.
@@ -144,6 +145,21 @@ static void make_full(catlr_model *model) {
     model->tol = 1e-9;
     model->stopped_early = 1;
     model->solver = CATLR_SOLVER_GRAM;
+    model->threshold = 0.35;
+    model->threshold_picked = 1;
+    model->val_fraction = 0.2;
+    model->seed = UINT64_C(0xfedcba9876543210);
+    model->train_count[0] = 111;
+    model->train_count[1] = 56;
+    model->val_count[0] = 28;
+    model->val_count[1] = 14;
+    model->class_weight[0] = 0.75;
+    model->class_weight[1] = 1.5;
+    model->class_weight_balanced = 1;
+    model->final_val_cost = 0.4375;
+    model->best_iteration = 1234;
+    model->augment = CATLR_AUGMENT_FLIP;
+    model->warm_start = 1;
 }
 
 /* 1x2x1, names "non-cat" and "cat", positive 1: a file of SMALL_FILE_SIZE bytes. */
@@ -258,6 +274,19 @@ static void assert_models_identical(const catlr_model *got, const catlr_model *w
     assert_memory_equal(&got->tol, &want->tol, sizeof want->tol);
     assert_int_equal(got->stopped_early, want->stopped_early);
     assert_int_equal(got->solver, want->solver);
+    assert_memory_equal(&got->threshold, &want->threshold, sizeof want->threshold);
+    assert_int_equal(got->threshold_picked, want->threshold_picked);
+    assert_memory_equal(&got->val_fraction, &want->val_fraction, sizeof want->val_fraction);
+    assert_true(got->seed == want->seed);
+    assert_memory_equal(got->train_count, want->train_count, sizeof want->train_count);
+    assert_memory_equal(got->val_count, want->val_count, sizeof want->val_count);
+    assert_memory_equal(got->class_weight, want->class_weight, sizeof want->class_weight);
+    assert_int_equal(got->class_weight_balanced, want->class_weight_balanced);
+    assert_memory_equal(&got->final_val_cost, &want->final_val_cost,
+                        sizeof want->final_val_cost);
+    assert_true(got->best_iteration == want->best_iteration);
+    assert_int_equal(got->augment, want->augment);
+    assert_int_equal(got->warm_start, want->warm_start);
 }
 
 // ----------------------------------------------------------------------------
@@ -439,8 +468,8 @@ static void test_round_trip_small(void **state) {
 }
 
 /* Ensure the file is exactly the table in model.h. For 64x64x3 the length is
- * 88 + n0 + n1 + 4*12288 + 4 = 49,244 + the names (n0 = 9 for "chat noir",
- * n1 = 8 for "Katze ü": 49,261); then each field at its offset, little-endian,
+ * 184 + n0 + n1 + 4*12288 + 4 = 49,340 + the names (n0 = 9 for "chat noir",
+ * n1 = 8 for "Katze ü": 49,357); then each field at its offset, little-endian,
  * and the last 4 bytes zlib's crc32 of the rest. A 2x3x4 model tells height,
  * width and channels apart. */
 static void test_file_layout(void **state) {
@@ -452,12 +481,12 @@ static void test_file_layout(void **state) {
     const size_t n0 = 9, n1 = 8, n = 12288;
     assert_int_equal(strlen(model.class_names[0]), n0);
     assert_int_equal(strlen(model.class_names[1]), n1);
-    assert_int_equal(size, 88 + n0 + n1 + 4 * n + 4);
-    assert_int_equal(size, 49244 + n0 + n1);
+    assert_int_equal(size, 184 + n0 + n1 + 4 * n + 4);
+    assert_int_equal(size, 49340 + n0 + n1);
 
     assert_memory_equal(buf, "CTLR", 4);
     assert_int_equal(le32(buf), CATLR_MODEL_MAGIC);
-    assert_int_equal(le32(buf + 4), 2);
+    assert_int_equal(le32(buf + 4), 3);
     assert_int_equal(le32(buf + 8), 64);
     assert_int_equal(le32(buf + 12), 64);
     assert_int_equal(le32(buf + 16), 3);
@@ -472,9 +501,22 @@ static void test_file_layout(void **state) {
     assert_true(le64(buf + 72) == bits_of_double(1e-9));
     assert_int_equal(le32(buf + 80), 1);
     assert_int_equal(le32(buf + 84), 2);
-    assert_memory_equal(buf + 88, "chat noir", n0);
-    assert_memory_equal(buf + 88 + n0, "Katze \xc3\xbc", n1);
-    const unsigned char *w = buf + 88 + n0 + n1;
+    assert_true(le64(buf + 88) == bits_of_double(0.35));
+    assert_true(le64(buf + 96) == bits_of_double(0.2));
+    assert_true(le64(buf + 104) == UINT64_C(0xfedcba9876543210));
+    assert_true(le64(buf + 112) == 111);
+    assert_true(le64(buf + 120) == 56);
+    assert_true(le64(buf + 128) == 28);
+    assert_true(le64(buf + 136) == 14);
+    assert_true(le64(buf + 144) == bits_of_double(0.75));
+    assert_true(le64(buf + 152) == bits_of_double(1.5));
+    assert_true(le64(buf + 160) == bits_of_double(0.4375));
+    assert_true(le64(buf + 168) == 1234);
+    assert_int_equal(le32(buf + 176), CATLR_AUGMENT_FLIP);
+    assert_int_equal(le32(buf + 180), 7); /* picked, balanced, warm start */
+    assert_memory_equal(buf + 184, "chat noir", n0);
+    assert_memory_equal(buf + 184 + n0, "Katze \xc3\xbc", n1);
+    const unsigned char *w = buf + 184 + n0 + n1;
     assert_int_equal(le32(w), 0x80000000u);              /* -0.0f */
     assert_int_equal(le32(w + 4), 0x00000001u);          /* FLT_TRUE_MIN */
     assert_int_equal(le32(w + 4 * 5), bits_of_float(0.1f));
@@ -489,16 +531,21 @@ static void test_file_layout(void **state) {
     model.w[0] = 1.0f;
     model.w[23] = -2.0f;
     buf = saved_bytes(&model, dir, "234.model", &size);
-    assert_int_equal(size, 88 + 2 + 3 + 4 * 24 + 4);
+    assert_int_equal(size, 184 + 2 + 3 + 4 * 24 + 4);
     assert_int_equal(le32(buf + 8), 2);
     assert_int_equal(le32(buf + 12), 3);
     assert_int_equal(le32(buf + 16), 4);
     assert_int_equal(le32(buf + 20), 0);
     assert_int_equal(le32(buf + 24), 2);
     assert_int_equal(le32(buf + 28), 3);
-    assert_memory_equal(buf + 88, "abcde", 5);
-    assert_int_equal(le32(buf + 93), 0x3f800000u);      /* 1.0f */
-    assert_int_equal(le32(buf + 93 + 4 * 23), 0xc0000000u); /* -2.0f */
+    assert_int_equal(le32(buf + 180), 0);
+    assert_true(le64(buf + 88) == bits_of_double(0.5));
+    assert_true(le64(buf + 144) == bits_of_double(1.0));
+    assert_true(le64(buf + 152) == bits_of_double(1.0));
+    assert_true(le64(buf + 160) == bits_of_double(NAN));
+    assert_memory_equal(buf + 184, "abcde", 5);
+    assert_int_equal(le32(buf + 189), 0x3f800000u);      /* 1.0f */
+    assert_int_equal(le32(buf + 189 + 4 * 23), 0xc0000000u); /* -2.0f */
     assert_int_equal(le32(buf + size - 4), crc_of(buf, size - 4));
     free(buf);
     catlr_model_free(&model);
@@ -595,12 +642,12 @@ static void test_load_bad_magic(void **state) {
     free(buf);
 }
 
-/* Ensure versions 3 and 0 are refused with a reason that says "version". */
+/* Ensure versions 4 and 0 are refused with a reason that says "version". */
 static void test_load_unknown_version(void **state) {
     size_t size;
     unsigned char *buf = small_file(state, "version", &size);
     char *path = test_path(((struct fixtures *)*state)->root, "version/x.model");
-    const uint32_t versions[] = {3, 0};
+    const uint32_t versions[] = {4, 0};
     for (size_t k = 0; k < 2; k++) {
         patch_u32(buf, size, 4, versions[k]);
         catlr_error err = {{0}, {0}};
@@ -801,7 +848,7 @@ static void assert_every_bit_flip_refused(unsigned char *buf, size_t size) {
     assert_int_equal(accepted, 0);
 }
 
-/* Ensure every single-bit flip of a 110-byte model (all 880 bits) is refused
+/* Ensure every single-bit flip of a 206-byte model (all 1648 bits) is refused
  * by catlr_model_load_memory, and the model then holds nothing to free. */
 static void test_every_bit_flip_refused(void **state) {
     size_t size;
@@ -810,57 +857,95 @@ static void test_every_bit_flip_refused(void **state) {
     free(buf);
 }
 
-/* The version 1 file of the same model as the version 2 bytes buf: the
- * header cut at offset 64 (no training record), version 1, CRC redone.
- * *v1_size gets its length (24 bytes less); free the result. */
-static unsigned char *as_version_1(const unsigned char *buf, size_t size, size_t *v1_size) {
-    *v1_size = size - (HDR - 64);
-    unsigned char *v1 = malloc(*v1_size);
-    assert_non_null(v1);
-    memcpy(v1, buf, 64);
-    memcpy(v1 + 64, buf + HDR, size - HDR);
-    put_le32(v1 + 4, 1);
-    fix_crc(v1, *v1_size);
-    return v1;
+/* The older file of the same model as the version 3 bytes buf: the header
+ * cut at offset `header` (64 for version 1, 88 for version 2), the version
+ * set, CRC redone. *old_size gets its length; free the result. */
+static unsigned char *as_version(const unsigned char *buf, size_t size, uint32_t version,
+                                 size_t header, size_t *old_size) {
+    *old_size = size - (HDR - header);
+    unsigned char *old = malloc(*old_size);
+    assert_non_null(old);
+    memcpy(old, buf, header);
+    memcpy(old + header, buf + HDR, size - HDR);
+    put_le32(old + 4, version);
+    fix_crc(old, *old_size);
+    return old;
 }
 
-/* Ensure a version 1 file (64-byte header, as catlr 0.1 wrote them) still
- * loads: same geometry, names, weights, bias, lr, iterations and final
- * cost, with no L2, no tolerance, not stopped early and the solver not
- * recorded (CATLR_SOLVER_AUTO); and that every bit flip and every
- * truncation of an 86-byte version 1 file is refused. */
-static void test_load_version_1(void **state) {
-    char *dir = new_dir(state, "v1");
+/* What a model loaded from a version 1 or 2 file holds in the fields its
+ * file lacks: format 3's "not recorded" values. */
+static void forget_selection_record(catlr_model *model) {
+    model->threshold = 0.5;
+    model->threshold_picked = 0;
+    model->val_fraction = 0;
+    model->seed = 0;
+    memset(model->train_count, 0, sizeof model->train_count);
+    memset(model->val_count, 0, sizeof model->val_count);
+    model->class_weight[0] = model->class_weight[1] = 1.0;
+    model->class_weight_balanced = 0;
+    model->final_val_cost = NAN;
+    model->best_iteration = model->iterations;
+    model->augment = 0;
+    model->warm_start = 0;
+}
+
+/* Load the version `version` file of make_full's model (its header cut at
+ * `header` bytes) and compare it with the model as that version records
+ * it: the fields the file lacks read as "not recorded". Then every bit
+ * flip and every truncation of the small model in that version must be
+ * refused. */
+static void check_old_version(void **state, const char *name, uint32_t version,
+                              size_t header) {
+    char *dir = new_dir(state, name);
     catlr_model want, got;
     make_full(&want);
-    size_t size, v1_size;
+    size_t size, old_size;
     unsigned char *buf = saved_bytes(&want, dir, "full.model", &size);
-    unsigned char *v1 = as_version_1(buf, size, &v1_size);
-    assert_int_equal(v1_size, 49220 + 9 + 8);
+    unsigned char *old = as_version(buf, size, version, header, &old_size);
+    assert_int_equal(old_size, 49340 + 9 + 8 - (HDR - header));
     catlr_error err = {0};
-    assert_int_equal(catlr_model_load_memory(v1, v1_size, "v1", &got, &err), CATLR_OK);
-    want.l2 = 0;
-    want.tol = 0;
-    want.stopped_early = 0;
-    want.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_model_load_memory(old, old_size, name, &got, &err), CATLR_OK);
+    if (version == 1) { /* no training record either */
+        want.l2 = 0;
+        want.tol = 0;
+        want.stopped_early = 0;
+        want.solver = CATLR_SOLVER_AUTO;
+    }
+    forget_selection_record(&want);
     assert_models_identical(&got, &want);
     catlr_model_free(&got);
     catlr_model_free(&want);
-    free(v1);
+    free(old);
     free(buf);
 
-    buf = small_file(state, "v1_small", &size);
-    v1 = as_version_1(buf, size, &v1_size);
-    assert_int_equal(v1_size, 86);
+    char small_dir[32];
+    snprintf(small_dir, sizeof small_dir, "%s_small", name);
+    buf = small_file(state, small_dir, &size);
+    old = as_version(buf, size, version, header, &old_size);
+    assert_int_equal(old_size, SMALL_FILE_SIZE - (HDR - header));
     char *path = test_path(dir, "small.model");
-    assert_int_equal(load_bytes(path, v1, v1_size, &err), CATLR_OK);
-    assert_every_bit_flip_refused(v1, v1_size);
-    for (size_t len = 0; len < v1_size; len++)
-        assert_int_equal(load_copy(v1, len, &err), CATLR_ERR_FORMAT);
+    assert_int_equal(load_bytes(path, old, old_size, &err), CATLR_OK);
+    assert_every_bit_flip_refused(old, old_size);
+    for (size_t len = 0; len < old_size; len++)
+        assert_int_equal(load_copy(old, len, &err), CATLR_ERR_FORMAT);
     free(path);
-    free(v1);
+    free(old);
     free(buf);
     free(dir);
+}
+
+/* Ensure a version 2 file (88-byte header, 110 bytes for the small model)
+ * still loads with its training record and format 3's defaults. */
+static void test_load_version_2(void **state) {
+    check_old_version(state, "v2", 2, 88);
+}
+
+/* Ensure a version 1 file (64-byte header, as catlr 0.1 wrote them; 86
+ * bytes for the small model) still loads: same geometry, names, weights,
+ * bias, lr, iterations and final cost, with no L2, no tolerance, not
+ * stopped early and the solver not recorded (CATLR_SOLVER_AUTO). */
+static void test_load_version_1(void **state) {
+    check_old_version(state, "v1", 1, 64);
 }
 
 /* Ensure the version 2 training record is checked even when the CRC
@@ -881,10 +966,23 @@ static void test_load_bad_record(void **state) {
         {76, 0x7ff00000u, "tolerance"}, /* tol = +inf */
         {80, 2, "early-stop"},
         {84, 3, "solver"},
+        {92, 0x3ff00001u, "threshold"},  /* threshold just above 1 */
+        {92, 0xbff00000u, "threshold"},  /* threshold = -1 */
+        {92, 0x7ff80000u, "threshold"},  /* threshold = NaN */
+        {100, 0x3ff00000u, "fraction"},  /* fraction = 1 */
+        {148, 0x00000000u, "class weight"}, /* weight of label 0 = 0 */
+        {156, 0x7ff00000u, "class weight"}, /* weight of label 1 = +inf */
+        {164, 0xbff00000u, "validation cost"}, /* -1 */
+        {164, 0x7ff00000u, "validation cost"}, /* +inf */
+        {172, 3, "best iteration"},     /* past the 2^33 + 1 iterations */
+        {176, 2, "augmentation"},
+        {180, 8, "flag"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         memcpy(buf, orig, size);
-        if (cases[k].offset == 68 || cases[k].offset == 76)
+        /* a patch of a double's high word clears its low word */
+        if (cases[k].offset == 68 || cases[k].offset == 76 ||
+            (cases[k].offset >= 92 && cases[k].offset <= 164))
             put_le32(buf + cases[k].offset - 4, 0);
         patch_u32(buf, size, cases[k].offset, cases[k].value);
         catlr_error err = {0};
@@ -1193,6 +1291,7 @@ int main(void) {
         cmocka_unit_test(test_load_consistent_crc_still_checked),
         cmocka_unit_test(test_every_bit_flip_refused),
         cmocka_unit_test(test_load_version_1),
+        cmocka_unit_test(test_load_version_2),
         cmocka_unit_test(test_load_bad_record),
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_load_memory_name),

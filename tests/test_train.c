@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "catlr/core.h"
 #include "catlr/predict.h"
 #include "catlr/train.h"
 #include "test_util.h"
@@ -652,6 +653,183 @@ static void test_threads_identical(void **state) {
     free(p);
 }
 
+// ----------------------------------------------------------------------------
+// Class weights.
+
+/* Ensure the check takes no weights ({0, 0}), positive finite ones and
+ * "balanced" alone, and refuses a zero, negative, NaN or infinite weight,
+ * "balanced" beside given weights, and a balanced flag other than 0 or 1. */
+static void test_class_weight_check(void **state) {
+    (void)state;
+    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
+    assert_true(opts.class_weight[0] == 0 && opts.class_weight[1] == 0);
+    assert_int_equal(opts.class_weight_balanced, 0);
+    opts.class_weight[0] = 0.5;
+    opts.class_weight[1] = 3;
+    assert_null(catlr_train_check(&opts));
+    const double bad[][2] = {{0, 1}, {1, 0}, {-1, 2}, {NAN, 1}, {1, INFINITY}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        opts.class_weight[0] = bad[k][0];
+        opts.class_weight[1] = bad[k][1];
+        assert_non_null(strstr(catlr_train_check(&opts), "class weights"));
+    }
+    opts.class_weight[0] = opts.class_weight[1] = 0;
+    opts.class_weight_balanced = 1;
+    assert_null(catlr_train_check(&opts));
+    opts.class_weight[1] = 2;
+    assert_non_null(strstr(catlr_train_check(&opts), "balanced"));
+    opts.class_weight[1] = 0;
+    opts.class_weight_balanced = 2;
+    assert_non_null(strstr(catlr_train_check(&opts), "balanced"));
+}
+
+/* Ensure the weights a run uses: 1, 1 without any; the given ones by
+ * label; and "balanced" m / (2 m_c): for 80 positives and 120 negatives
+ * (the demo set's cats and non-cats), 200/160 = 1.25 for label 1 and
+ * 200/240 for label 0; a label with no example fails with CATLR_ERR_ARG. */
+static void test_class_weights_resolved(void **state) {
+    (void)state;
+    uint8_t y[200];
+    for (size_t j = 0; j < 200; j++)
+        y[j] = j % 5 < 2; /* 80 ones */
+    double w[2];
+    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
+    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, NULL), CATLR_OK);
+    assert_true(w[0] == 1.0 && w[1] == 1.0);
+    opts.class_weight[0] = 0.5;
+    opts.class_weight[1] = 3;
+    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, NULL), CATLR_OK);
+    assert_true(w[0] == 0.5 && w[1] == 3.0);
+    opts.class_weight[0] = opts.class_weight[1] = 0;
+    opts.class_weight_balanced = 1;
+    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, NULL), CATLR_OK);
+    assert_true(w[1] == 1.25);
+    assert_true(w[0] == 200.0 / 240.0);
+    catlr_error err;
+    assert_int_equal(catlr_train_class_weights(&opts, y, 2, w, &err), CATLR_ERR_ARG);
+    assert_non_null(strstr(err.reason, "label 0 has none")); /* y = 1, 1 */
+    opts.class_weight_balanced = 3;
+    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, &err), CATLR_ERR_ARG);
+}
+
+/* Ensure one weighted step from zero lands where the hand computation says,
+ * for both solvers, with weight 0.5 for label 0 and 3 for label 1, lr 0.5:
+ * a = 1/2 for both, dz = (3 (0.5 - 1), 0.5 (0.5 - 0)) = (-1.5, 0.25),
+ * dw = X dz / 510 = (-382.5 / 510, (-76.5 + 51) / 510) = (-0.75, -0.05),
+ * db = (-1.5 + 0.25) / 2 = -0.625; so w = (0.375, 0.025), b = 0.3125.
+ * The cost of iteration 0 is (3 + 0.5) log 2 / 2 = 1.2130075659799042
+ * (divided by m, not by the weights' sum); the final cost, from
+ * z = (0.375 + 0.005 + 0.3125, 0.02 + 0.3125) = (0.6925, 0.3325), is
+ * (3 softplus(-0.6925) + 0.5 softplus(0.3325)) / 2 = 0.8268097015775537.
+ * The model records the weights and both class folders' counts. */
+static void test_weighted_step_by_hand(void **state) {
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        toy_model(&model);
+        cost_log log = {0};
+        catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
+        opts.solver = SOLVERS[k];
+        opts.class_weight[0] = 0.5;
+        opts.class_weight[1] = 3.0;
+        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        assert_close(log.cost[0], 1.2130075659799042, 1e-15);
+        assert_true(model.w[0] == 0.375f);
+        assert_true(model.w[1] == 0.025f);
+        assert_close(model.b, 0.3125, 1e-16);
+        assert_close(model.final_cost, 0.8268097015775537, 1e-12);
+        assert_true(model.class_weight[0] == 0.5 && model.class_weight[1] == 3.0);
+        assert_int_equal(model.class_weight_balanced, 0);
+        assert_int_equal(model.train_count[0], 1); /* "cat", positive, label 1 */
+        assert_int_equal(model.train_count[1], 1);
+        catlr_model_free(&model);
+    }
+}
+
+/* Ensure the weighted cost is the plain one with weights 1, 1, and that a
+ * weight scales its label's terms: weights 2, 0 (not a valid option, but
+ * the sum's) give twice the label-0 terms alone. */
+static void test_weighted_cost(void **state) {
+    (void)state;
+    const double z[3] = {0.3, -1.2, 2.5};
+    const uint8_t y[3] = {1, 0, 0};
+    const double ones[2] = {1, 1}, twice0[2] = {2, 0};
+    assert_true(catlr_core_cost_weighted(z, y, 3, ones) == catlr_core_cost(z, y, 3));
+    double label0 = catlr_core_cost(z + 1, y + 1, 2) * 2.0 / 3.0; /* its terms over m = 3 */
+    assert_close(catlr_core_cost_weighted(z, y, 3, twice0), 2.0 * label0, 1e-15);
+}
+
+/* Ensure weights 1, 1 give the run without weights bit for bit (weights,
+ * bias, every reported cost), for both solvers, with L2 and a test set;
+ * and that the test set's cost is the unweighted cross-entropy: weights
+ * that change the training costs leave the first test cost (of the same
+ * zero weights) at log 2. */
+static void test_unit_weights_identical(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model plain, ones, heavy;
+        cost_log lp = {0}, l1 = {0}, lh = {0};
+        catlr_train_opts opts = opts_of(0.01, 40, 10, NULL);
+        opts.solver = SOLVERS[k];
+        opts.l2 = 1.0;
+        train_random(p, opts, NULL, &plain, &lp);
+        opts.class_weight[0] = opts.class_weight[1] = 1.0;
+        train_random(p, opts, NULL, &ones, &l1);
+        assert_memory_equal(plain.w, ones.w, RN * sizeof *plain.w);
+        assert_memory_equal(&plain.b, &ones.b, sizeof plain.b);
+        assert_memory_equal(&plain.final_cost, &ones.final_cost, sizeof plain.final_cost);
+        assert_memory_equal(lp.cost, l1.cost, lp.n * sizeof *lp.cost);
+        assert_memory_equal(lp.test_cost, l1.test_cost, lp.n * sizeof *lp.test_cost);
+        opts.class_weight[1] = 4.0;
+        train_random(p, opts, NULL, &heavy, &lh);
+        assert_true(lh.cost[0] > lp.cost[0] + 0.1);
+        assert_close(lh.test_cost[0], 0.6931471805599453, 1e-15);
+        assert_true(lh.test_cost[1] != lp.test_cost[1]); /* other weights after steps */
+        catlr_model_free(&plain);
+        catlr_model_free(&ones);
+        catlr_model_free(&heavy);
+    }
+    free(p);
+}
+
+/* Ensure the two solvers take the same weighted steps on the random
+ * problem, with given weights from non-zero starting weights (with L2) and
+ * with "balanced", which records its weights and the flag. */
+static void test_gram_matches_primal_weighted(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    catlr_train_opts opts = opts_of(0.01, 300, 10, NULL);
+    opts.class_weight[0] = 0.7;
+    opts.class_weight[1] = 2.5;
+    opts.l2 = 2.0;
+    float w0[RN];
+    for (size_t i = 0; i < RN; i++)
+        w0[i] = (float)((double)(i % 5) - 2.0) * 0.02f;
+    assert_solvers_agree(p, opts, w0);
+    opts.class_weight[0] = opts.class_weight[1] = 0;
+    opts.class_weight_balanced = 1;
+    opts.l2 = 0;
+    assert_solvers_agree(p, opts, NULL);
+    size_t positives = 0;
+    for (size_t j = 0; j < RM; j++)
+        positives += p->y[j];
+    catlr_model model;
+    cost_log log = {0};
+    train_random(p, opts, NULL, &model, &log);
+    assert_int_equal(model.class_weight_balanced, 1);
+    assert_close(model.class_weight[1], RM / (2.0 * (double)positives), 1e-15);
+    assert_close(model.class_weight[0], RM / (2.0 * (double)(RM - positives)), 1e-15);
+    assert_int_equal(model.train_count[0], positives); /* folder 0 is positive */
+    assert_int_equal(model.train_count[1], RM - positives);
+    catlr_model_free(&model);
+    free(p);
+}
+
 /* The toy set trained 30 steps at lr 0.5 with solver, the toy set also its
  * test set, K and Kt given (or NULL); *model keeps the weights and z the
  * final weights' z on the test set. */
@@ -719,6 +897,12 @@ int main(void) {
         cmocka_unit_test(test_gram_matches_primal_l2),
         cmocka_unit_test(test_tol_stops_early),
         cmocka_unit_test(test_threads_identical),
+        cmocka_unit_test(test_class_weight_check),
+        cmocka_unit_test(test_class_weights_resolved),
+        cmocka_unit_test(test_weighted_step_by_hand),
+        cmocka_unit_test(test_weighted_cost),
+        cmocka_unit_test(test_unit_weights_identical),
+        cmocka_unit_test(test_gram_matches_primal_weighted),
         cmocka_unit_test(test_given_gram_and_test_z),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

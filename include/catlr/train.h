@@ -62,6 +62,18 @@ typedef struct catlr_train_opts {
     catlr_solver solver; /* CATLR_SOLVER_AUTO: gram when its cost model says
                             it is cheaper and K fits CATLR_GRAM_MAX_BYTES */
     unsigned threads;    /* 0: all the cores OpenMP offers; 1 without it */
+    /* Class weights (liblinear's -wi, scikit-learn's class_weight): the
+     * loss of an example of label c counts class_weight[c] times,
+     *   J = (1/m) sum_j class_weight[y_j] ce_j  (+ the L2 term),
+     * divided by m, not by the sum of the weights, as scikit-learn does, so
+     * that the gradient is dz_j = class_weight[y_j] (a_j - y_j) over the
+     * same m. Indexed by label (1: the positive class). {0, 0}: none, the
+     * same run bit for bit as {1, 1}; otherwise both finite and > 0. */
+    double class_weight[2];
+    /* 1: weights from the training labels instead, m / (2 m_c) for m_c
+     * examples of label c (scikit-learn's "balanced"), so that each label
+     * carries half of J; class_weight must then be {0, 0}. 0: off. */
+    int class_weight_balanced;
     /* Cross-validation (cv.h): the Gram products of the examples computed
      * beforehand, borrowed, so that folds and settings share one matrix.
      * gram_K: (m, m) int32, row j at gram_K + j*m, entry (j, l) = the exact
@@ -100,12 +112,25 @@ const char *catlr_train_check(const catlr_train_opts *opts);
  * fit CATLR_GRAM_MAX_BYTES. */
 catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts);
 
+/* The class weights a run of catlr_train with opts on labels y (m) uses,
+ * by label, into weight[2]: m / (2 m_c) with class_weight_balanced, else
+ * class_weight, else 1, 1 (none). Fails with CATLR_ERR_ARG when opts do
+ * not pass catlr_train_check, or when "balanced" finds a label with no
+ * example (its weight would be infinite). */
+catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8_t *y,
+                                       size_t m, double weight[2], catlr_error *err);
+
 /* Train model on m examples. X: (n_x, m) uint8, example j at X + j*n_x,
  * n_x = catlr_model_n_x(model); y: (m) 0 or 1; m >= 1.
  * Starts from model->w and model->b (zero after catlr_model_init) and leaves
  * the trained weights there, with model->lr, l2, tol, solver, iterations
  * (the steps taken), stopped_early (1 when tol ended the run) and
- * final_cost (the cost, with the L2 term, of the final weights) filled in.
+ * final_cost (the cost, with the class weights and the L2 term, of the
+ * final weights) filled in, and class_weight (1, 1 without weights),
+ * class_weight_balanced and train_count (y's labels counted by class folder:
+ * label 1 is folder model->positive) recorded. The test set's cost is the
+ * plain cross-entropy, unweighted, so that runs with and without class
+ * weights compare on it.
  * Fails with CATLR_ERR_ARG (opts, m = 0, the Gram solver asked for with
  * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
  * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES), or

@@ -15,6 +15,7 @@
 #include "args.h"
 #include "common.h"
 #include "train_report.h"
+#include "train_setup.h"
 
 static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
 
@@ -44,6 +45,13 @@ static void print_help(FILE *out) {
             "      --timings          print load, train and save seconds on stderr\n"
             "      --skip-bad         leave out images that cannot be read or decoded,\n"
             "                         with a warning for each (default: stop at the first)\n"
+            "      --class-weight W   weighted cost: 'balanced' (m / (2 m_c) for the m_c\n"
+            "                         images of class c) or W_POS,W_NEG, the weights of\n"
+            "                         the positive class and the other (default: none)\n"
+            "      --augment flip     also train on every image's horizontal mirror,\n"
+            "                         doubling the images (default: off)\n"
+            "      --init MODEL       start from MODEL's weights instead of zero; it must\n"
+            "                         be for the same classes and positive class\n"
             "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
@@ -69,13 +77,17 @@ typedef struct train_args {
     const char *plot;  /* NULL: none */
     int timings;
     int skip_bad;
+    /* train_setup.c's */
+    uint32_t augment;  /* CATLR_AUGMENT_* bits of --augment */
+    const char *init;  /* --init MODEL, or NULL: start from zero */
 } train_args;
 
 /* The trainer's tuning options come last: apply_option hands every id from
  * OPT_L2 on to apply_trainer_option. */
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
        OPT_POSITIVE, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2,
-       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS };
+       OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS, OPT_CLASS_WEIGHT, OPT_AUGMENT,
+       OPT_INIT };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -94,6 +106,9 @@ static const cli_option OPTIONS[] = {
     {'\0', "solver", 1, OPT_SOLVER},
     {'\0', "threads", 1, OPT_THREADS},
     {'\0', "timings", 0, OPT_TIMINGS},
+    {'\0', "class-weight", 1, OPT_CLASS_WEIGHT},
+    {'\0', "augment", 1, OPT_AUGMENT},
+    {'\0', "init", 1, OPT_INIT},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
@@ -127,6 +142,18 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         a->opts.threads = (unsigned)threads;
         break;
     case OPT_TIMINGS: a->timings = 1; break;
+    case OPT_CLASS_WEIGHT:
+        if (train_setup_parse_class_weight(value, &a->opts) != 0)
+            return usage_error(errf,
+                               "--class-weight must be 'balanced' or two positive numbers "
+                               "W_POS,W_NEG, got",
+                               value);
+        break;
+    case OPT_AUGMENT:
+        if (train_setup_parse_augment(value, &a->augment) != 0)
+            return usage_error(errf, "--augment must be flip, got", value);
+        break;
+    case OPT_INIT: a->init = value; break;
     }
     return -1;
 }
@@ -241,16 +268,18 @@ static void report_early_stop(const catlr_model *model, const train_args *a, FIL
                 (unsigned long long)model->iterations, a->opts.iterations, a->opts.tol);
 }
 
-/* A zero model for the training set's classes, trained on it with run k's
- * rate, watched by the report. */
-static int fit(const catlr_dataset *train, const catlr_dataset *test, const train_args *a,
-               size_t k, train_report *rep, catlr_model *model, double *seconds,
-               FILE *errf) {
+/* A model for the training set's classes, starting from zero or from
+ * init's weights, trained on set (the folder's images, with --augment
+ * their mirrors) with run k's rate, watched by the report. */
+static int fit(const catlr_dataset *train, const train_set *set, const catlr_model *init,
+               const catlr_dataset *test, const train_args *a, size_t k, train_report *rep,
+               catlr_model *model, double *seconds, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_init(
         model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
         catlr_dataset_class_name(train, 1), (uint32_t)catlr_dataset_positive(train), &err);
     if (st == CATLR_OK) {
+        train_setup_start(model, init, a->augment);
         catlr_train_opts opts = a->opts;
         if (test != NULL) {
             opts.test_X = catlr_dataset_pixels(test);
@@ -259,8 +288,7 @@ static int fit(const catlr_dataset *train, const catlr_dataset *test, const trai
         }
         train_report_start_run(rep, k, &opts);
         double t0 = now();
-        st = catlr_train(catlr_dataset_pixels(train), catlr_dataset_labels(train),
-                         catlr_dataset_count(train), &opts, model, &err);
+        st = catlr_train(set->X, set->y, set->m, &opts, model, &err);
         *seconds += now() - t0;
     }
     if (st != CATLR_OK) {
@@ -296,13 +324,14 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
  * the time spent in the trainer. With several rates a run that fails (a
  * rate so large the weights overflow) is reported and marked in the table,
  * and the others still compare. */
-static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
+static int fit_rates(const catlr_dataset *train, const train_set *set,
+                     const catlr_model *init, const catlr_dataset *test,
                      const train_args *a, train_report *rep, catlr_model *best,
                      double *seconds, FILE *out, FILE *errf) {
     int code = CLI_EXIT_OK;
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
-        code = fit(train, test, a, k, rep, &model, seconds, errf);
+        code = fit(train, set, init, test, a, k, rep, &model, seconds, errf);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
@@ -327,7 +356,8 @@ static int fit_rates(const catlr_dataset *train, const catlr_dataset *test,
  * fails at once rather than after the training. */
 static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_dataset *train = NULL, *test = NULL;
-    catlr_model model = {0};
+    catlr_model model = {0}, init = {0};
+    train_set set = {0};
     train_report rep;
     train_report_config cfg = {a->curve, a->plot, a->rates, a->n_rates, a->opts.iterations,
                                a->opts.report_every, a->test_dir != NULL, a->quiet};
@@ -335,16 +365,28 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     if (code >= 0)
         return code;
     double t_load = now();
-    code = load(a->train_dir, a, &train, errf);
+    /* --init's file first: a missing or damaged one fails before the
+     * folders are decoded */
+    code = a->init != NULL ? cli_load_model(a->init, &init, errf) : CLI_EXIT_OK;
+    if (code == CLI_EXIT_OK)
+        code = load(a->train_dir, a, &train, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, errf);
         if (code == CLI_EXIT_OK)
             code = check_same_classes(train, test, a->test_dir, errf);
     }
+    if (code == CLI_EXIT_OK && a->init != NULL)
+        code = train_setup_check_init(a->init, &init, train, errf);
+    if (code == CLI_EXIT_OK)
+        code = train_setup_make_set(&set, train, a->augment, a->quiet, errf);
     t_load = now() - t_load;
     double t_train = 0, t_save = 0;
-    if (code == CLI_EXIT_OK)
-        code = fit_rates(train, test, a, &rep, &model, &t_train, out, errf);
+    if (code == CLI_EXIT_OK) {
+        if (!a->quiet)
+            train_setup_print_weights(&a->opts, &set, train, errf);
+        code = fit_rates(train, &set, init.w != NULL ? &init : NULL, test, a, &rep, &model,
+                         &t_train, out, errf);
+    }
     code = train_report_close(&rep, code == CLI_EXIT_OK);
     if (code == CLI_EXIT_OK) {
         t_save = now();
@@ -357,6 +399,8 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
         fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", t_load, t_train,
                 t_save, catlr_solver_name((catlr_solver)model.solver));
     catlr_model_free(&model);
+    catlr_model_free(&init);
+    train_setup_free_set(&set);
     catlr_dataset_free(test);
     catlr_dataset_free(train);
     return code;

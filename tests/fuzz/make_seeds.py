@@ -69,14 +69,18 @@ def image_seeds():
     pattern("CMYK", 8, 8).save("seeds/image/cmyk_8x8.jpg")
 
 
-def model_file(h, w, c, names, positive, b, weights, version=2):
-    """A model file of format version 1 (64-byte header) or 2 (88 bytes:
-    L2 lambda, tolerance, early-stop flag, solver)."""
+def model_file(h, w, c, names, positive, b, weights, version=3):
+    """A model file of format version 1 (64-byte header), 2 (88 bytes:
+    L2 lambda, tolerance, early-stop flag, solver) or 3 (184 bytes: the
+    model-selection record)."""
     n0, n1 = (len(n.encode()) for n in names)
     body = struct.pack("<4sIIIIIII", b"CTLR", version, h, w, c, positive, n0, n1)
     body += struct.pack("<dQdd", 0.005, 2000, 0.25, b)
     if version >= 2:
         body += struct.pack("<ddII", 0.1, 1e-6, 1, 2)
+    if version >= 3:
+        body += struct.pack("<ddQQQQQddd", 0.35, 0.2, 7, 111, 56, 28, 14, 0.75, 1.5, 0.4)
+        body += struct.pack("<QII", 1500, 1, 7)
     body += names[0].encode() + names[1].encode()
     body += struct.pack("<%df" % len(weights), *weights)
     return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
@@ -88,6 +92,7 @@ def model_seeds():
         "2x3x1.bin": (2, 3, 1, ("a", "b"), 1, -1.0, [0.5 * k - 1 for k in range(6)]),
         "2x2x3.bin": (2, 2, 3, ("dog", "non-dog"), 0, 0.0, [k / 7 for k in range(12)]),
         "v1_2x3x1.bin": (2, 3, 1, ("a", "b"), 1, -1.0, [0.5 * k - 1 for k in range(6)], 1),
+        "v2_2x3x1.bin": (2, 3, 1, ("a", "b"), 1, -1.0, [0.5 * k - 1 for k in range(6)], 2),
     }
     for name, args in seeds.items():
         with open("seeds/model/" + name, "wb") as f:
