@@ -131,12 +131,11 @@ static void test_cv_reproducible(void **state) {
         result_free(all[k]);
 }
 
-/* Ensure -o trains the best setting on the whole folder and writes the very
- * bytes `catlr train --lr R --l2 L` writes. */
-static void test_cv_output_model(void **state) {
-    group *g = *state;
+/* -o with option (and its value; both may be NULL) writes the bytes
+ * `catlr train --lr R --l2 L` writes with the best setting and option. */
+static void assert_output_model(const group *g, const char *option, const char *value) {
     char *cv_model = test_path(g->root, "cv.model"), *train_model = test_path(g->root, "t.model");
-    result r = run("cv", g->set, GRID, "-o", cv_model, NULL);
+    result r = run("cv", g->set, GRID, "-o", cv_model, option, value, NULL);
     assert_int_equal(r.code, 0);
     const char *best = strstr(r.out, "best: lr ");
     assert_non_null(best);
@@ -147,7 +146,7 @@ static void test_cv_output_model(void **state) {
              cv_model, rate, l2, g->set);
     assert_non_null(strstr(r.err, want));
     result t = run("train", "-q", g->set, "--lr", rate, "--l2", l2, "-i", "50", "-o",
-                   train_model, NULL);
+                   train_model, option, value, NULL);
     assert_int_equal(t.code, 0);
     size_t n_cv, n_train;
     unsigned char *a = test_read_file(cv_model, &n_cv), *b = test_read_file(train_model, &n_train);
@@ -159,6 +158,28 @@ static void test_cv_output_model(void **state) {
     result_free(&t);
     free(cv_model);
     free(train_model);
+}
+
+/* Ensure -o trains the best setting on the whole folder and writes the very
+ * bytes `catlr train --lr R --l2 L` writes; with --class-weight too. */
+static void test_cv_output_model(void **state) {
+    const group *g = *state;
+    assert_output_model(g, NULL, NULL);
+    assert_output_model(g, "--class-weight", "balanced");
+    assert_output_model(g, "--class-weight", "3,0.5");
+}
+
+/* Ensure --class-weight changes the runs: the training costs are the
+ * weighted ones, so the table differs from the unweighted one. */
+static void test_cv_class_weight(void **state) {
+    group *g = *state;
+    result plain = run("cv", "-q", g->set, GRID, NULL);
+    result weighted = run("cv", "-q", g->set, GRID, "--class-weight", "3,0.5", NULL);
+    assert_int_equal(plain.code, 0);
+    assert_int_equal(weighted.code, 0);
+    assert_string_not_equal(plain.out, weighted.out);
+    result_free(&plain);
+    result_free(&weighted);
 }
 
 /* Ensure a setting whose training diverges is "failed" in the table with
@@ -213,6 +234,8 @@ static void test_cv_usage_errors(void **state) {
         {"-i", "0", "catlr: cv: --iterations must be a whole number >= 1, got '0'"},
         {"--solver", "fast", "catlr: cv: --solver must be auto, primal or gram, got 'fast'"},
         {"--threads", "0", "catlr: cv: --threads must be a whole number from 1 to 1024, got '0'"},
+        {"--class-weight", "2", "catlr: cv: --class-weight must be 'balanced' or two positive "
+                                "numbers W_POS,W_NEG, got '2'"},
         {"--bogus", NULL, "catlr: cv: unknown option '--bogus'"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -260,6 +283,7 @@ int main(void) {
         cmocka_unit_test(test_cv_table),
         cmocka_unit_test(test_cv_reproducible),
         cmocka_unit_test(test_cv_output_model),
+        cmocka_unit_test(test_cv_class_weight),
         cmocka_unit_test(test_cv_failed_setting),
         cmocka_unit_test(test_cv_usage_errors),
         cmocka_unit_test(test_cv_failures),

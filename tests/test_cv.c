@@ -54,11 +54,11 @@ static catlr_train_opts grid_opts(catlr_solver solver, unsigned threads) {
     return opts;
 }
 
-/* Setting s trained on every fold but f with catlr_train on its own copy
- * of those columns (in their order in X), the held-out fold as its test
- * set; *model keeps the weights. */
+/* Setting s trained with base's other options on every fold but f with
+ * catlr_train on its own copy of those columns (in their order in X), the
+ * held-out fold as its test set, on one thread; *model keeps the weights. */
 static catlr_cv_run separate_run(const problem *p, unsigned f, const catlr_cv_setting *s,
-                                 catlr_solver solver, catlr_model *model) {
+                                 const catlr_train_opts *base, catlr_model *model) {
     size_t train_idx[M], val_idx[M], train_m = 0, val_m = 0;
     for (size_t j = 0; j < M; j++) {
         if (p->fold[j] == f)
@@ -71,7 +71,8 @@ static catlr_cv_run separate_run(const problem *p, unsigned f, const catlr_cv_se
     catlr_split_take(p->X, p->y, N_X, val_idx, val_m, Xv, yv);
     assert_int_equal(catlr_model_init(model, 1, N_X, 1, "a", "b", 1, NULL), CATLR_OK);
     double z[M];
-    catlr_train_opts opts = grid_opts(solver, 1);
+    catlr_train_opts opts = *base;
+    opts.threads = 1;
     opts.lr = s->lr;
     opts.l2 = s->l2;
     opts.test_X = Xv;
@@ -134,23 +135,29 @@ static void test_folds_partition_stratified(void **state) {
 // ----------------------------------------------------------------------------
 // The grid against separate runs.
 
-static void grid_equals_separate_with(catlr_solver solver, unsigned threads,
-                                      unsigned max_batch) {
+/* The grid with opts, at most max_batch folds at once, against separate
+ * runs. */
+static void grid_equals_separate_opts(const catlr_train_opts *opts, unsigned max_batch) {
     problem p;
     make_problem(&p);
     catlr_cv_run runs[N_SETTINGS * K];
-    catlr_train_opts opts = grid_opts(solver, threads);
     assert_int_equal(catlr_cv_grid_batched(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
-                                           &opts, runs, max_batch, NULL),
+                                           opts, runs, max_batch, NULL),
                      CATLR_OK);
     for (size_t s = 0; s < N_SETTINGS; s++)
         for (unsigned f = 0; f < K; f++) {
             catlr_model model;
-            catlr_cv_run want = separate_run(&p, f, &SETTINGS[s], solver, &model);
-            assert_int_equal(model.solver, solver);
+            catlr_cv_run want = separate_run(&p, f, &SETTINGS[s], opts, &model);
+            assert_int_equal(model.solver, opts->solver);
             assert_same_run(&runs[s * K + f], &want);
             catlr_model_free(&model);
         }
+}
+
+static void grid_equals_separate_with(catlr_solver solver, unsigned threads,
+                                      unsigned max_batch) {
+    catlr_train_opts opts = grid_opts(solver, threads);
+    grid_equals_separate_opts(&opts, max_batch);
 }
 
 /* Ensure every run of the Gram solver's grid (sub-matrices of one K) gives
@@ -174,6 +181,33 @@ static void test_grid_threads_and_batches(void **state) {
     grid_equals_separate_with(CATLR_SOLVER_GRAM, 3, 1);
     grid_equals_separate_with(CATLR_SOLVER_GRAM, 2, 3);
     grid_equals_separate_with(CATLR_SOLVER_PRIMAL, 3, 1);
+}
+
+/* Ensure class weights reach every run: with weights 0.5, 3 and with
+ * "balanced" (from each run's training folds) the grid still equals the
+ * separate runs, for both solvers, and the weights change the results. */
+static void test_grid_class_weights(void **state) {
+    (void)state;
+    for (int solver = CATLR_SOLVER_PRIMAL; solver <= CATLR_SOLVER_GRAM; solver++) {
+        catlr_train_opts opts = grid_opts((catlr_solver)solver, 2);
+        opts.class_weight[0] = 0.5;
+        opts.class_weight[1] = 3;
+        grid_equals_separate_opts(&opts, K);
+        opts.class_weight[0] = opts.class_weight[1] = 0;
+        opts.class_weight_balanced = 1;
+        grid_equals_separate_opts(&opts, K);
+    }
+    problem p;
+    make_problem(&p);
+    catlr_cv_run plain[K], weighted[K];
+    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    assert_int_equal(
+        catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, plain, NULL), CATLR_OK);
+    opts.class_weight_balanced = 1;
+    assert_int_equal(
+        catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, weighted, NULL),
+        CATLR_OK);
+    assert_true(plain[0].train_cost != weighted[0].train_cost);
 }
 
 /* Ensure the two solvers' grids agree to 1e-12 (they take the same steps,
@@ -324,6 +358,7 @@ int main(void) {
         cmocka_unit_test(test_grid_equals_separate_gram),
         cmocka_unit_test(test_grid_equals_separate_primal),
         cmocka_unit_test(test_grid_threads_and_batches),
+        cmocka_unit_test(test_grid_class_weights),
         cmocka_unit_test(test_grid_solvers_agree),
         cmocka_unit_test(test_failed_runs_recorded),
         cmocka_unit_test(test_grid_refuses),

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "args.h"
 #include "common.h"
+#include "train_setup.h"
 
 #define CV_MAX_VALUES 16 /* numbers in --lr and in --l2 */
 #define CV_DEFAULT_FOLDS 5
@@ -38,6 +39,9 @@ static void print_help(FILE *out) {
             "  -o, --output MODEL     train the best setting on all of DIR and write\n"
             "                         the model (default: no model)\n"
             "  -p, --positive NAME    class folder labelled 1 (default cat)\n"
+            "      --class-weight W   weighted training cost, as for train: 'balanced'\n"
+            "                         (from each run's training folds) or W_POS,W_NEG\n"
+            "                         (default: none); validation costs stay unweighted\n"
             "      --solver NAME      auto, primal or gram (default auto: gram, with\n"
             "                         one Gram matrix for every run, when it is cheaper)\n"
             "      --threads N        threads to load and train with (default: all cores)\n"
@@ -73,7 +77,7 @@ typedef struct cv_args {
 } cv_args;
 
 enum { OPT_FOLDS = 1, OPT_SEED, OPT_LR, OPT_L2, OPT_ITERATIONS, OPT_OUTPUT, OPT_POSITIVE,
-       OPT_SOLVER, OPT_THREADS, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP };
+       OPT_SOLVER, OPT_THREADS, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CLASS_WEIGHT };
 
 static const cli_option OPTIONS[] = {
     {'k', "folds", 1, OPT_FOLDS},
@@ -88,6 +92,7 @@ static const cli_option OPTIONS[] = {
     {'\0', "skip-bad", 0, OPT_SKIP_BAD},
     {'q', "quiet", 0, OPT_QUIET},
     {'h', "help", 0, OPT_HELP},
+    {'\0', "class-weight", 1, OPT_CLASS_WEIGHT},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
@@ -155,6 +160,13 @@ static int apply_option(int id, const char *value, cv_args *a, FILE *out, FILE *
         if ((solver = cli_parse_solver(value)) < 0)
             return usage_error(errf, "--solver must be auto, primal or gram, got", value);
         a->opts.solver = (catlr_solver)solver;
+        break;
+    case OPT_CLASS_WEIGHT:
+        if (train_setup_parse_class_weight(value, &a->opts) != 0)
+            return usage_error(errf,
+                               "--class-weight must be 'balanced' or two positive numbers "
+                               "W_POS,W_NEG, got",
+                               value);
         break;
     case OPT_HELP: print_help(out); return CLI_EXIT_OK;
     default: return apply_number(id, value, a, errf);
