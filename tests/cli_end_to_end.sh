@@ -171,7 +171,7 @@ cmp -s "$tmp/cv1.out" "$tmp/cv2.out" || fail "cv: other table on 2 threads"
 [ "$(wc -l <"$tmp/cv1.out")" -eq 6 ] || fail "cv printed $(wc -l <"$tmp/cv1.out") lines, want 6"
 [ "$(grep -c '^0\.0[01]5*  *[01]  *[0-9]*\.[0-9][0-9] %  *[0-9.]*  *[0-9.]*  *[0-9.]*  *[0-9.]*$' \
     "$tmp/cv1.out")" -eq 4 ] || fail "cv: rows malformed: $(cat "$tmp/cv1.out")"
-grep -q 'folds (seed 3) of 40 to 40 images, 4 settings: 20 runs' "$tmp/cv.err" ||
+grep -q 'folds (seed 3) of 40 images, 4 settings: 20 runs' "$tmp/cv.err" ||
     fail "cv: no folds line: $(cat "$tmp/cv.err")"
 best=$(sed -n 's/^best: lr \([0-9.]*\), l2 \([0-9]*\) (.*)$/--lr \1 --l2 \2/p' "$tmp/cv1.out")
 [ -n "$best" ] || fail "cv: no best line: $(cat "$tmp/cv1.out")"

@@ -108,6 +108,12 @@ static void test_cv_table(void **state) {
     assert_non_null(strstr(r.err, "set: 3 folds (seed 1) of 4 to 5 images, 4 settings: 12 "
                                   "runs, solver gram\n"));
     result_free(&r);
+    /* folds of one size, and one setting: leave-one-out */
+    r = run("cv", g->set, "-k", "13", "-i", "1", NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.err, "set: 13 folds (seed 1) of 1 image, 1 setting: 13 runs, "
+                                  "solver gram\n"));
+    result_free(&r);
 }
 
 /* Ensure the table and the best line are the same for the same seed, on 1

@@ -84,10 +84,12 @@ catlr_solver catlr_cv_choose_solver(size_t n_x, size_t m, unsigned k, size_t n_s
  * X: (n_x, m) uint8, example j at X + j*n_x; y: (m) 0 or 1; fold: (m), the
  * fold of each example, in [0, k), no fold empty (catlr_split_folds).
  * n_x is at most CATLR_MODEL_MAX_SIDE.
- * opts: iterations, report_every, tol, solver and threads as for
- * catlr_train; its lr and l2 are replaced by each setting's, and its test
- * set, on_step, gram_K, gram_Kt and test_z are ignored (the grid sets its
- * own).
+ * opts: iterations, report_every, tol, solver, threads and the class
+ * weights as for catlr_train ("balanced" is worked out from each run's
+ * training folds, as a separate run would); its lr and l2 are replaced by
+ * each setting's, and its test set, on_step, gram_K, gram_Kt and test_z
+ * are ignored (the grid sets its own). The validation cost and accuracy
+ * are unweighted.
  * runs: (n_settings, k), the run of setting s on fold f at runs[s*k + f],
  * written. A run whose training fails (CATLR_ERR_NUMERIC: a rate far too
  * large) is recorded there and the other runs go on.

@@ -228,7 +228,8 @@ static void grid_free(grid *g) {
     free(g->summary);
 }
 
-/* "DIR: K folds (seed S) of A to B images, N settings: R runs, solver X". */
+/* "DIR: K folds (seed S) of A to B images, N settings: R runs, solver X"
+ * ("of A images" when the folds are all of one size). */
 static void describe(const cv_args *a, const catlr_dataset *ds, const unsigned *fold,
                      size_t n_settings, FILE *errf) {
     const size_t m = catlr_dataset_count(ds);
@@ -242,9 +243,13 @@ static void describe(const cv_args *a, const catlr_dataset *ds, const unsigned *
     }
     catlr_solver solver =
         catlr_cv_choose_solver(CATLR_N_X, m, a->folds, n_settings, &a->opts);
-    fprintf(errf, "%s: %u folds (seed %llu) of %zu to %zu images, %zu setting%s: %zu runs, "
-                  "solver %s\n",
-            a->dir, a->folds, (unsigned long long)a->seed, lo, hi, n_settings,
+    char sizes[64];
+    if (lo == hi)
+        snprintf(sizes, sizeof sizes, "%zu image%s", lo, lo == 1 ? "" : "s");
+    else
+        snprintf(sizes, sizeof sizes, "%zu to %zu images", lo, hi);
+    fprintf(errf, "%s: %u folds (seed %llu) of %s, %zu setting%s: %zu runs, solver %s\n",
+            a->dir, a->folds, (unsigned long long)a->seed, sizes, n_settings,
             n_settings == 1 ? "" : "s", n_settings * a->folds, catlr_solver_name(solver));
 }
 
