@@ -209,8 +209,11 @@ static catlr_status run_batch(const uint8_t *X, const uint8_t *y, size_t n_x, si
         if (fold_prepare(X, y, n_x, m, fold, first + b, K, idx, &fds[b]) != 0)
             st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate a fold's copy");
     const size_t n_runs = (size_t)count * n_settings;
-    /* one thread a run; with fewer runs than threads, the threads shared
-     * out among them (results are the same for any count) */
+    /* one thread a run, none waiting on another; with fewer runs than
+     * threads (a batch of one fold, few settings) each run gets a share
+     * for its own parallel loops, which OpenMP uses when the outer team is
+     * of one thread (nested teams are off by default). The results are
+     * the same for any count. */
     const int outer = n_runs < (size_t)threads ? (int)n_runs : threads;
     catlr_train_opts o = *opts;
     o.threads = (unsigned)(threads / outer);
