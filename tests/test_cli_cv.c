@@ -210,6 +210,32 @@ static void test_cv_failed_setting(void **state) {
     result_free(&r);
 }
 
+/* Ensure an image that cannot be decoded stops cv with its error line
+ * (exit 1, nothing on stdout), and that with --skip-bad it is left out with
+ * its warnings, even with -q, and the grid runs on the other 13. */
+static void test_cv_skip_bad(void **state) {
+    group *g = *state;
+    char *bad = test_path(g->root, "set/dog/x.png");
+    test_write_file(bad, "hello\n", 6);
+    result r = run("cv", "-q", g->set, "-k", "3", "-i", "5", NULL);
+    char want[1200];
+    snprintf(want, sizeof want, "catlr: %s: not a PNG or JPEG file", bad);
+    assert_failure(&r, want);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    r = run("cv", "-q", "--skip-bad", g->set, "-k", "3", "-i", "5", NULL);
+    assert_int_equal(r.code, 0);
+    snprintf(want, sizeof want,
+             "catlr: warning: %s: not a PNG or JPEG file (skipped)\n"
+             "catlr: warning: %s: skipped 1 image that could not be read\n",
+             bad, g->set);
+    assert_string_equal(r.err, want);
+    assert_non_null(strstr(r.out, "best: lr 0.005, l2 0 "));
+    result_free(&r);
+    assert_int_equal(remove(bad), 0);
+    free(bad);
+}
+
 // ----------------------------------------------------------------------------
 // Errors.
 
@@ -290,6 +316,7 @@ int main(void) {
         cmocka_unit_test(test_cv_reproducible),
         cmocka_unit_test(test_cv_output_model),
         cmocka_unit_test(test_cv_class_weight),
+        cmocka_unit_test(test_cv_skip_bad),
         cmocka_unit_test(test_cv_failed_setting),
         cmocka_unit_test(test_cv_usage_errors),
         cmocka_unit_test(test_cv_failures),
