@@ -58,21 +58,25 @@ static double softplus(double t) {
  * a = sigmoid(z). Since log a = -softplus(-z) and log(1-a) = -softplus(z),
  * that is softplus(-z) for y = 1 and softplus(z) for y = 0: one finite,
  * accurate term either way, with no cancellation between the two. */
-double catlr_core_cost(const double *z, const uint8_t *y, size_t m) {
+double catlr_core_cost_sum(const double *z, const uint8_t *y, size_t m) {
     double sum = 0;
     for (size_t j = 0; j < m; j++)
         sum += softplus(y[j] ? -z[j] : z[j]);
-    return sum / (double)m;
+    return sum;
 }
 
-/* The same sum with each term scaled by its label's weight; catlr_core_cost
- * stays a separate loop so that the unweighted cost keeps its bits. */
-double catlr_core_cost_weighted(const double *z, const uint8_t *y, size_t m,
-                                const double weight[2]) {
+double catlr_core_cost(const double *z, const uint8_t *y, size_t m) {
+    return catlr_core_cost_sum(z, y, m) / (double)m;
+}
+
+/* The same sum with each term scaled by its label's weight; a separate
+ * loop so that the unweighted sum keeps its bits. */
+double catlr_core_cost_sum_weighted(const double *z, const uint8_t *y, size_t m,
+                                    const double weight[2]) {
     double sum = 0;
     for (size_t j = 0; j < m; j++)
         sum += weight[y[j] != 0] * softplus(y[j] ? -z[j] : z[j]);
-    return sum / (double)m;
+    return sum;
 }
 
 // ----------------------------------------------------------------------------

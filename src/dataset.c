@@ -3,7 +3,7 @@
  *
  * Knows folders and the matrix layout; knows nothing of learning. Work is
  * done in two steps: scan (list the class folders and their images, all
- * sorted) and decode (one allocation for X, then each image into its
+ * sorted, and keep the shard asked for) and decode (one allocation for X, then each image into its
  * column, on as many threads as asked: every image has its own column, so
  * the threads share nothing but the index of the first failure). */
 #define _POSIX_C_SOURCE 200809L
@@ -27,7 +27,8 @@ struct catlr_dataset {
     uint8_t *y;            /* (m) */
     char **paths;          /* (m) dir/class/name */
     char *class_names[2];  /* byte order */
-    size_t class_count[2];
+    size_t class_count[2]; /* of the m examples */
+    size_t folder_count[2]; /* found by the scan, in the whole folder */
     size_t positive;       /* index into class_names of label 1 */
 };
 
@@ -104,15 +105,16 @@ enum entry_kind { CLASS_FOLDERS, IMAGE_FILES };
  * status in *st: an entry that claims to be an image (".png", ".jpg") but
  * cannot be examined or is not a regular file is an error, not something to
  * skip.
- * With skip_bad such an entry is listed, and decoding refuses it with the
- * same reason, which then counts as one skipped image. */
+ * With lazy (skip_bad, or a shard) such an entry is listed, and decoding
+ * refuses it with the same reason, which with skip_bad then counts as one
+ * skipped image; a shard examines only its own images. */
 static int wanted(const char *path, const char *name, enum entry_kind kind,
-                  int skip_bad, catlr_status *st, catlr_error *err) {
+                  int lazy, catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
     if (kind == IMAGE_FILES && !has_image_extension(name))
         return 0;
-    if (kind == IMAGE_FILES && skip_bad)
+    if (kind == IMAGE_FILES && lazy)
         return 1;
     struct stat sb;
     if (stat(path, &sb) != 0) {
@@ -132,7 +134,7 @@ static int wanted(const char *path, const char *name, enum entry_kind kind,
 
 /* List the entries of dir that are `kind`, sorted, as full paths
  * (CLASS_FOLDERS: as bare names). */
-static catlr_status list_dir(const char *dir, enum entry_kind kind, int skip_bad,
+static catlr_status list_dir(const char *dir, enum entry_kind kind, int lazy,
                             name_list *out, catlr_error *err) {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -151,7 +153,7 @@ static catlr_status list_dir(const char *dir, enum entry_kind kind, int skip_bad
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
             break;
         }
-        int keep = wanted(path, e->d_name, kind, skip_bad, &st, err);
+        int keep = wanted(path, e->d_name, kind, lazy, &st, err);
         if (keep && name_list_add(out, kind == CLASS_FOLDERS ? e->d_name : path) != 0)
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         free(path);
@@ -218,7 +220,7 @@ static catlr_status take_paths(catlr_dataset *ds, name_list files[2]) {
         return CATLR_ERR_NOMEM;
     size_t j = 0;
     for (size_t k = 0; k < 2; k++) {
-        ds->class_count[k] = files[k].count;
+        ds->class_count[k] = ds->folder_count[k] = files[k].count;
         for (size_t i = 0; i < files[k].count; i++, j++) {
             ds->paths[j] = files[k].items[i];
             ds->y[j] = (uint8_t)(k == ds->positive);
@@ -228,6 +230,28 @@ static catlr_status take_paths(catlr_dataset *ds, name_list files[2]) {
         files[k].count = files[k].cap = 0;
     }
     return CATLR_OK;
+}
+
+/* Keep only shard shard_index of shard_count: the paths and labels of
+ * examples [lo, hi), lo = index M / count, hi = (index + 1) M / count,
+ * freeing the others' paths. */
+static void keep_shard(catlr_dataset *ds, size_t shard_index, size_t shard_count) {
+    const size_t all = ds->m;
+    const size_t lo = shard_index * all / shard_count,
+                 hi = (shard_index + 1) * all / shard_count;
+    for (size_t j = 0; j < all; j++)
+        if (j < lo || j >= hi)
+            free(ds->paths[j]);
+    memmove(ds->paths, ds->paths + lo, (hi - lo) * sizeof *ds->paths);
+    memmove(ds->y, ds->y + lo, hi - lo);
+    /* class 0 is examples [0, folder_count[0]) of the folder */
+    const size_t first_of_class1 = ds->folder_count[0];
+    size_t class0 = 0;
+    if (lo < first_of_class1)
+        class0 = (hi < first_of_class1 ? hi : first_of_class1) - lo;
+    ds->class_count[0] = class0;
+    ds->class_count[1] = hi - lo - class0;
+    ds->m = hi - lo;
 }
 
 // ----------------------------------------------------------------------------
@@ -366,8 +390,11 @@ static catlr_status decode_all(const char *dir, catlr_dataset *ds,
     if (ds->m > SIZE_MAX / CATLR_N_X)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "%lu images do not fit in memory",
                           (unsigned long)ds->m);
-    ds->X = malloc(ds->m * CATLR_N_X);
-    decode_log log = {calloc(ds->m, sizeof *log.status), calloc(ds->m, sizeof *log.errors)};
+    /* at least one of each, so that an empty shard is not taken for a
+     * failed allocation */
+    const size_t slots = ds->m > 0 ? ds->m : 1;
+    ds->X = malloc(slots * CATLR_N_X);
+    decode_log log = {calloc(slots, sizeof *log.status), calloc(slots, sizeof *log.errors)};
     catlr_status st = CATLR_OK;
     if (ds->X == NULL || log.status == NULL || log.errors == NULL)
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate %lu MiB for %lu images",
@@ -377,7 +404,7 @@ static catlr_status decode_all(const char *dir, catlr_dataset *ds,
     size_t scanned[2] = {ds->class_count[0], ds->class_count[1]}, m = ds->m;
     if (st == CATLR_OK && opts->skip_bad) {
         st = drop_failures(ds, opts, &log, err);
-        if (st == CATLR_OK)
+        if (st == CATLR_OK && opts->shard_count <= 1)
             st = check_nonempty(dir, ds, scanned, err);
     }
     for (size_t j = 0; st == CATLR_OK && !opts->skip_bad && j < ds->m; j++)
@@ -388,13 +415,13 @@ static catlr_status decode_all(const char *dir, catlr_dataset *ds,
 }
 
 /* List both class folders' images; a class without images is an error. */
-static catlr_status scan_classes(const char *dir, int skip_bad, catlr_dataset *ds,
+static catlr_status scan_classes(const char *dir, int lazy, catlr_dataset *ds,
                                  name_list files[2], catlr_error *err) {
     for (size_t k = 0; k < 2; k++) {
         char *class_dir = join_path(dir, ds->class_names[k]);
         if (class_dir == NULL)
             return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
-        catlr_status st = list_dir(class_dir, IMAGE_FILES, skip_bad, &files[k], err);
+        catlr_status st = list_dir(class_dir, IMAGE_FILES, lazy, &files[k], err);
         if (st == CATLR_OK && files[k].count == 0)
             st = catlr_fail(err, CATLR_ERR_DATA, class_dir, "no PNG or JPEG images in this class folder");
         free(class_dir);
@@ -404,15 +431,19 @@ static catlr_status scan_classes(const char *dir, int skip_bad, catlr_dataset *d
     return CATLR_OK;
 }
 
-/* Everything after the class folders are known: scan, label, decode. */
+/* Everything after the class folders are known: scan, label, shard,
+ * decode. */
 static catlr_status fill(const char *dir, const catlr_dataset_opts *opts,
                          catlr_dataset *ds, catlr_error *err) {
     name_list files[2] = {{0}, {0}};
-    catlr_status st = scan_classes(dir, opts->skip_bad, ds, files, err);
+    const int sharded = opts->shard_count > 1;
+    catlr_status st = scan_classes(dir, opts->skip_bad || sharded, ds, files, err);
     if (st == CATLR_OK && take_paths(ds, files) != CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
     name_list_free(&files[0]);
     name_list_free(&files[1]);
+    if (st == CATLR_OK && sharded)
+        keep_shard(ds, opts->shard_index, opts->shard_count);
     if (st == CATLR_OK)
         st = decode_all(dir, ds, opts, err);
     return st;
@@ -435,6 +466,10 @@ catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
                                 catlr_dataset **out, catlr_error *err) {
     CATLR_ASSERT(dir != NULL && opts != NULL && opts->positive != NULL && out != NULL);
     *out = NULL;
+    const size_t shards = opts->shard_count > 1 ? opts->shard_count : 1;
+    if (opts->shard_index >= shards)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "shard %lu of %lu does not exist",
+                          (unsigned long)opts->shard_index, (unsigned long)shards);
     name_list classes = {0};
     catlr_status st = list_dir(dir, CLASS_FOLDERS, 0, &classes, err);
     if (st != CATLR_OK)
@@ -510,4 +545,9 @@ size_t catlr_dataset_positive(const catlr_dataset *ds) {
 size_t catlr_dataset_class_count(const catlr_dataset *ds, size_t k) {
     CATLR_ASSERT(ds != NULL && k < 2);
     return ds->class_count[k];
+}
+
+size_t catlr_dataset_folder_count(const catlr_dataset *ds, size_t k) {
+    CATLR_ASSERT(ds != NULL && k < 2);
+    return ds->folder_count[k];
 }

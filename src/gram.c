@@ -226,7 +226,8 @@ static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt) {
 catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t *K, catlr_error *err) {
     CATLR_ASSERT(X != NULL && K != NULL && threads >= 1 && n_x <= CATLR_GRAM_MAX_FEATURES);
-    catlr_problem pb = {X, NULL, n_x, m, NULL, 0, 0, 0, threads, NULL, NULL, NULL};
+    /* only what the products read; the rest zero */
+    catlr_problem pb = {.X = X, .n_x = n_x, .m = m, .threads = threads};
     if (products(&pb, K, NULL) != 0)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     return CATLR_OK;
@@ -275,6 +276,7 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
     *out = (catlr_solver_impl){g,         gram_forward, gram_norm2, gram_test_forward,
-                               gram_step, gram_finite,  gram_finish, gram_free};
+                               NULL /* one process only */, gram_step, gram_finite,
+                               gram_finish, gram_free};
     return CATLR_OK;
 }

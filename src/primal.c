@@ -34,6 +34,10 @@ typedef struct primal {
     double *dz;      /* (m) */
     double *wide;    /* (n_x): w in double, the weights while training;
                         rounded into the model's float w once, at the end */
+    double *sums;    /* (n_x + 1 + CATLR_SOLVER_EXTRA_MAX): sum_j dz_j x_j
+                        (the slots added up), sum_j dz_j, then the loop's
+                        sums: what a step is made of, and what the
+                        processes of a split training set add up */
 } primal;
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
@@ -105,31 +109,54 @@ static void primal_test_forward(void *state, double *z_test) {
         forward_range(p, p->pb->test_X, k, min_size(p->pb->test_m, k + CHUNK), z_test);
 }
 
-/* Add the slots feature by feature in slot order, scale, add the L2 term
- * and step: dw_i = sum_s partial[s][i] / (255 m) + (l2/m) w_i. The step is
- * taken in double and w stays double until training ends: rounding w to
- * float after every step (as the model file stores it) drifts from the
- * float64 course code where the steps are large, up to 2e-6 in the cost
- * after 2000 steps at lr = 0.01, where the course table has 6 decimals. */
-static void primal_step(void *state, const double *z) {
-    (void)z; /* dz was kept by the forward pass */
+/* Add the slots feature by feature in slot order, and dz in example
+ * order, into p->sums; in a split training set, add those and the loop's
+ * extra sums over the processes, in one call. */
+static catlr_status primal_reduce(void *state, double *extra, size_t n_extra,
+                                  catlr_error *err) {
     primal *p = state;
     const catlr_problem *pb = p->pb;
     const size_t n_x = pb->n_x;
-    const double scale = 255.0 * (double)pb->m, decay = pb->l2 / (double)pb->m;
-    double *w = p->wide;
+    double *sums = p->sums;
     CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1024))
     for (size_t i = 0; i < n_x; i++) {
         double sum = 0;
         for (size_t s = 0; s < p->n_slots; s++)
             sum += p->partial[s * n_x + i];
-        double dw = sum / scale + decay * w[i];
-        w[i] -= pb->lr * dw;
+        sums[i] = sum;
     }
     double dz_sum = 0;
     for (size_t j = 0; j < pb->m; j++)
         dz_sum += p->dz[j];
-    p->model->b -= pb->lr * (dz_sum / (double)pb->m);
+    sums[n_x] = dz_sum;
+    if (pb->reducer == NULL)
+        return CATLR_OK; /* one process: these are the totals */
+    CATLR_ASSERT(n_extra <= CATLR_SOLVER_EXTRA_MAX);
+    memcpy(sums + n_x + 1, extra, n_extra * sizeof *extra);
+    catlr_status st = pb->reducer->allreduce_sum(pb->reducer->ctx, sums, n_x + 1 + n_extra, err);
+    memcpy(extra, sums + n_x + 1, n_extra * sizeof *extra);
+    return st;
+}
+
+/* Scale the sums, add the L2 term and step: dw_i = sum_j dz_j x_ji /
+ * (255 m) + (l2/m) w_i, m the examples of every process. The step is
+ * taken in double and w stays double until training ends: rounding w to
+ * float after every step (as the model file stores it) drifts from the
+ * float64 course code where the steps are large, up to 2e-6 in the cost
+ * after 2000 steps at lr = 0.01, where the course table has 6 decimals. */
+static void primal_step(void *state, const double *z) {
+    (void)z; /* dz was kept by the forward pass, and summed by reduce */
+    primal *p = state;
+    const catlr_problem *pb = p->pb;
+    const size_t n_x = pb->n_x;
+    const double m = (double)pb->m_total, scale = 255.0 * m, decay = pb->l2 / m;
+    double *w = p->wide;
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1024))
+    for (size_t i = 0; i < n_x; i++) {
+        double dw = p->sums[i] / scale + decay * w[i];
+        w[i] -= pb->lr * dw;
+    }
+    p->model->b -= pb->lr * (p->sums[n_x] / m);
 }
 
 /* 1 while every weight is finite and fits a float, as the model file will
@@ -155,6 +182,7 @@ static void primal_free(void *state) {
     free(p->partial);
     free(p->dz);
     free(p->wide);
+    free(p->sums);
     free(p);
 }
 
@@ -166,17 +194,20 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
     p->pb = pb;
     p->model = model;
     p->n_slots = min_size((pb->m + SLOT_MIN - 1) / SLOT_MIN, SLOT_MAX);
-    p->partial = malloc(p->n_slots * pb->n_x * sizeof *p->partial);
-    p->dz = malloc(pb->m * sizeof *p->dz);
+    /* a process of a split training set may hold no example: one slot's
+     * and one example's room anyway, so that no size is 0 */
+    p->partial = malloc((p->n_slots ? p->n_slots : 1) * pb->n_x * sizeof *p->partial);
+    p->dz = malloc((pb->m ? pb->m : 1) * sizeof *p->dz);
     p->wide = malloc(pb->n_x * sizeof *p->wide);
-    if (p->partial == NULL || p->dz == NULL || p->wide == NULL) {
+    p->sums = malloc((pb->n_x + 1 + CATLR_SOLVER_EXTRA_MAX) * sizeof *p->sums);
+    if (p->partial == NULL || p->dz == NULL || p->wide == NULL || p->sums == NULL) {
         primal_free(p);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     }
     for (size_t i = 0; i < pb->n_x; i++)
         p->wide[i] = model->w[i];
-    *out = (catlr_solver_impl){p,          primal_forward, primal_norm2,
-                               primal_test_forward, primal_step, primal_finite,
-                               primal_finish, primal_free};
+    *out = (catlr_solver_impl){p,           primal_forward, primal_norm2,
+                               primal_test_forward, primal_reduce, primal_step,
+                               primal_finite, primal_finish, primal_free};
     return CATLR_OK;
 }

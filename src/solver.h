@@ -10,6 +10,7 @@
 
 #include "catlr/catlr.h"
 #include "catlr/model.h"
+#include "catlr/train.h"
 #include "internal.h" /* CATLR_OMP, <omp.h> */
 
 /* The calling thread's number inside a parallel region (0 .. threads-1),
@@ -29,6 +30,11 @@ typedef struct catlr_problem {
     size_t test_m;
     double lr, l2;
     int threads; /* >= 1 */
+    /* Split across processes (primal only): this process holds m of the
+     * m_total examples and test_m of test_m_total; reducer NULL, m_total
+     * = m and test_m_total = test_m in one process. */
+    size_t m_total, test_m_total;
+    const catlr_train_reducer *reducer;
     /* (2) the weight of label 0 and of label 1 in the cost and the
      * gradient, dz_j = class_weight[y_j] (a_j - y_j); NULL: none, the
      * unweighted steps bit for bit */
@@ -37,6 +43,9 @@ typedef struct catlr_problem {
      * gram_Kt), borrowed; NULL: the Gram solver computes them */
     const int32_t *gram_K, *gram_Kt;
 } catlr_problem;
+
+/* The most sums the loop adds to a reduce call (the costs). */
+#define CATLR_SOLVER_EXTRA_MAX 4
 
 typedef struct catlr_solver_impl catlr_solver_impl;
 
@@ -51,7 +60,14 @@ struct catlr_solver_impl {
     double (*norm2)(void *state);
     /* z_test (test_m) of the current weights */
     void (*test_forward)(void *state, double *z_test);
-    /* one step: w -= lr (dw + l2/m w), b -= lr db; after forward(z, 1) */
+    /* add up what step needs over the processes that hold the examples,
+     * and with it the loop's n_extra <= CATLR_SOLVER_EXTRA_MAX sums in
+     * extra, replaced by their totals: one call to the reducer (none in one
+     * process); after forward(z, 1). NULL for a solver that trains in one
+     * process only. */
+    catlr_status (*reduce)(void *state, double *extra, size_t n_extra, catlr_error *err);
+    /* one step: w -= lr (dw + l2/m w), b -= lr db; after forward(z, 1) and
+     * reduce */
     void (*step)(void *state, const double *z);
     /* 1 when the weights are finite */
     int (*finite)(void *state);
@@ -76,6 +92,13 @@ catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threa
 /* Bytes the Gram solver's matrices take for m examples and test_m test
  * examples (as a double, so it cannot overflow). */
 double catlr_gram_bytes(size_t m, size_t test_m);
+
+/* catlr_train_class_weights from count (2), the examples of label 0 and of
+ * label 1 (in every process of a split training set, so that "balanced"
+ * is the same everywhere). */
+catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
+                                                 const double count[2], double weight[2],
+                                                 catlr_error *err);
 
 /* dz_j = sigmoid(z_j) - y_j for j < m, times class_weight[y_j] when
  * class_weight (2) is not NULL; returns sum_j dz_j, summed in order. */

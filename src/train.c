@@ -1,7 +1,9 @@
 /* train.c: the gradient-descent loop, written once for both solvers
  * (primal.c, gram.c, behind solver.h): costs, reports, the tolerance, the
- * divergence checks. Owns the scratch vectors z (m) and z_test (test_m);
- * reports through a callback, never by printing. */
+ * divergence checks, and for a training set split across processes the
+ * sums added up over them (a step that does nothing in one process).
+ * Owns the scratch vectors z (m) and z_test (test_m); reports through a
+ * callback, never by printing. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -41,12 +43,18 @@ const char *catlr_train_check(const catlr_train_opts *opts) {
     const double *cw = opts->class_weight;
     if (opts->class_weight_balanced != 0 && opts->class_weight_balanced != 1)
         return "class_weight_balanced must be 0 or 1";
-    if (cw[0] == 0 && cw[1] == 0) /* none, or balanced */
-        return NULL;
-    if (opts->class_weight_balanced)
+    if ((cw[0] != 0 || cw[1] != 0) && opts->class_weight_balanced)
         return "balanced class weights exclude given ones";
-    if (!(cw[0] > 0 && cw[1] > 0) || !isfinite(cw[0]) || !isfinite(cw[1]))
+    if ((cw[0] != 0 || cw[1] != 0) &&
+        (!(cw[0] > 0 && cw[1] > 0) || !isfinite(cw[0]) || !isfinite(cw[1])))
         return "class weights must be finite numbers > 0";
+    const catlr_train_reducer *red = &opts->reducer;
+    if (red->allreduce_sum != NULL && red->m_total < 1)
+        return "a split training set needs m_total >= 1";
+    if (red->allreduce_sum != NULL && red->test_m_total < opts->test_m)
+        return "test_m_total is below this process's test_m";
+    if (red->allreduce_sum != NULL && opts->solver == CATLR_SOLVER_GRAM)
+        return "the Gram solver trains in one process only; use primal";
     return NULL;
 }
 
@@ -54,6 +62,8 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
     CATLR_ASSERT(opts != NULL);
     if (opts->solver != CATLR_SOLVER_AUTO)
         return opts->solver;
+    if (opts->reducer.allreduce_sum != NULL)
+        return CATLR_SOLVER_PRIMAL;
     if (catlr_gram_bytes(m, opts->test_m) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
@@ -92,25 +102,53 @@ typedef struct run {
     double *z_test; /* (test_m), NULL without a test set */
 } run;
 
-/* The training cost of the weights whose forward pass z holds, weighted by
- * class when the run has class weights, with the L2 term lambda/(2m)
- * ||w||^2 when lambda > 0. */
-static double cost_of(const run *r, const uint8_t *y) {
-    double cost = r->pb.class_weight != NULL
-                      ? catlr_core_cost_weighted(r->z, y, r->pb.m, r->pb.class_weight)
-                      : catlr_core_cost(r->z, y, r->pb.m);
+/* The sums of the examples' costs that go with an iteration's gradient:
+ * this process's, then (after the reduce) every process's. */
+enum { COST_SUM, TEST_COST_SUM, N_SUMS };
+
+/* buf (n) summed over the processes of a split training set; nothing to do
+ * in one process. */
+static catlr_status sum_across(const run *r, double *buf, size_t n, catlr_error *err) {
+    const catlr_train_reducer *red = r->pb.reducer;
+    return red == NULL ? CATLR_OK : red->allreduce_sum(red->ctx, buf, n, err);
+}
+
+/* This process's sum of its training examples' costs for the forward pass
+ * z, weighted by class when the run has class weights. */
+static double train_cost_sum(const run *r) {
+    return r->pb.class_weight != NULL
+               ? catlr_core_cost_sum_weighted(r->z, r->pb.y, r->pb.m, r->pb.class_weight)
+               : catlr_core_cost_sum(r->z, r->pb.y, r->pb.m);
+}
+
+/* This process's cost sums for the weights whose forward pass z holds: the
+ * training set's, and the test set's (the plain cross-entropy, so that runs
+ * with and without class weights compare on it) when with_test. */
+static void cost_sums(const run *r, const catlr_train_opts *opts, int with_test,
+                      double sums[N_SUMS]) {
+    sums[COST_SUM] = train_cost_sum(r);
+    if (with_test && r->pb.test_m > 0) {
+        r->sv.test_forward(r->sv.state, r->z_test);
+        sums[TEST_COST_SUM] = catlr_core_cost_sum(r->z_test, opts->test_y, r->pb.test_m);
+    }
+}
+
+/* The training cost from the sum of every example's (weighted) cost, with the L2
+ * term lambda/(2m) ||w||^2 when lambda > 0. */
+static double cost_of(const run *r, double cost_sum) {
+    const double m = (double)r->pb.m_total;
+    double cost = cost_sum / m;
     if (r->pb.l2 > 0)
-        cost += r->pb.l2 / (2.0 * (double)r->pb.m) * r->sv.norm2(r->sv.state);
+        cost += r->pb.l2 / (2.0 * m) * r->sv.norm2(r->sv.state);
     return cost;
 }
 
 /* Report step i to on_step, with the test set's cost (the cross-entropy
  * alone: the L2 term belongs to the training objective) when it has one. */
-static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step) {
-    if (step->has_cost && opts->test_m > 0) {
-        r->sv.test_forward(r->sv.state, r->z_test);
-        step->test_cost = catlr_core_cost(r->z_test, opts->test_y, opts->test_m);
-    }
+static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step,
+                   const double sums[N_SUMS]) {
+    if (step->has_cost && r->pb.test_m_total > 0)
+        step->test_cost = sums[TEST_COST_SUM] / (double)r->pb.test_m_total;
     opts->on_step(opts->user, step);
 }
 
@@ -125,8 +163,17 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
         sv->forward(sv->state, r->z, 1);
         catlr_train_step step = {i, 0, NAN, NAN};
         step.has_cost = opts->on_step != NULL && i % opts->report_every == 0;
+        double sums[N_SUMS] = {0, 0};
+        if (step.has_cost || opts->tol > 0)
+            cost_sums(r, opts, step.has_cost, sums);
+        /* the gradient's sums and the costs', over every process at once */
+        catlr_status st = CATLR_OK;
+        if (sv->reduce != NULL)
+            st = sv->reduce(sv->state, sums, N_SUMS, err);
+        if (st != CATLR_OK)
+            return st;
         if (step.has_cost || opts->tol > 0) {
-            cost = cost_of(r, r->pb.y);
+            cost = cost_of(r, sums[COST_SUM]);
             if (!isfinite(cost))
                 return not_finite(err, "the cost", i);
             if (opts->tol > 0 && i > 0 && previous - cost < opts->tol) {
@@ -137,14 +184,18 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
             step.cost = step.has_cost ? cost : NAN;
         }
         if (opts->on_step != NULL)
-            report(r, opts, &step);
+            report(r, opts, &step, sums);
         sv->step(sv->state, r->z);
         if (!sv->finite(sv->state))
             return not_finite(err, "the weights", i);
     }
     if (!stopped) {
         sv->forward(sv->state, r->z, 0);
-        cost = cost_of(r, r->pb.y);
+        double sum = train_cost_sum(r);
+        catlr_status st = sum_across(r, &sum, 1, err);
+        if (st != CATLR_OK)
+            return st;
+        cost = cost_of(r, sum);
         if (!isfinite(cost))
             return not_finite(err, "the cost", i);
     }
@@ -162,64 +213,99 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
 }
 
 /* What the model records of the data it was trained on: the class weights
- * and the examples of each class folder (label 1 is folder positive). */
-static void record_data(catlr_model *model, const catlr_train_opts *opts, const uint8_t *y,
-                        size_t m, const double weight[2]) {
-    uint64_t positives = 0;
-    for (size_t j = 0; j < m; j++)
-        positives += y[j] != 0;
+ * and the examples of each class folder (label 1 is folder positive), from
+ * count (2), the examples of each label in every process. */
+static void record_data(catlr_model *model, const catlr_train_opts *opts,
+                        const double count[2], const double weight[2]) {
     model->class_weight[0] = weight[0];
     model->class_weight[1] = weight[1];
     model->class_weight_balanced = (uint32_t)opts->class_weight_balanced;
-    model->train_count[model->positive] = positives;
-    model->train_count[1 - model->positive] = (uint64_t)m - positives;
+    model->train_count[model->positive] = (uint64_t)count[1];
+    model->train_count[1 - model->positive] = (uint64_t)count[0];
+}
+
+/* With a reducer, whether every process set up its solver (st is this
+ * one's outcome): one that did goes on only if all did, so that none waits
+ * in a sum that another will never make. */
+static catlr_status all_set_up(const run *r, catlr_status st, catlr_error *err) {
+    if (r->pb.reducer == NULL)
+        return st;
+    double failed = st != CATLR_OK;
+    catlr_status sent = sum_across(r, &failed, 1, st == CATLR_OK ? err : NULL);
+    if (st != CATLR_OK || sent != CATLR_OK)
+        return st != CATLR_OK ? st : sent;
+    if (failed > 0)
+        return catlr_fail(err, CATLR_ERR_IO, NULL,
+                          "%.0f other process%s could not set up training", failed,
+                          failed > 1 ? "es" : "");
+    return CATLR_OK;
 }
 
 catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
                          const catlr_train_opts *opts, catlr_model *model,
                          catlr_error *err) {
-    CATLR_ASSERT(X != NULL && y != NULL && opts != NULL && model != NULL &&
-                 model->w != NULL);
+    CATLR_ASSERT(opts != NULL && model != NULL && model->w != NULL &&
+                 (m == 0 || (X != NULL && y != NULL)));
     const char *why = catlr_train_check(opts);
     if (why != NULL)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
-    if (m == 0)
+    const catlr_train_reducer *reducer =
+        opts->reducer.allreduce_sum != NULL ? &opts->reducer : NULL;
+    const size_t m_total = reducer != NULL ? reducer->m_total : m;
+    if (m_total == 0)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
-    double weight[2];
-    if (catlr_train_class_weights(opts, y, m, weight, err) != CATLR_OK)
+    /* the examples of each label in every process: for "balanced" weights
+     * and the record */
+    double count[2] = {0, 0}, weight[2];
+    for (size_t j = 0; j < m && m <= m_total; j++) /* m > m_total fails at set-up */
+        count[y[j] != 0]++;
+    catlr_status st = reducer != NULL ? reducer->allreduce_sum(reducer->ctx, count, 2, err)
+                                      : CATLR_OK;
+    if (st != CATLR_OK)
+        return st;
+    if (catlr_train_class_weights_of_counts(opts, count, weight, err) != CATLR_OK)
         return CATLR_ERR_ARG;
     const size_t n_x = catlr_model_n_x(model);
     /* the test set's cost is only ever reported through on_step, its z
      * through test_z: without either, the solvers need not prepare for the
      * test set (for the Gram solver, n_x m test_m multiply-adds) */
     const size_t test_m = opts->on_step != NULL || opts->test_z != NULL ? opts->test_m : 0;
+    const size_t test_m_total = opts->on_step == NULL && opts->test_z == NULL ? 0
+                                : reducer != NULL                            ? reducer->test_m_total
+                                                                             : test_m;
+    /* a process of a split training set may hold no example: z has room
+     * for one anyway, so that its size is never 0 */
     run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
-              catlr_thread_count((int)opts->threads),
+              catlr_thread_count((int)opts->threads), m_total, test_m_total, reducer,
               /* weights 1, 1 take the unweighted path, so that they give
                * the run without weights bit for bit */
               weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt},
              {0},
-             malloc(m * sizeof *r.z),
+             malloc((m > 0 ? m : 1) * sizeof *r.z),
              NULL};
     if (test_m > 0)
         r.z_test = malloc(test_m * sizeof *r.z_test);
     catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
-    catlr_status st;
-    if (r.z == NULL || (test_m > 0 && r.z_test == NULL))
+    if (m > m_total)
+        st = catlr_fail(err, CATLR_ERR_ARG, NULL, "m is over the reducer's m_total");
+    else if (r.z == NULL || (test_m > 0 && r.z_test == NULL))
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     else if (solver == CATLR_SOLVER_GRAM)
         st = catlr_gram_new(&r.pb, model, &r.sv, err);
     else
         st = catlr_primal_new(&r.pb, model, &r.sv, err);
+    const int made = st == CATLR_OK;
+    st = all_set_up(&r, st, err);
     if (st == CATLR_OK) {
         model->solver = (uint32_t)solver;
         st = descend(&r, opts, model, err);
         if (st == CATLR_OK && opts->test_z != NULL && test_m > 0)
             r.sv.test_forward(r.sv.state, opts->test_z);
-        r.sv.free(r.sv.state);
     }
+    if (made)
+        r.sv.free(r.sv.state);
     if (st == CATLR_OK)
-        record_data(model, opts, y, m, weight);
+        record_data(model, opts, count, weight);
     free(r.z);
     free(r.z_test);
     return st;

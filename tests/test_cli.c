@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 #include <png.h>
+#include <unistd.h>
 
 #include "catlr/model.h"
 #include "cli/cli.h"
@@ -326,6 +327,37 @@ static void assert_train_rejects(const char *dir, const char *flag, const char *
         assert_usage_error(&r, line, "train");
     }
 }
+
+#ifndef CATLR_HAVE_MPI
+/* Ensure that in a build without MPI, a train that an MPI launcher started
+ * as one of 2 processes (Open MPI's or PMI's variable) refuses to run, each
+ * copy would train on the whole folder and write the same model file:
+ * exit code 1, nothing on stdout, no model, and a message that says to
+ * rebuild with MPI; and that a launcher's single process trains. */
+static void test_train_mpi_launcher_without_mpi(void **state) {
+    fixtures *fx = *state;
+    const char *const vars[2] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+    remove(fx->model);
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(setenv(vars[k], "2", 1), 0);
+        result r = run("train", fx->train, "-q", "-o", fx->model, NULL);
+        assert_int_equal(unsetenv(vars[k]), 0);
+        assert_int_equal(r.code, 1);
+        assert_string_equal(r.out, "");
+        assert_string_equal(r.err, "catlr: train: catlr was built without MPI, so it cannot "
+                                   "train as one of the 2 processes an MPI launcher started; "
+                                   "rebuild with libopenmpi-dev installed\n");
+        assert_int_equal(access(fx->model, F_OK), -1);
+        result_free(&r);
+    }
+    assert_int_equal(setenv("PMI_SIZE", "1", 1), 0);
+    result r = run("train", fx->train, "-q", "-o", fx->model, NULL);
+    assert_int_equal(unsetenv("PMI_SIZE"), 0);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(access(fx->model, F_OK), 0);
+    result_free(&r);
+}
+#endif
 
 /* Ensure every malformed train command line is a usage error that names
  * what is wrong. */
@@ -671,6 +703,9 @@ int main(void) {
         cmocka_unit_test(test_train_quiet),
         cmocka_unit_test(test_train_positive),
         cmocka_unit_test(test_train_usage_errors),
+#ifndef CATLR_HAVE_MPI
+        cmocka_unit_test(test_train_mpi_launcher_without_mpi),
+#endif
         cmocka_unit_test(test_train_solvers),
         cmocka_unit_test(test_train_l2),
         cmocka_unit_test(test_train_tol),

@@ -117,6 +117,20 @@ static void test_cost_by_hand(void **state) {
     assert_close(catlr_core_cost(z, y2, 2), 1.720094849280597, 1e-15);
 }
 
+/* Ensure the cost's sum is the sum of the per-example terms of the case
+ * above (0.12692801104297263 + 1.3132616875182228 = 1.4401896985611955),
+ * that a sum split in two adds up to it, and that no examples sum to 0. */
+static void test_cost_sum(void **state) {
+    (void)state;
+    const double z[2] = {2, -1};
+    const uint8_t y[2] = {1, 1};
+    assert_close(catlr_core_cost_sum(z, y, 2), 1.4401896985611955, 1e-15);
+    assert_close(catlr_core_cost_sum(z, y, 1) + catlr_core_cost_sum(z + 1, y + 1, 1),
+                 1.4401896985611955, 1e-15);
+    assert_true(catlr_core_cost_sum(z, y, 0) == 0.0);
+    assert_true(catlr_core_cost(z, y, 2) == catlr_core_cost_sum(z, y, 2) / 2);
+}
+
 /* Ensure the cost is finite and accurate where log(a) or log(1-a) of the
  * naive formula is log(0): a wrong label at z = 800 costs exactly 800 (the
  * softplus of 800), a right one costs e^-800, which is 0 in double. */
@@ -270,6 +284,7 @@ int main(void) {
         cmocka_unit_test(test_forward_lengths),
         cmocka_unit_test(test_cost_at_zero),
         cmocka_unit_test(test_cost_by_hand),
+        cmocka_unit_test(test_cost_sum),
         cmocka_unit_test(test_cost_never_infinite),
         cmocka_unit_test(test_backward_by_hand),
         cmocka_unit_test(test_backward_finite_differences),

@@ -843,6 +843,121 @@ static void test_skip_bad_class_emptied(void **state) {
     assert_string_equal(err.reason, "none of its 2 images could be read");
 }
 
+// ----------------------------------------------------------------------------
+// Shards.
+
+/* Load shard index of count of dir, which must succeed. */
+static catlr_dataset *load_shard(const char *dir, size_t index, size_t count) {
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.shard_index = index;
+    opts.shard_count = count;
+    return load_with(dir, &opts);
+}
+
+/* Ensure the shards of the order tree (5 cats, then 2 non-cats), for 1 to
+ * 9 shards, are contiguous runs of the whole folder's columns: shard k of
+ * n holds examples [7k/n, 7(k+1)/n) (for n = 3: 0-1, 2-3, 4-6), each with
+ * its path, colour and label, and class counts that add up to 5 and 2; with
+ * more shards than images some are empty (m = 0) but still know the
+ * folder's counts, 5 and 2. */
+static void test_shards_cover_the_folder(void **state) {
+    const struct group *g = *state;
+    path_buf dir;
+    make_order_tree(g, "shards", dir);
+    for (size_t n = 1; n <= 9; n++) {
+        size_t next = 0, cats = 0, others = 0;
+        for (size_t k = 0; k < n; k++) {
+            catlr_dataset *ds = load_shard(dir, k, n);
+            size_t m = catlr_dataset_count(ds);
+            assert_int_equal(next, k * 7 / n);
+            assert_int_equal(m, (k + 1) * 7 / n - k * 7 / n);
+            assert_int_equal(catlr_dataset_folder_count(ds, 0), 5);
+            assert_int_equal(catlr_dataset_folder_count(ds, 1), 2);
+            for (size_t j = 0; j < m; j++, next++) {
+                path_buf want;
+                uint8_t rgb[3];
+                join(want, dir, ORDER_PATHS[next]);
+                assert_string_equal(catlr_dataset_path(ds, j), want);
+                colour_of(ORDER_COLOURS[next], rgb);
+                assert_column(ds, j, rgb);
+                assert_int_equal(catlr_dataset_labels(ds)[j], next < 5);
+            }
+            assert_int_equal(catlr_dataset_class_count(ds, 0) + catlr_dataset_class_count(ds, 1),
+                             m);
+            cats += catlr_dataset_class_count(ds, 0);
+            others += catlr_dataset_class_count(ds, 1);
+            catlr_dataset_free(ds);
+        }
+        assert_int_equal(next, 7);
+        assert_int_equal(cats, 5);
+        assert_int_equal(others, 2);
+    }
+}
+
+/* Ensure a bad image fails only the shard that holds it, naming it, and
+ * that a folder named like an image is refused by its shard's decoding
+ * ("is a folder, not a file") rather than by every shard's scan. In a tree
+ * of cat/{a,b}.png and dog/{c,d.png}, where dog/c.png is text and
+ * dog/d.png a folder, two shards are cat/ and dog/. */
+static void test_shard_errors_stay_in_their_shard(void **state) {
+    const struct group *g = *state;
+    static const uint8_t red[3] = {255, 0, 0};
+    path_buf dir, cat, dog, bad, folder;
+    make_cat_dog(g, "shard-bad", dir, cat, dog);
+    make_png(cat, "a.png", red);
+    make_png(cat, "b.png", red);
+    make_text(dog, "c.png", "junk");
+    join(bad, dog, "c.png");
+    join(folder, dog, "d.png");
+    test_mkdir(folder);
+    catlr_dataset *ds = load_shard(dir, 0, 2);
+    assert_int_equal(catlr_dataset_count(ds), 2);
+    catlr_dataset_free(ds);
+
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.shard_index = 1;
+    opts.shard_count = 2;
+    catlr_error err = {{0}, {0}};
+    ds = (catlr_dataset *)(void *)dir;
+    assert_int_equal(catlr_dataset_load(dir, &opts, &ds, &err), CATLR_ERR_FORMAT);
+    assert_null(ds);
+    assert_string_equal(err.path, bad);
+    /* with skip_bad the shard keeps no image of its one class, which is
+     * not its error to report: the other shard has that class's images */
+    opts.skip_bad = 1;
+    ds = load_with(dir, &opts);
+    assert_int_equal(catlr_dataset_count(ds), 0);
+    assert_int_equal(catlr_dataset_class_count(ds, 1), 0);
+    assert_int_equal(catlr_dataset_folder_count(ds, 1), 2);
+    catlr_dataset_free(ds);
+    /* the last of four shards holds only the folder */
+    opts.skip_bad = 0;
+    opts.shard_index = 3;
+    opts.shard_count = 4;
+    assert_int_equal(catlr_dataset_load(dir, &opts, &ds, &err), CATLR_ERR_IO);
+    assert_string_equal(err.path, folder);
+    assert_string_equal(err.reason, "is a folder, not a file");
+}
+
+/* Ensure a shard index that is not below the count is CATLR_ERR_ARG, for
+ * a count of 0 or 1 (the whole folder: index 0 only) and of 3. */
+static void test_shard_out_of_range(void **state) {
+    const struct group *g = *state;
+    path_buf dir;
+    join(dir, g->root, "no-such-folder"); /* checked before it is read */
+    const size_t cases[3][2] = {{1, 0}, {1, 1}, {3, 3}};
+    for (size_t c = 0; c < 3; c++) {
+        catlr_dataset_opts opts = catlr_dataset_defaults();
+        opts.shard_index = cases[c][0];
+        opts.shard_count = cases[c][1];
+        catlr_dataset *ds = (catlr_dataset *)(void *)dir;
+        catlr_error err = {{0}, {0}};
+        assert_int_equal(catlr_dataset_load(dir, &opts, &ds, &err), CATLR_ERR_ARG);
+        assert_null(ds);
+        assert_true(err.reason[0] != '\0');
+    }
+}
+
 /* Ensure a NULL err is allowed on failure: the status and *out = NULL are
  * still right. */
 static void test_error_null_err(void **state) {
@@ -887,6 +1002,9 @@ int main(void) {
         cmocka_unit_test(test_threads_first_error),
         cmocka_unit_test(test_skip_bad),
         cmocka_unit_test(test_skip_bad_class_emptied),
+        cmocka_unit_test(test_shards_cover_the_folder),
+        cmocka_unit_test(test_shard_errors_stay_in_their_shard),
+        cmocka_unit_test(test_shard_out_of_range),
         cmocka_unit_test(test_error_null_err),
         cmocka_unit_test(test_free_null),
     };

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "catlr/core.h"
 #include "catlr/predict.h"
 #include "catlr/train.h"
@@ -754,9 +756,9 @@ static void test_weighted_cost(void **state) {
     const double z[3] = {0.3, -1.2, 2.5};
     const uint8_t y[3] = {1, 0, 0};
     const double ones[2] = {1, 1}, twice0[2] = {2, 0};
-    assert_true(catlr_core_cost_weighted(z, y, 3, ones) == catlr_core_cost(z, y, 3));
+    assert_true(catlr_core_cost_sum_weighted(z, y, 3, ones) == catlr_core_cost_sum(z, y, 3));
     double label0 = catlr_core_cost(z + 1, y + 1, 2) * 2.0 / 3.0; /* its terms over m = 3 */
-    assert_close(catlr_core_cost_weighted(z, y, 3, twice0), 2.0 * label0, 1e-15);
+    assert_close(catlr_core_cost_sum_weighted(z, y, 3, twice0) / 3, 2.0 * label0, 1e-15);
 }
 
 /* Ensure weights 1, 1 give the run without weights bit for bit (weights,
@@ -878,6 +880,256 @@ static void test_given_gram_and_test_z(void **state) {
         catlr_model_free(all[k]);
 }
 
+// Training split across processes, simulated in-process: each "process" is
+// a thread that trains on its shard of the random problem, and the reducer
+// adds up the threads' buffers between two barriers, in rank order, so all
+// of them get the same bits. No cmocka assertion runs in a thread: the
+// threads record, the main thread checks.
+
+enum { TEAM_MAX = 4 };
+
+typedef struct team {
+    pthread_barrier_t barrier;
+    size_t size;
+    double *bufs[TEAM_MAX];
+    size_t lengths[TEAM_MAX];
+    int mismatch; /* the members passed different lengths */
+} team;
+
+typedef struct member {
+    team *t;
+    size_t rank;
+    size_t lo, hi, test_lo, test_hi; /* its shards of X and test_X */
+    const random_problem *p;
+    catlr_train_opts opts;
+    catlr_model model;
+    catlr_error err;
+    catlr_status st;
+    size_t calls;   /* reducer calls */
+    size_t longest; /* the largest n it was called with */
+    size_t n_costs;
+    double cost[64], test_cost[64];
+} member;
+
+static catlr_status team_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
+    (void)err;
+    member *me = ctx;
+    team *t = me->t;
+    me->calls++;
+    me->longest = n > me->longest ? n : me->longest;
+    t->bufs[me->rank] = buf;
+    t->lengths[me->rank] = n;
+    pthread_barrier_wait(&t->barrier);
+    double *total = calloc(n, sizeof *total);
+    for (size_t r = 0; r < t->size; r++) {
+        if (t->lengths[r] != n || total == NULL) {
+            t->mismatch = 1;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++)
+            total[i] += t->bufs[r][i];
+    }
+    pthread_barrier_wait(&t->barrier); /* every one has read every buf */
+    if (total != NULL)
+        memcpy(buf, total, n * sizeof *buf);
+    free(total);
+    return CATLR_OK;
+}
+
+static void member_step(void *user, const catlr_train_step *step) {
+    member *me = user;
+    if (step->has_cost && me->n_costs < 64) {
+        me->cost[me->n_costs] = step->cost;
+        me->test_cost[me->n_costs++] = step->test_cost;
+    }
+}
+
+static void *member_run(void *arg) {
+    member *me = arg;
+    const random_problem *p = me->p;
+    catlr_train_opts opts = me->opts;
+    opts.on_step = member_step;
+    opts.user = me;
+    opts.test_X = p->test_X + me->test_lo * RN;
+    opts.test_y = p->test_y + me->test_lo;
+    opts.test_m = me->test_hi - me->test_lo;
+    opts.reducer = (catlr_train_reducer){team_sum, me, RM, RT};
+    size_t m = me->hi - me->lo;
+    me->st = catlr_train(m > 0 ? p->X + me->lo * RN : NULL, m > 0 ? p->y + me->lo : NULL, m,
+                         &opts, &me->model, &me->err);
+    return NULL;
+}
+
+/* Train p with opts on size threads, member k holding examples
+ * [cuts[k], cuts[k+1]) and test examples [test_cuts[k], test_cuts[k+1]). */
+static void team_train(const random_problem *p, catlr_train_opts opts, size_t size,
+                       const size_t *cuts, const size_t *test_cuts, member *members) {
+    team t = {.size = size};
+    assert_int_equal(pthread_barrier_init(&t.barrier, NULL, (unsigned)size), 0);
+    pthread_t threads[TEAM_MAX];
+    for (size_t k = 0; k < size; k++) {
+        member *me = &members[k];
+        *me = (member){.t = &t, .rank = k, .lo = cuts[k], .hi = cuts[k + 1],
+                       .test_lo = test_cuts[k], .test_hi = test_cuts[k + 1], .p = p,
+                       .opts = opts};
+        assert_int_equal(catlr_model_init(&me->model, RH, RW, RC, "cat", "non-cat", 0, NULL),
+                         CATLR_OK);
+        assert_int_equal(pthread_create(&threads[k], NULL, member_run, me), 0);
+    }
+    for (size_t k = 0; k < size; k++)
+        assert_int_equal(pthread_join(threads[k], NULL), 0);
+    pthread_barrier_destroy(&t.barrier);
+    assert_false(t.mismatch);
+}
+
+/* The random problem, and room for a team's members; both to free. */
+static random_problem *team_problem(member **members) {
+    random_problem *p = malloc(sizeof *p);
+    *members = malloc(TEAM_MAX * sizeof **members);
+    assert_non_null(p);
+    assert_non_null(*members);
+    random_problem_make(p);
+    return p;
+}
+
+/* Ensure a training set split across 1 to 4 processes trains as one
+ * process does: every process ends with the same bits (weights, bias,
+ * reported costs), the reported training and test costs agree with one
+ * process's to 1e-12 and the weights to 1e-9 relative (the sums group the
+ * examples by shard), one process is bit for bit the unsplit run, shards
+ * may be uneven or empty (4 processes: 0, 1, 60 and 89 examples; the test
+ * set all in one), and the reducer is called once per iteration with
+ * n_x + 3 doubles, plus twice before (the label counts, set-up) and once
+ * after (final cost). */
+static void test_split_across_processes(void **state) {
+    (void)state;
+    member *members;
+    random_problem *p = team_problem(&members);
+    catlr_train_opts opts = opts_of(0.01, 50, 10, NULL);
+    opts.l2 = 0.5;
+    catlr_model whole;
+    cost_log log = {0};
+    opts.solver = CATLR_SOLVER_PRIMAL;
+    train_random(p, opts, NULL, &whole, &log);
+    opts.solver = CATLR_SOLVER_AUTO; /* primal, with a reducer */
+    const size_t cuts[4][TEAM_MAX + 1] = {
+        {0, RM}, {0, 75, RM}, {0, 50, 101, RM}, {0, 0, 1, 61, RM}};
+    const size_t test_cuts[4][TEAM_MAX + 1] = {
+        {0, RT}, {0, 13, RT}, {0, 0, 40, RT}, {0, RT, RT, RT, RT}};
+    for (size_t size = 1; size <= TEAM_MAX; size++) {
+        team_train(p, opts, size, cuts[size - 1], test_cuts[size - 1], members);
+        for (size_t k = 0; k < size; k++) {
+            const member *me = &members[k];
+            assert_int_equal(me->st, CATLR_OK);
+            assert_int_equal(me->model.solver, CATLR_SOLVER_PRIMAL);
+            assert_int_equal(me->calls, 50 + 3);
+            assert_int_equal(me->longest, RN + 3);
+            assert_int_equal(me->n_costs, log.n);
+            assert_memory_equal(me->model.w, members[0].model.w, RN * sizeof *whole.w);
+            assert_memory_equal(&me->model.b, &members[0].model.b, sizeof whole.b);
+            assert_memory_equal(me->cost, members[0].cost, log.n * sizeof *log.cost);
+            for (size_t c = 0; c < log.n; c++) {
+                assert_close(me->cost[c], log.cost[c], 1e-12);
+                assert_close(me->test_cost[c], log.test_cost[c], 1e-12);
+            }
+            assert_close(me->model.final_cost, whole.final_cost, 1e-12);
+            for (size_t i = 0; i < RN; i++)
+                assert_close(me->model.w[i], whole.w[i], 1e-9 * fabs(whole.w[i]) + 1e-12);
+        }
+        if (size == 1) {
+            assert_memory_equal(members[0].model.w, whole.w, RN * sizeof *whole.w);
+            assert_memory_equal(members[0].cost, log.cost, log.n * sizeof *log.cost);
+        }
+        for (size_t k = 0; k < size; k++)
+            catlr_model_free(&members[k].model);
+    }
+    catlr_model_free(&whole);
+    free(members);
+    free(p);
+}
+
+/* Ensure a process that cannot set up (here: m over m_total, as a
+ * miscounted shard would be) fails with its own error, and the others,
+ * instead of waiting for it, with CATLR_ERR_IO saying one other process
+ * could not set up; the weights are left alone. */
+static void test_split_setup_failure(void **state) {
+    (void)state;
+    member *members;
+    random_problem *p = team_problem(&members);
+    const size_t cuts[4] = {0, 50, 100, 2 * RM}, test_cuts[4] = {0, 0, 0, 0};
+    /* member 2 holds 100 examples of p's and of what follows it in memory
+     * (the test set): catlr_train refuses it before reading any */
+    team_train(p, opts_of(0.01, 5, 1, NULL), 3, cuts, test_cuts, members);
+    assert_int_equal(members[2].st, CATLR_ERR_ARG);
+    assert_non_null(strstr(members[2].err.reason, "m_total"));
+    for (size_t k = 0; k < 2; k++) {
+        assert_int_equal(members[k].st, CATLR_ERR_IO);
+        assert_string_equal(members[k].err.reason, "1 other process could not set up training");
+        assert_int_equal(members[k].calls, 2); /* the label counts, set-up */
+    }
+    for (size_t k = 0; k < 3; k++) {
+        assert_true(members[k].model.w[0] == 0.0f && members[k].model.b == 0.0);
+        catlr_model_free(&members[k].model);
+    }
+    free(members);
+    free(p);
+}
+
+/* A reducer that fails on its third call, as a broken link would. */
+static catlr_status failing_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
+    (void)buf;
+    (void)n;
+    size_t *calls = ctx;
+    if (++*calls < 3)
+        return CATLR_OK;
+    snprintf(err->path, sizeof err->path, "peer");
+    snprintf(err->reason, sizeof err->reason, "connection lost");
+    return CATLR_ERR_IO;
+}
+
+/* Ensure the reducer's failure ends training with its status and error,
+ * on the iteration where it happened (one process summing with itself:
+ * call 1 sums the label counts, call 2 is the set-up, call 3 the first
+ * iteration's). */
+static void test_split_reducer_fails(void **state) {
+    (void)state;
+    catlr_model model;
+    toy_model(&model);
+    size_t calls = 0;
+    catlr_error err = {{0}, {0}};
+    catlr_train_opts opts = opts_of(0.1, 10, 1, NULL);
+    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 2, 0};
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_IO);
+    assert_int_equal(calls, 3);
+    assert_string_equal(err.path, "peer");
+    assert_string_equal(err.reason, "connection lost");
+    catlr_model_free(&model);
+}
+
+/* Ensure the check refuses, with a reducer, m_total = 0, a test_m_total
+ * below test_m, and the Gram solver; and that auto then picks primal even
+ * where it would pick gram alone (the course's run). */
+static void test_split_check(void **state) {
+    (void)state;
+    size_t calls = 0;
+    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
+    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 0, 0};
+    assert_non_null(strstr(catlr_train_check(&opts), "m_total"));
+    opts.reducer.m_total = 10;
+    opts.test_X = TOY_X;
+    opts.test_y = TOY_Y;
+    opts.test_m = 2;
+    assert_non_null(strstr(catlr_train_check(&opts), "test_m_total"));
+    opts.reducer.test_m_total = 2;
+    assert_null(catlr_train_check(&opts));
+    opts.solver = CATLR_SOLVER_GRAM;
+    assert_non_null(strstr(catlr_train_check(&opts), "one process"));
+    opts = catlr_train_defaults();
+    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 209, 0};
+    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(calls, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
@@ -904,6 +1156,10 @@ int main(void) {
         cmocka_unit_test(test_unit_weights_identical),
         cmocka_unit_test(test_gram_matches_primal_weighted),
         cmocka_unit_test(test_given_gram_and_test_z),
+        cmocka_unit_test(test_split_across_processes),
+        cmocka_unit_test(test_split_setup_failure),
+        cmocka_unit_test(test_split_reducer_fails),
+        cmocka_unit_test(test_split_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,13 +39,19 @@ void catlr_core_forward(const uint8_t *X, size_t n_x, size_t m, const float *w,
  * z: (m); y: (m) 0 or 1; m >= 1. */
 double catlr_core_cost(const double *z, const uint8_t *y, size_t m);
 
-/* The weighted cost (1/m) sum_j weight[y_j] ce_j, where ce_j is the
- * cross-entropy of example j as in catlr_core_cost: divided by m, not by
- * the sum of the weights (scikit-learn's class_weight). With weights 1, 1
- * it equals catlr_core_cost.
- * z: (m); y: (m) 0 or 1; weight: (2) by label; m >= 1. */
-double catlr_core_cost_weighted(const double *z, const uint8_t *y, size_t m,
-                                const double weight[2]);
+/* The sum of the m examples' cross-entropies, added in order j = 0, 1, ...:
+ * catlr_core_cost is this divided by m. For a cost split across processes,
+ * which add their sums and divide by the examples of all of them.
+ * z: (m); y: (m) 0 or 1; m >= 0 (0 gives 0). */
+double catlr_core_cost_sum(const double *z, const uint8_t *y, size_t m);
+
+/* The same sum with example j's term times weight[y_j] (class weights):
+ * the weighted cost is this divided by m, not by the sum of the weights
+ * (scikit-learn's class_weight). A loop of its own, so that the unweighted
+ * sum keeps its bits.
+ * z: (m); y: (m) 0 or 1; weight: (2) by label; m >= 0 (0 gives 0). */
+double catlr_core_cost_sum_weighted(const double *z, const uint8_t *y, size_t m,
+                                    const double weight[2]);
 
 /* dw = X (sigmoid(z) - y)^T / (255 m) and db = sum(sigmoid(z) - y) / m.
  * X: (n_x, m) uint8; z, y: (m); dw: (n_x), written; m >= 1. */

@@ -40,13 +40,29 @@ typedef struct catlr_dataset_opts {
      * after all decoding is done; err names the image and why. May be NULL. */
     void (*on_skip)(void *user, const catlr_error *err);
     void *user;
+    /* Load one shard of the folder, for training split across processes:
+     * the folder's images, in X's order (all of class 0, then class 1), are
+     * cut into shard_count contiguous runs, the k-th being images
+     * [k M / shard_count, (k+1) M / shard_count) of the M found, and only
+     * run shard_index is decoded; a run may be empty. The whole folder is
+     * still scanned, so its class folders and their sizes are known
+     * (catlr_dataset_folder_count) whatever the shard. Entries that are not
+     * regular files are then refused when their shard decodes them, as with
+     * skip_bad, and a class that skip_bad empties in this shard is not an
+     * error here (its other images may be in other shards).
+     * shard_count 0 or 1: the whole folder; shard_index < shard_count. */
+    size_t shard_index;
+    size_t shard_count;
 } catlr_dataset_opts;
 
-/* positive "cat", skip_bad 0, threads 0 (all cores), no on_skip. */
+/* positive "cat", skip_bad 0, threads 0 (all cores), no on_skip, the whole
+ * folder. */
 catlr_dataset_opts catlr_dataset_defaults(void);
 
-/* Scan dir, decode every image into a new dataset and store it in *out.
- * Fails with CATLR_ERR_IO (dir cannot be read), CATLR_ERR_DATA (not two class
+/* Scan dir, decode every image (of the shard) into a new dataset and store
+ * it in *out.
+ * Fails with CATLR_ERR_ARG (shard_index not below shard_count),
+ * CATLR_ERR_IO (dir cannot be read), CATLR_ERR_DATA (not two class
  * folders, no folder named opts->positive, a class without images; the
  * reason lists the folders found), an image's status (err names that image;
  * the first in X's order when several are bad), or CATLR_ERR_NOMEM. On
@@ -61,7 +77,7 @@ catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
 /* Release everything the dataset owns. NULL is allowed. */
 void catlr_dataset_free(catlr_dataset *ds);
 
-/* m, the number of examples. */
+/* m, the number of examples (of the shard, when one was asked for). */
 size_t catlr_dataset_count(const catlr_dataset *ds);
 
 /* X: (CATLR_N_X, m), example j at pixels + j*CATLR_N_X. */
@@ -78,8 +94,12 @@ const char *catlr_dataset_path(const catlr_dataset *ds, size_t j);
 const char *catlr_dataset_class_name(const catlr_dataset *ds, size_t k);
 size_t catlr_dataset_positive(const catlr_dataset *ds);
 
-/* Number of examples in class folder k. */
+/* Number of examples of class k in the dataset (in the shard). */
 size_t catlr_dataset_class_count(const catlr_dataset *ds, size_t k);
+
+/* Number of images the scan found in class folder k: the whole folder's,
+ * whatever the shard, before skip_bad left any out. */
+size_t catlr_dataset_folder_count(const catlr_dataset *ds, size_t k);
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,14 @@
  *   once, exactly, in integers) an iteration costs O(m^2) instead. The
  *   weights are formed once at the end. The win when m is below n_x.
  * Both accumulate in double in an order fixed by m alone, so the result is
- * the same for every thread count. */
+ * the same for every thread count.
+ *
+ * The primal solver also trains on examples split across processes (data
+ * parallel, e.g. the ranks of an MPI job; see catlr_train_reducer): each
+ * holds a shard, and every iteration the per-shard sums of the gradient and
+ * the costs are added up across them in one call, after which every
+ * process takes the same step. The sums then group the examples by shard,
+ * so the weights agree with one process's to rounding, not bit for bit. */
 #ifndef CATLR_TRAIN_H
 #define CATLR_TRAIN_H
 
@@ -40,6 +47,28 @@ typedef struct catlr_train_step {
     double cost;      /* training cost of the weights before the step */
     double test_cost; /* the same on the test set; NAN without one */
 } catlr_train_step;
+
+/* How processes that each hold a shard of the examples add up their sums.
+ * Every process calls catlr_train with its own X, y, m (m may be 0) and
+ * its own shard of the test set, and with the same options and the same
+ * m_total and test_m_total. Every iteration each process forms, over its
+ * examples, the sums X dz (n_x), sum dz and, when the iteration computes
+ * them, the training and test costs' sums, and allreduce_sum adds them up
+ * in one buffer of n_x + 3 doubles (12291 for 64x64x3 images); the means
+ * divide by m_total and test_m_total. Two more calls go outside the
+ * iterations: one double before the first (the processes that failed to
+ * set up, so that none is left waiting for them) and one after the last
+ * (the final cost). */
+typedef struct catlr_train_reducer {
+    /* Replace buf (n doubles) in every process by the element-wise sum of
+     * every process's buf, the same bits in all of them: a collective call
+     * (for MPI, MPI_Allreduce with MPI_IN_PLACE and MPI_SUM). NULL: one
+     * process, and the rest of this struct is ignored. */
+    catlr_status (*allreduce_sum)(void *ctx, double *buf, size_t n, catlr_error *err);
+    void *ctx;           /* passed to allreduce_sum */
+    size_t m_total;      /* training examples of all the processes, >= 1 */
+    size_t test_m_total; /* test examples of all the processes */
+} catlr_train_reducer;
 
 typedef struct catlr_train_opts {
     double lr;           /* learning rate, finite and > 0 */
@@ -74,6 +103,10 @@ typedef struct catlr_train_opts {
      * examples of label c (scikit-learn's "balanced"), so that each label
      * carries half of J; class_weight must then be {0, 0}. 0: off. */
     int class_weight_balanced;
+    /* Training split across processes; {0} (allreduce_sum NULL): this
+     * process holds every example. With it the solver is primal (auto
+     * picks it; gram is refused). */
+    catlr_train_reducer reducer;
     /* Cross-validation (cv.h): the Gram products of the examples computed
      * beforehand, borrowed, so that folds and settings share one matrix.
      * gram_K: (m, m) int32, row j at gram_K + j*m, entry (j, l) = the exact
@@ -99,14 +132,15 @@ typedef struct catlr_train_opts {
 #define CATLR_MAX_THREADS 1024
 
 /* lr 0.005, 2000 iterations, report every 100, no test set, no callback, no
- * L2, no tolerance, solver auto, all cores: the course. */
+ * L2, no tolerance, solver auto, all cores, one process: the course. */
 catlr_train_opts catlr_train_defaults(void);
 
 /* Why opts cannot be used, or NULL when they can. */
 const char *catlr_train_check(const catlr_train_opts *opts);
 
 /* The solver catlr_train would use for m examples, n_x features and opts
- * (never CATLR_SOLVER_AUTO): opts->solver unless it is auto, else gram when
+ * (never CATLR_SOLVER_AUTO): opts->solver unless it is auto, else primal
+ * with a reducer, else gram when
  * its multiply-adds, n_x m (m/2 + test_m) once plus m^2 per iteration, are
  * fewer than the primal solver's 2 n_x m per iteration, and its matrices
  * fit CATLR_GRAM_MAX_BYTES. */
@@ -121,22 +155,25 @@ catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8
                                        size_t m, double weight[2], catlr_error *err);
 
 /* Train model on m examples. X: (n_x, m) uint8, example j at X + j*n_x,
- * n_x = catlr_model_n_x(model); y: (m) 0 or 1; m >= 1.
+ * n_x = catlr_model_n_x(model); y: (m) 0 or 1; m >= 1 (with a reducer, this
+ * process's shard: m <= m_total, and X, y may be NULL when m = 0).
  * Starts from model->w and model->b (zero after catlr_model_init) and leaves
  * the trained weights there, with model->lr, l2, tol, solver, iterations
  * (the steps taken), stopped_early (1 when tol ended the run) and
  * final_cost (the cost, with the class weights and the L2 term, of the
  * final weights) filled in, and class_weight (1, 1 without weights),
  * class_weight_balanced and train_count (y's labels counted by class folder:
- * label 1 is folder model->positive) recorded. The test set's cost is the
+ * label 1 is folder model->positive; with a reducer, in every process, as
+ * are the counts behind "balanced" weights) recorded. The test set's cost is the
  * plain cross-entropy, unweighted, so that runs with and without class
  * weights compare on it.
  * Fails with CATLR_ERR_ARG (opts, m = 0, the Gram solver asked for with
  * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
- * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES), or
+ * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES),
  * CATLR_ERR_NUMERIC when the cost or the weights stop being finite (a
  * learning rate far too large), after which the model's weights are not to
- * be used. */
+ * be used, allreduce_sum's status, or CATLR_ERR_IO when another process
+ * failed to set up. */
 catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
                          const catlr_train_opts *opts, catlr_model *model,
                          catlr_error *err);

@@ -126,14 +126,8 @@ int cli_parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
-/* on_skip with skip_bad: a warning line per image left out, counted. */
-typedef struct skip_report {
-    FILE *errf;
-    size_t count;
-} skip_report;
-
-static void warn_skip(void *user, const catlr_error *err) {
-    skip_report *r = user;
+void cli_warn_skip(void *user, const catlr_error *err) {
+    cli_skip_report *r = user;
     fprintf(r->errf, "catlr: warning: %s: %s (skipped)\n", err->path, err->reason);
     r->count++;
 }
@@ -141,12 +135,12 @@ static void warn_skip(void *user, const catlr_error *err) {
 int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
                      int quiet, catlr_dataset **ds, FILE *errf) {
     catlr_error err;
-    skip_report skipped = {errf, 0};
+    cli_skip_report skipped = {errf, 0};
     catlr_dataset_opts opts = catlr_dataset_defaults();
     opts.positive = positive;
     opts.skip_bad = skip_bad;
     opts.threads = (int)threads;
-    opts.on_skip = warn_skip;
+    opts.on_skip = cli_warn_skip;
     opts.user = &skipped;
     if (catlr_dataset_load(dir, &opts, ds, &err) != CATLR_OK) {
         cli_print_error(errf, &err);

@@ -68,6 +68,17 @@ int cli_parse_list(const char *s, int (*parse)(const char *, double *), double *
  * bits (a seed). 0 on success, -1 if s is anything else. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/* What cli_warn_skip counts: the images left out, each warned about on
+ * errf. */
+typedef struct cli_skip_report {
+    FILE *errf;
+    size_t count;
+} cli_skip_report;
+
+/* catlr_dataset_opts.on_skip with skip_bad, user a cli_skip_report: the
+ * line "catlr: warning: IMAGE: reason (skipped)", counted. */
+void cli_warn_skip(void *user, const catlr_error *err);
+
 /* Load the class folders of dir as `train` does: images decoded on
  * `threads` threads (0: all cores); with skip_bad, images that cannot be
  * read left out, each with a warning line (even when quiet, as they change

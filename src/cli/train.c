@@ -1,6 +1,9 @@
 /* train.c: `catlr train`: parse, validate, load the folders, train, report,
  * save. stdout carries exactly the course's lines (the cost every K
- * iterations, then the accuracies); everything else goes to errf. */
+ * iterations, then the accuracies); everything else goes to errf.
+ * Under mpirun each process loads and trains on its shard of the folders
+ * (comm.h), every count is added up over them, and rank 0 alone prints
+ * and writes the model. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
 #include <math.h>
@@ -8,11 +11,13 @@
 #include <time.h>
 
 #include "catlr/dataset.h"
+#include "catlr/metrics.h"
 #include "catlr/model.h"
 #include "catlr/predict.h"
 #include "catlr/train.h"
 #include "cli.h"
 #include "args.h"
+#include "comm.h"
 #include "common.h"
 #include "train_report.h"
 #include "train_setup.h"
@@ -56,7 +61,11 @@ static void print_help(FILE *out) {
             "  -h, --help             show this help and exit\n"
             "\n"
             "stdout carries only the results: 'Cost after iteration I: C' for I = 0, K,\n"
-            "2K, ..., then 'train accuracy: A %%' and, with --test, 'test accuracy: A %%'.\n",
+            "2K, ..., then 'train accuracy: A %%' and, with --test, 'test accuracy: A %%'.\n"
+            "\n"
+            "Under 'mpirun -np N' (in a build with MPI) each of the N processes loads\n"
+            "and trains on 1/N of the images, with the primal solver; rank 0 prints\n"
+            "and writes the model.\n",
             USAGE, CATLR_DEFAULT_LR, CATLR_DEFAULT_ITERATIONS, CATLR_DEFAULT_REPORT_EVERY);
 }
 
@@ -80,6 +89,12 @@ typedef struct train_args {
     /* train_setup.c's */
     uint32_t augment;  /* CATLR_AUGMENT_* bits of --augment */
     const char *init;  /* --init MODEL, or NULL: start from zero */
+    /* the processes of the run: one, or the ranks of an MPI job. Under MPI,
+     * out and errf are silent in every rank but 0, and own_errf carries
+     * what only this process knows (a file of its shard it could not
+     * read); in one process own_errf is errf. */
+    const cli_comm *comm;
+    FILE *own_errf;
 } train_args;
 
 /* The trainer's tuning options come last: apply_option hands every id from
@@ -228,11 +243,72 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
 // ----------------------------------------------------------------------------
 // The work.
 
-/* Load dir; say what was found on errf unless quiet. Skipped images are
+/* v (n) summed over the processes. n is a handful, and only more than
+ * INT_MAX doubles could fail. */
+static void sum_counts(const cli_comm *comm, double *v, size_t n) {
+    (void)cli_comm_sum((void *)comm, v, n, NULL);
+}
+
+/* A folder's load, added up over the processes: how many failed (and
+ * whether rank 0 did), images skipped, and images of each class kept. */
+enum { LOAD_FAILED, LOAD_RANK0_FAILED, LOAD_SKIPPED, LOAD_CLASS0, LOAD_CLASS1, LOAD_N };
+
+/* With --skip-bad in several processes, a class of which no process kept
+ * an image is an error, as the library makes it in one process. */
+static int check_classes_kept(const char *dir, const catlr_dataset *ds, const double *sums,
+                              FILE *errf) {
+    for (size_t k = 0; k < 2; k++) {
+        if (sums[LOAD_CLASS0 + k] > 0)
+            continue;
+        size_t n = strlen(dir);
+        fprintf(errf, "catlr: %s%s%s: none of its %zu images could be read\n", dir,
+                n > 0 && dir[n - 1] == '/' ? "" : "/", catlr_dataset_class_name(ds, k),
+                catlr_dataset_folder_count(ds, k));
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Load this process's shard of dir (the whole of it in one process), and
+ * go on only if every process loaded its own; *total gets the images of
+ * all of them. Say what was found on errf unless quiet. Skipped images are
  * warned about even when quiet: they change what the model learns from. */
-static int load(const char *dir, const train_args *a, catlr_dataset **ds, FILE *errf) {
-    /* --threads: loading and training */
-    return cli_load_dataset(dir, a->positive, a->skip_bad, a->opts.threads, a->quiet, ds, errf);
+static int load(const char *dir, const train_args *a, catlr_dataset **ds, size_t *total,
+                FILE *errf) {
+    const cli_comm *comm = a->comm;
+    catlr_error err;
+    cli_skip_report skipped = {a->own_errf, 0};
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = a->positive;
+    opts.skip_bad = a->skip_bad;
+    opts.threads = (int)a->opts.threads; /* --threads: loading and training */
+    opts.on_skip = cli_warn_skip;
+    opts.user = &skipped;
+    opts.shard_index = (size_t)comm->rank;
+    opts.shard_count = (size_t)comm->size;
+    catlr_status st = catlr_dataset_load(dir, &opts, ds, &err);
+    int failed = st != CATLR_OK;
+    double sums[LOAD_N] = {failed, failed && comm->rank == 0, (double)skipped.count,
+                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 0),
+                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 1)};
+    sum_counts(comm, sums, LOAD_N);
+    /* a failure every process shares (a folder that is not there) is
+     * reported once, by rank 0 */
+    if (failed && (comm->rank == 0 || sums[LOAD_RANK0_FAILED] == 0))
+        cli_print_error(a->own_errf, &err);
+    if (sums[LOAD_FAILED] > 0)
+        return CLI_EXIT_FAIL; /* the caller frees *ds */
+    if (sums[LOAD_SKIPPED] > 0)
+        fprintf(errf, "catlr: warning: %s: skipped %.0f image%s that could not be read\n", dir,
+                sums[LOAD_SKIPPED], sums[LOAD_SKIPPED] == 1 ? "" : "s");
+    if (comm->size > 1 && a->skip_bad && check_classes_kept(dir, *ds, sums, errf) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
+    *total = (size_t)(sums[LOAD_CLASS0] + sums[LOAD_CLASS1]);
+    if (!a->quiet)
+        fprintf(errf, "%s: %zu images (%s: %.0f, %s: %.0f)\n", dir, *total,
+                catlr_dataset_class_name(*ds, 0), sums[LOAD_CLASS0],
+                catlr_dataset_class_name(*ds, 1), sums[LOAD_CLASS1]);
+    return CLI_EXIT_OK;
 }
 
 /* The test folder must hold the same two classes as the training folder. */
@@ -300,11 +376,28 @@ static int fit(const catlr_dataset *train, const train_set *set, const catlr_mod
     return CLI_EXIT_OK;
 }
 
-/* The accuracy line; returns the accuracy. */
+/* The accuracy line of the examples of every process (the confusion
+ * matrices added up, scored by the course's formula, as eval does);
+ * returns the accuracy. */
 static double print_accuracy(FILE *out, const char *which, const catlr_model *model,
-                             const catlr_dataset *ds) {
-    double acc = catlr_predict_accuracy(model, catlr_dataset_pixels(ds),
-                                        catlr_dataset_labels(ds), catlr_dataset_count(ds));
+                             const catlr_dataset *ds, const cli_comm *comm) {
+    enum { CHUNK = 64 };
+    const size_t m = catlr_dataset_count(ds);
+    double counts[4] = {0, 0, 0, 0};
+    for (size_t j0 = 0; j0 < m; j0 += CHUNK) {
+        size_t n = m - j0 < CHUNK ? m - j0 : CHUNK;
+        double p[CHUNK];
+        catlr_predict_proba(model, catlr_dataset_pixels(ds) + j0 * CATLR_N_X, n, p);
+        catlr_confusion c = catlr_metrics_confusion(catlr_dataset_labels(ds) + j0, p, n);
+        counts[0] += (double)c.tp;
+        counts[1] += (double)c.fn;
+        counts[2] += (double)c.fp;
+        counts[3] += (double)c.tn;
+    }
+    sum_counts(comm, counts, 4);
+    catlr_confusion all = {(size_t)counts[0], (size_t)counts[1], (size_t)counts[2],
+                           (size_t)counts[3]};
+    double acc = catlr_metrics_scores(&all).accuracy;
     fprintf(out, "%s accuracy: %.2f %%\n", which, acc);
     return acc;
 }
@@ -335,8 +428,9 @@ static int fit_rates(const catlr_dataset *train, const train_set *set,
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
-            double train_acc = print_accuracy(out, "train", &model, train);
-            double test_acc = test != NULL ? print_accuracy(out, "test", &model, test) : NAN;
+            double train_acc = print_accuracy(out, "train", &model, train, a->comm);
+            double test_acc =
+                test != NULL ? print_accuracy(out, "test", &model, test, a->comm) : NAN;
             if (train_report_end_run(rep, &model, train_acc, test_acc)) {
                 catlr_model_free(best);
                 *best = model; /* moved: best owns the weights now */
@@ -359,36 +453,55 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_model model = {0}, init = {0};
     train_set set = {0};
     train_report rep;
-    train_report_config cfg = {a->curve, a->plot, a->rates, a->n_rates, a->opts.iterations,
+    /* every process computes the costs that rank 0's report needs, so the
+     * others keep its outputs, writing them nowhere */
+    const int silent = a->comm->rank > 0;
+    train_report_config cfg = {a->curve != NULL && silent ? "/dev/null" : a->curve,
+                               a->plot != NULL && silent ? "/dev/null" : a->plot,
+                               a->rates, a->n_rates, a->opts.iterations,
                                a->opts.report_every, a->test_dir != NULL, a->quiet};
     int code = train_report_open(&rep, &cfg, out, errf);
+    double opened = code < 0; /* rank 0 alone may fail to create its outputs */
+    sum_counts(a->comm, &opened, 1);
     if (code >= 0)
         return code;
+    if (opened < a->comm->size)
+        return train_report_close(&rep, 0);
     double t_load = now();
+    size_t m_total = 0, test_m_total = 0;
     /* --init's file first: a missing or damaged one fails before the
      * folders are decoded */
     code = a->init != NULL ? cli_load_model(a->init, &init, errf) : CLI_EXIT_OK;
     if (code == CLI_EXIT_OK)
-        code = load(a->train_dir, a, &train, errf);
+        code = load(a->train_dir, a, &train, &m_total, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
-        code = load(a->test_dir, a, &test, errf);
+        code = load(a->test_dir, a, &test, &test_m_total, errf);
         if (code == CLI_EXIT_OK)
             code = check_same_classes(train, test, a->test_dir, errf);
     }
     if (code == CLI_EXIT_OK && a->init != NULL)
         code = train_setup_check_init(a->init, &init, train, errf);
-    if (code == CLI_EXIT_OK)
-        code = train_setup_make_set(&set, train, a->augment, a->quiet, errf);
+    if (code == CLI_EXIT_OK) { /* every process gets here, or none */
+        code = train_setup_make_set(&set, train, a->augment, m_total, a->quiet, errf);
+        double failed = code != CLI_EXIT_OK; /* out of memory in one process */
+        sum_counts(a->comm, &failed, 1);
+        code = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    }
     t_load = now() - t_load;
     double t_train = 0, t_save = 0;
-    if (code == CLI_EXIT_OK) {
-        if (!a->quiet)
-            train_setup_print_weights(&a->opts, &set, train, errf);
-        code = fit_rates(train, &set, init.w != NULL ? &init : NULL, test, a, &rep, &model,
+    train_args split = *a; /* with the totals known, the trainer's reducer */
+    if (a->comm->size > 1)
+        split.opts.reducer = (catlr_train_reducer){
+            cli_comm_sum, (void *)a->comm,
+            /* every process mirrors its own shard */
+            (a->augment & CATLR_AUGMENT_FLIP) ? 2 * m_total : m_total, test_m_total};
+    if (code == CLI_EXIT_OK)
+        code = fit_rates(train, &set, init.w != NULL ? &init : NULL, test, &split, &rep, &model,
                          &t_train, out, errf);
-    }
+    if (code == CLI_EXIT_OK && !a->quiet)
+        train_setup_print_weights(&model, errf);
     code = train_report_close(&rep, code == CLI_EXIT_OK);
-    if (code == CLI_EXIT_OK) {
+    if (code == CLI_EXIT_OK && !silent) {
         t_save = now();
         code = save(&model, a, errf);
         t_save = now() - t_save;
@@ -407,9 +520,26 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
 }
 
 int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf) {
+    cli_comm comm;
+    if (cli_comm_join(&comm, errf) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
+    /* under mpirun rank 0 speaks for every process, and the others say only
+     * what they alone know (should /dev/null not open, they repeat it) */
+    FILE *own_errf = errf, *silent = comm.rank > 0 ? fopen("/dev/null", "w") : NULL;
+    if (silent != NULL)
+        out = errf = silent;
     train_args a = {0};
     int code = parse_args(argc, argv, &a, out, errf);
-    if (code >= 0)
-        return code;
-    return run(&a, out, errf);
+    if (code < 0 && comm.size > 1 && a.opts.solver == CATLR_SOLVER_GRAM)
+        code = usage_error(errf, "--solver gram trains in one process only; use primal or "
+                                 "auto with mpirun", NULL);
+    if (code < 0) {
+        a.comm = &comm;
+        a.own_errf = own_errf;
+        code = run(&a, out, errf);
+    }
+    if (silent != NULL)
+        fclose(silent);
+    cli_comm_leave(&comm);
+    return code;
 }

@@ -42,25 +42,29 @@ int train_setup_parse_augment(const char *value, uint32_t *augment) {
 // ----------------------------------------------------------------------------
 // The training set.
 
-int train_setup_make_set(train_set *set, const catlr_dataset *ds, uint32_t augment, int quiet,
-                         FILE *errf) {
+int train_setup_make_set(train_set *set, const catlr_dataset *ds, uint32_t augment,
+                         size_t total, int quiet, FILE *errf) {
     const size_t m = catlr_dataset_count(ds);
     *set = (train_set){catlr_dataset_pixels(ds), catlr_dataset_labels(ds), m, NULL};
     if (!(augment & CATLR_AUGMENT_FLIP))
         return CLI_EXIT_OK;
     /* 2m columns of n_x bytes and 2m labels: (n_x + 1) 2m bytes */
+    /* m = 0 (a process's empty shard) needs no buffer */
     if (m > SIZE_MAX / 2 / (CATLR_N_X + 1) ||
-        (set->owned = malloc(2 * m * (CATLR_N_X + 1))) == NULL) {
+        (m > 0 && (set->owned = malloc(2 * m * (CATLR_N_X + 1))) == NULL)) {
         *set = (train_set){NULL, NULL, 0, NULL};
         fprintf(errf, "catlr: cannot allocate the %zu mirrored images of --augment flip\n", m);
         return CLI_EXIT_FAIL;
     }
-    uint8_t *X = set->owned, *y = set->owned + 2 * m * CATLR_N_X;
-    catlr_augment_flip_set(set->X, set->y, m, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, X, y);
-    *set = (train_set){X, y, 2 * m, set->owned};
+    if (m > 0) {
+        uint8_t *X = set->owned, *y = set->owned + 2 * m * CATLR_N_X;
+        catlr_augment_flip_set(set->X, set->y, m, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, X,
+                               y);
+        *set = (train_set){X, y, 2 * m, set->owned};
+    }
     if (!quiet)
-        fprintf(errf, "--augment flip: training on %zu images, %zu and their mirrors\n", 2 * m,
-                m);
+        fprintf(errf, "--augment flip: training on %zu images, %zu and their mirrors\n",
+                2 * total, total);
     return CLI_EXIT_OK;
 }
 
@@ -69,17 +73,13 @@ void train_setup_free_set(train_set *set) {
     *set = (train_set){NULL, NULL, 0, NULL};
 }
 
-void train_setup_print_weights(const catlr_train_opts *opts, const train_set *set,
-                               const catlr_dataset *ds, FILE *errf) {
-    double w[2];
-    if ((opts->class_weight[0] == 0 && opts->class_weight[1] == 0 &&
-         !opts->class_weight_balanced) ||
-        catlr_train_class_weights(opts, set->y, set->m, w, NULL) != CATLR_OK)
-        return; /* no weights; a failure is reported by the trainer */
-    size_t pos = catlr_dataset_positive(ds);
-    fprintf(errf, "class weights: %s %g, %s %g%s\n", catlr_dataset_class_name(ds, pos), w[1],
-            catlr_dataset_class_name(ds, 1 - pos), w[0],
-            opts->class_weight_balanced ? " (balanced)" : "");
+void train_setup_print_weights(const catlr_model *model, FILE *errf) {
+    if (model->class_weight[0] == 1.0 && model->class_weight[1] == 1.0 &&
+        !model->class_weight_balanced)
+        return; /* trained without weights */
+    fprintf(errf, "class weights: %s %g, %s %g%s\n", catlr_model_class_of_label(model, 1),
+            model->class_weight[1], catlr_model_class_of_label(model, 0),
+            model->class_weight[0], model->class_weight_balanced ? " (balanced)" : "");
 }
 
 // ----------------------------------------------------------------------------

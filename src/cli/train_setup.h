@@ -32,17 +32,19 @@ typedef struct train_set {
 } train_set;
 
 /* Fill *set from ds with the augmentation bits; says on errf (unless
- * quiet) how many images the mirrors added. CLI_EXIT_OK, or CLI_EXIT_FAIL
+ * quiet) how many images the mirrors added to the total images of the
+ * folder (ds's count in one process, every process's under MPI). CLI_EXIT_OK, or CLI_EXIT_FAIL
  * after the error line (out of memory), with *set holding nothing. */
-int train_setup_make_set(train_set *set, const catlr_dataset *ds, uint32_t augment, int quiet,
-                         FILE *errf);
+int train_setup_make_set(train_set *set, const catlr_dataset *ds, uint32_t augment,
+                         size_t total, int quiet, FILE *errf);
 
 void train_setup_free_set(train_set *set);
 
-/* Say on errf the class weights a run on set will use (nothing without
- * weights): "class weights: cat 1.25, non-cat 0.833333 (balanced)". */
-void train_setup_print_weights(const catlr_train_opts *opts, const train_set *set,
-                               const catlr_dataset *ds, FILE *errf);
+/* Say on errf the class weights model was trained with, as catlr_train
+ * recorded them (with "balanced", from the labels of every process):
+ * "class weights: cat 1.25, non-cat 0.833333 (balanced)"; nothing when it
+ * was trained without weights. */
+void train_setup_print_weights(const catlr_model *model, FILE *errf);
 
 /* --init: check that init, loaded from path (cli_load_model: catlr's image
  * size), can start training on ds: the same class names and positive
