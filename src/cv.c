@@ -150,6 +150,9 @@ static const char *check_grid(const unsigned *fold, size_t m, unsigned k, size_t
                               const catlr_train_opts *opts) {
     if (n_settings == 0)
         return "no settings to cross-validate";
+    /* every run trains on a fold of this process's examples */
+    if (opts->reducer.allreduce_sum != NULL)
+        return "cross-validation runs in one process: no reducer";
     for (size_t s = 0; s < n_settings; s++) {
         catlr_train_opts o = *opts;
         o.lr = settings[s].lr;

@@ -256,7 +256,15 @@ static void test_failed_runs_recorded(void **state) {
     assert_int_equal(catlr_cv_best(s, 1), 1); /* every setting failed: n */
 }
 
-/* Ensure the grid refuses what it cannot run, with CATLR_ERR_ARG. */
+/* A reducer's sum that must never be called. */
+static catlr_status refuse_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
+    (void)ctx, (void)buf, (void)n, (void)err;
+    fail_msg("the grid called a reducer");
+    return CATLR_ERR_ARG;
+}
+
+/* Ensure the grid refuses what it cannot run, with CATLR_ERR_ARG: among
+ * them a reducer (the runs train on one process's folds). */
 static void test_grid_refuses(void **state) {
     (void)state;
     problem p;
@@ -281,6 +289,11 @@ static void test_grid_refuses(void **state) {
     assert_string_equal(err.reason, "L2 lambda must be a finite number >= 0");
     assert_int_equal(catlr_cv_grid(p.X, p.y, 0, M, p.fold, K, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_ARG);
+    opts.reducer.allreduce_sum = refuse_sum;
+    opts.reducer.m_total = M;
+    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, runs, &err),
+                     CATLR_ERR_ARG);
+    assert_string_equal(err.reason, "cross-validation runs in one process: no reducer");
 }
 
 // ----------------------------------------------------------------------------

@@ -88,13 +88,14 @@ catlr_solver catlr_cv_choose_solver(size_t n_x, size_t m, unsigned k, size_t n_s
  * weights as for catlr_train ("balanced" is worked out from each run's
  * training folds, as a separate run would); its lr and l2 are replaced by
  * each setting's, and its test set, on_step, gram_K, gram_Kt and test_z
- * are ignored (the grid sets its own). The validation cost and accuracy
+ * are ignored (the grid sets its own); it must have no reducer (the runs
+ * train on this process's examples). The validation cost and accuracy
  * are unweighted.
  * runs: (n_settings, k), the run of setting s on fold f at runs[s*k + f],
  * written. A run whose training fails (CATLR_ERR_NUMERIC: a rate far too
  * large) is recorded there and the other runs go on.
  * Fails with CATLR_ERR_ARG (an option or setting catlr_train_check
- * refuses, k < 2, a fold value >= k, an empty fold, n_x out of range, the
+ * refuses, a reducer, k < 2, a fold value >= k, an empty fold, n_x out of range, the
  * Gram solver asked for with more than CATLR_GRAM_MAX_FEATURES features),
  * CATLR_ERR_NOMEM (also the Gram solver asked for with K over
  * CATLR_GRAM_MAX_BYTES). */
