@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
+#include "catlr/batch.h"
 #include "catlr/dataset.h"
 #include "catlr/image.h"
 #include "internal.h"
@@ -33,39 +33,9 @@ struct catlr_dataset {
 };
 
 // ----------------------------------------------------------------------------
-// A growable, sortable list of owned strings.
+// A sortable list of owned strings: batch.h's.
 
-typedef struct name_list {
-    char **items;
-    size_t count;
-    size_t cap;
-} name_list;
-
-static void name_list_free(name_list *list) {
-    for (size_t k = 0; k < list->count; k++)
-        free(list->items[k]);
-    free(list->items);
-    list->items = NULL;
-    list->count = list->cap = 0;
-}
-
-/* Append a copy of s; 0 on success, -1 when out of memory. */
-static int name_list_add(name_list *list, const char *s) {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? 2 * list->cap : 16;
-        char **items = realloc(list->items, cap * sizeof *items);
-        if (items == NULL)
-            return -1;
-        list->items = items;
-        list->cap = cap;
-    }
-    char *copy = malloc(strlen(s) + 1);
-    if (copy == NULL)
-        return -1;
-    strcpy(copy, s);
-    list->items[list->count++] = copy;
-    return 0;
-}
+typedef catlr_file_list name_list;
 
 static int compare_names(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -89,16 +59,6 @@ static char *join_path(const char *dir, const char *name) {
     return path;
 }
 
-static int has_ending(const char *name, const char *ending) {
-    size_t n = strlen(name), e = strlen(ending);
-    return n > e && strcasecmp(name + n - e, ending) == 0;
-}
-
-/* .png, .jpg, .jpeg in any case; the decoder goes by content, not name */
-static int has_image_extension(const char *name) {
-    return has_ending(name, ".png") || has_ending(name, ".jpg") || has_ending(name, ".jpeg");
-}
-
 enum entry_kind { CLASS_FOLDERS, IMAGE_FILES };
 
 /* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
@@ -112,7 +72,7 @@ static int wanted(const char *path, const char *name, enum entry_kind kind,
                   int lazy, catlr_status *st, catlr_error *err) {
     if (name[0] == '.')
         return 0; /* hidden, ".", ".." */
-    if (kind == IMAGE_FILES && !has_image_extension(name))
+    if (kind == IMAGE_FILES && !catlr_image_name_ok(name))
         return 0;
     if (kind == IMAGE_FILES && lazy)
         return 1;
@@ -154,7 +114,7 @@ static catlr_status list_dir(const char *dir, enum entry_kind kind, int lazy,
             break;
         }
         int keep = wanted(path, e->d_name, kind, lazy, &st, err);
-        if (keep && name_list_add(out, kind == CLASS_FOLDERS ? e->d_name : path) != 0)
+        if (keep && catlr_file_list_add(out, kind == CLASS_FOLDERS ? e->d_name : path) != CATLR_OK)
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         free(path);
         if (st != CATLR_OK)
@@ -162,7 +122,7 @@ static catlr_status list_dir(const char *dir, enum entry_kind kind, int lazy,
     }
     closedir(d);
     if (st != CATLR_OK)
-        name_list_free(out);
+        catlr_file_list_free(out);
     else
         name_list_sort(out);
     return st;
@@ -440,8 +400,8 @@ static catlr_status fill(const char *dir, const catlr_dataset_opts *opts,
     catlr_status st = scan_classes(dir, opts->skip_bad || sharded, ds, files, err);
     if (st == CATLR_OK && take_paths(ds, files) != CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
-    name_list_free(&files[0]);
-    name_list_free(&files[1]);
+    catlr_file_list_free(&files[0]);
+    catlr_file_list_free(&files[1]);
     if (st == CATLR_OK && sharded)
         keep_shard(ds, opts->shard_index, opts->shard_count);
     if (st == CATLR_OK)
@@ -476,7 +436,7 @@ catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
         return st;
     catlr_dataset *ds = calloc(1, sizeof *ds);
     if (ds == NULL) {
-        name_list_free(&classes);
+        catlr_file_list_free(&classes);
         return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
     }
     st = check_classes(dir, &classes, opts->positive, &ds->positive, err);
@@ -487,7 +447,7 @@ catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
         classes.count = 0;
         st = fill(dir, opts, ds, err);
     }
-    name_list_free(&classes);
+    catlr_file_list_free(&classes);
     if (st != CATLR_OK) {
         catlr_dataset_free(ds);
         return st;

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "image_decode.h"
 #include "internal.h"
@@ -70,4 +71,16 @@ catlr_status catlr_image_load(const char *path, uint8_t px[CATLR_N_X], catlr_err
     st = catlr_image_load_memory(data, size, path, px, err);
     free(data);
     return st;
+}
+
+static int has_ending(const char *name, const char *ending) {
+    size_t n = strlen(name), e = strlen(ending);
+    return n > e && strcasecmp(name + n - e, ending) == 0;
+}
+
+int catlr_image_name_ok(const char *name) {
+    CATLR_ASSERT(name != NULL);
+    if (name[0] == '.')
+        return 0;
+    return has_ending(name, ".png") || has_ending(name, ".jpg") || has_ending(name, ".jpeg");
 }

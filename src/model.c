@@ -58,6 +58,7 @@ static void set_unrecorded(catlr_model *model) {
     model->class_weight[0] = model->class_weight[1] = 1.0;
     model->final_val_cost = NAN;
     model->best_iteration = model->iterations;
+    model->version = CATLR_MODEL_VERSION;
 }
 
 catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t width,
@@ -369,6 +370,7 @@ static catlr_status decode(const uint8_t *buf, const header *h, const char *name
     model->iterations = catlr_get_u64(buf + 40);
     model->final_cost = get_f64(buf + 48);
     model->b = get_f64(buf + 56);
+    model->version = h->version;
     const char *why = decode_record(buf, h->version, model);
     if (why != NULL) {
         catlr_model_free(model);

@@ -25,7 +25,11 @@ void catlr_predict_proba(const catlr_model *model, const uint8_t *X, size_t m,
 }
 
 int catlr_predict_label(double p) {
-    return p > CATLR_THRESHOLD;
+    return catlr_predict_label_at(p, CATLR_THRESHOLD);
+}
+
+int catlr_predict_label_at(double p, double threshold) {
+    return p > threshold;
 }
 
 /* Examples are scored in chunks so that no buffer of m doubles is needed. */

@@ -84,6 +84,56 @@ for line in lines:
     assert (d["p"] > 0.5) == (d["class"] == "cat"), d
 ' "$tmp/json" || fail "predict --json lines do not read back"
 
+# predict on a folder, on all cores: the 50 test images in byte order of
+# their paths, the same as naming them; --csv and --files-from - agree
+"$catlr" predict "$tmp/demo.model" "$data/test" >"$tmp/out" 2>"$tmp/err" ||
+    fail "predict on a folder failed: $(cat "$tmp/err")"
+[ "$(wc -l <"$tmp/out")" -eq 50 ] || fail "predict on a folder: $(wc -l <"$tmp/out") lines"
+cut -f 1 "$tmp/out" | LC_ALL=C sort -c || fail "predict on a folder: not in byte order"
+"$catlr" predict --threads 1 "$tmp/demo.model" "$data/test/cat/"*.png "$data/test/non-cat/"*.png |
+    cmp -s - "$tmp/out" || fail "predict on a folder differs from the files named one by one"
+find "$data/test" -name '*.png' | "$catlr" predict --csv --files-from - "$tmp/demo.model" \
+    >"$tmp/csv" 2>"$tmp/err" || fail "predict --csv --files-from - failed: $(cat "$tmp/err")"
+python3 - "$tmp/csv" "$tmp/out" <<'PY' || fail "predict --csv does not read back as the lines"
+import csv, sys
+rows = {r["path"]: r for r in csv.DictReader(open(sys.argv[1]))}
+lines = [l.rstrip("\n").split("\t") for l in open(sys.argv[2])]
+assert len(rows) == len(lines) == 50
+for path, cls, p in lines:
+    assert rows[path]["class"] == cls and "%.4f" % float(rows[path]["p"]) == p, path
+PY
+mkdir "$tmp/empty"
+"$catlr" predict "$tmp/demo.model" "$tmp/empty" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "predict on a folder without images should exit 1"
+grep -qx "catlr: $tmp/empty: no PNG or JPEG images in this folder or below" "$tmp/err" ||
+    fail "empty folder message: $(cat "$tmp/err")"
+"$catlr" predict --threshold 1.5 "$tmp/demo.model" "$image" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "predict --threshold 1.5 should exit 2"
+
+# eval --roc: one row per operating point, first nothing positive, last all
+"$catlr" eval --roc "$tmp/roc.csv" "$tmp/demo.model" "$data/test" >"$tmp/out" 2>"$tmp/err" ||
+    fail "eval --roc failed: $(cat "$tmp/err")"
+python3 - "$tmp/roc.csv" "$tmp/out" <<'PY' || fail "eval --roc: the curve does not match the table"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert (int(rows[0]["tp"]), int(rows[0]["fp"])) == (0, 0) and rows[0]["threshold"] == "1"
+assert (int(rows[-1]["tn"]), int(rows[-1]["fn"])) == (0, 0)
+auc = sum((float(b["fpr"]) - float(a["fpr"])) * (float(a["tpr"]) + float(b["tpr"])) / 2
+          for a, b in zip(rows, rows[1:]))
+assert "ROC AUC:   %.4f" % auc in open(sys.argv[2]).read(), auc
+PY
+
+# info: the model just trained, as lines and as JSON; a cut-off copy fails
+"$catlr" info "$tmp/demo.model" >"$tmp/out" 2>"$tmp/err" || fail "info failed: $(cat "$tmp/err")"
+grep -qx 'format:          version [0-9]*, checksum OK' "$tmp/out" || fail "info: $(cat "$tmp/out")"
+"$catlr" info --json "$tmp/demo.model" |
+    python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["checksum_ok"] and d["iterations"] == 2000, d' ||
+    fail "info --json does not read back"
+head -c 100 "$tmp/demo.model" >"$tmp/cut.model"
+"$catlr" info "$tmp/cut.model" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "^catlr: $tmp/cut.model: " "$tmp/err" ||
+    fail "info on a cut-off model: $(cat "$tmp/err")"
+
 # train --curve: one row per iteration; the printed costs are its values
 "$catlr" train -q "$data/train" -i 40 -k 10 -o "$tmp/c.model" --curve "$tmp/c.csv" \
     >"$tmp/out" 2>"$tmp/err" || fail "train --curve failed: $(cat "$tmp/err")"

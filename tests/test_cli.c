@@ -591,7 +591,7 @@ static void test_predict_help(void **state) {
     result r = run("predict", "-h", NULL);
     assert_int_equal(r.code, 0);
     assert_string_equal(r.err, "");
-    assert_non_null(strstr(r.out, "Usage: catlr predict [options] MODEL IMAGE..."));
+    assert_non_null(strstr(r.out, "Usage: catlr predict [options] MODEL IMAGE_OR_DIR..."));
     assert_non_null(strstr(r.out, "IMAGE<TAB>CLASS<TAB>P"));
     result_free(&r);
 }
@@ -639,7 +639,8 @@ static void test_predict_usage_errors(void **state) {
     result r = run("predict", NULL);
     assert_usage_error(&r, "catlr: predict: missing MODEL", "predict");
     r = run("predict", fx->model, NULL);
-    assert_usage_error(&r, "catlr: predict: missing IMAGE", "predict");
+    assert_usage_error(&r, "catlr: predict: missing IMAGE_OR_DIR (or --files-from LIST)",
+                       "predict");
     r = run("predict", "--jsonl", fx->model, fx->bright, NULL);
     assert_usage_error(&r, "catlr: predict: unknown option '--jsonl'", "predict");
 }

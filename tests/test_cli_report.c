@@ -91,7 +91,11 @@ static int file_exists(const char *path) {
 /* Ensure eval of the always-cat model on test/ (2 cats, 3 dogs) prints the
  * scores counted by hand and the matrix with the class names, aligned:
  * tp 2, fn 0, fp 3, tn 0; accuracy 100 - 3/5*100 = 40.00 %, precision 2/5,
- * recall 1, F1 = 2*0.4*1/1.4 = 0.5714. */
+ * recall 1, F1 = 2*0.4*1/1.4 = 0.5714. Every p is sigmoid(1) = 0.7311, a
+ * single tie: the ROC curve goes straight from (0, 0) to (1, 1), AUC 1/2,
+ * and average precision is the precision of taking all, 2/5. The best F1
+ * takes all (threshold sigmoid(1)/2, the F1 above); Youden's J is 0 at both
+ * points, so the first, threshold 1, nothing positive: accuracy 60 %. */
 static void test_eval_table(void **state) {
     fixtures *fx = *state;
     result r = run("eval", fx->always, fx->test, NULL);
@@ -101,10 +105,18 @@ static void test_eval_table(void **state) {
                                "precision: 0.4000\n"
                                "recall:    1.0000\n"
                                "F1:        0.5714\n"
+                               "threshold: 0.5\n"
+                               "ROC AUC:   0.5000\n"
+                               "PR AUC:    0.4000\n"
                                "\n"
                                "            predicted cat  predicted dog\n"
                                "actual cat              2              0\n"
-                               "actual dog              3              0\n");
+                               "actual dog              3              0\n"
+                               "\n"
+                               "best F1:         0.5714 at threshold 0.36552928931500245 "
+                               "(accuracy 40.00 %, precision 0.4000, recall 1.0000)\n"
+                               "best Youden's J: 0.0000 at threshold 1 "
+                               "(accuracy 60.00 %, precision 0.0000, recall 0.0000)\n");
     result_free(&r);
 }
 
@@ -138,7 +150,13 @@ static void test_eval_json(void **state) {
     snprintf(want, sizeof want,
              "{\"model\":\"%s\",\"dir\":\"%s\",\"images\":5,\"positive\":\"cat\","
              "\"accuracy\":40,\"precision\":0.4,\"recall\":1,\"f1\":0.5714285714285715,"
-             "\"confusion\":{\"classes\":[\"cat\",\"dog\"],\"matrix\":[[2,0],[3,0]]}}\n",
+             "\"threshold\":0.5,"
+             "\"confusion\":{\"classes\":[\"cat\",\"dog\"],\"matrix\":[[2,0],[3,0]]},"
+             "\"roc_auc\":0.5,\"pr_auc\":0.4,"
+             "\"best_f1\":{\"threshold\":0.36552928931500245,\"f1\":0.5714285714285715,"
+             "\"youden\":0,\"accuracy\":40,\"precision\":0.4,\"recall\":1},"
+             "\"best_youden\":{\"threshold\":1,\"f1\":0,\"youden\":0,\"accuracy\":60,"
+             "\"precision\":0,\"recall\":0}}\n",
              fx->always, fx->test);
     assert_string_equal(r.out, want);
     result_free(&r);

@@ -48,6 +48,28 @@ static void test_proba_by_hand(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure catlr_predict_label_at is strict at any threshold: p equal to it
+ * is negative, the next double above positive; at 0 every p above 0 is
+ * positive and p = 0 is not; at 1 nothing is positive; and
+ * catlr_predict_label is the same at CATLR_THRESHOLD. */
+static void test_label_at(void **state) {
+    (void)state;
+    const double thresholds[] = {0.0, 0.25, 0.5, 0.9, 1.0};
+    for (size_t k = 0; k < 5; k++) {
+        double t = thresholds[k];
+        assert_int_equal(catlr_predict_label_at(t, t), 0);
+        if (t < 1)
+            assert_int_equal(catlr_predict_label_at(nextafter(t, 2.0), t), 1);
+        if (t > 0)
+            assert_int_equal(catlr_predict_label_at(nextafter(t, -1.0), t), 0);
+    }
+    assert_int_equal(catlr_predict_label_at(0.0, 0.0), 0);
+    assert_int_equal(catlr_predict_label_at(4.9e-324, 0.0), 1);
+    assert_int_equal(catlr_predict_label_at(1.0, 1.0), 0);
+    assert_int_equal(catlr_predict_label_at(0.7, 0.5), catlr_predict_label(0.7));
+    assert_int_equal(catlr_predict_label_at(0.3, 0.5), catlr_predict_label(0.3));
+}
+
 /* Ensure the threshold is strict: exactly 0.5 is the negative class, the
  * next double above it the positive one. */
 static void test_label_threshold(void **state) {
@@ -124,6 +146,7 @@ int main(void) {
         cmocka_unit_test(test_check_geometry),
         cmocka_unit_test(test_proba_by_hand),
         cmocka_unit_test(test_label_threshold),
+        cmocka_unit_test(test_label_at),
         cmocka_unit_test(test_accuracy_by_hand),
         cmocka_unit_test(test_accuracy_matches_course_rounding),
         cmocka_unit_test(test_same_path_as_training),

@@ -42,6 +42,12 @@ extern "C" {
 catlr_status catlr_image_load(const char *path, uint8_t px[CATLR_N_X],
                               catlr_error *err);
 
+/* 1 when a file name (without its folder) is one the folder readers take
+ * as an image: it ends in ".png", ".jpg" or ".jpeg" in any case and does not
+ * start with '.' (hidden). The name only selects the file; the decoder goes
+ * by its first bytes. dataset.h and batch.h both ask this. */
+int catlr_image_name_ok(const char *name);
+
 /* The same from a PNG or JPEG held in memory; name is what err reports as the path
  * (may be NULL). */
 catlr_status catlr_image_load_memory(const void *data, size_t size,

@@ -128,6 +128,9 @@ typedef struct catlr_model {
                                   earlier step); = iterations */
     uint32_t augment;          /* CATLR_AUGMENT_* bits; 0 */
     uint32_t warm_start;       /* 1: trained from another model's weights; 0 */
+    uint32_t version; /* format version of the file it was loaded from;
+                         CATLR_MODEL_VERSION (what a save writes) after
+                         catlr_model_init */
 } catlr_model;
 
 /* Number of weights, height*width*channels. */

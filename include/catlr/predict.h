@@ -31,6 +31,11 @@ void catlr_predict_proba(const catlr_model *model, const uint8_t *X, size_t m,
 /* 1 (positive) when p > CATLR_THRESHOLD, else 0. */
 int catlr_predict_label(double p);
 
+/* 1 (positive) when p > threshold, else 0: a model's own threshold
+ * (catlr_model.threshold) or one the user gives, in [0, 1]. At 0 every
+ * p above 0 is positive; at 1 nothing is. */
+int catlr_predict_label_at(double p, double threshold);
+
 /* Percentage of the m examples whose label the model gets right, computed
  * as the course does: 100 - mean(|prediction - y|) * 100. m >= 1. */
 double catlr_predict_accuracy(const catlr_model *model, const uint8_t *X,

@@ -1,5 +1,7 @@
-/* common.c: error lines, number parsing and the loading of models and
- * folders for the subcommands. */
+/* common.c: error lines, number parsing, output files and the loading of
+ * models and folders for the subcommands. */
+#define _POSIX_C_SOURCE 200809L /* lstat */
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -7,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "catlr/predict.h"
 #include "common.h"
@@ -154,4 +157,34 @@ int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsign
                 catlr_dataset_class_name(*ds, 0), catlr_dataset_class_count(*ds, 0),
                 catlr_dataset_class_name(*ds, 1), catlr_dataset_class_count(*ds, 1));
     return CLI_EXIT_OK;
+}
+
+int cli_parse_threshold(const char *s, double *out) {
+    double v;
+    if (cli_parse_nonnegative(s, &v) != 0 || v > 1)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+FILE *cli_open_output(const char *path, const char *mode, FILE *errf) {
+    FILE *fp = fopen(path, mode);
+    if (fp == NULL)
+        fprintf(errf, "catlr: %s: %s\n", path, strerror(errno));
+    return fp;
+}
+
+int cli_close_output(FILE *fp, const char *path, FILE *errf) {
+    int failed = ferror(fp);
+    if (fclose(fp) != 0 || failed) {
+        fprintf(errf, "catlr: %s: %s\n", path, failed ? "write error" : strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void cli_remove_output(const char *path) {
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        remove(path);
 }

@@ -87,4 +87,21 @@ void cli_warn_skip(void *user, const catlr_error *err);
 int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
                      int quiet, catlr_dataset **ds, FILE *errf);
 
+/* fopen(path, mode) for an output file, with the error line on errf when
+ * it fails (then NULL). */
+FILE *cli_open_output(const char *path, const char *mode, FILE *errf);
+
+/* fclose an output, with the error line when the close or an earlier write
+ * failed (where a full disk shows up). 0 or -1. */
+int cli_close_output(FILE *fp, const char *path, FILE *errf);
+
+/* Remove a half-written output, since it would pass for a result, but only
+ * a regular file: an output of /dev/stdout or a symlink must survive a
+ * failed run (as root, remove() would delete the device node itself). */
+void cli_remove_output(const char *path);
+
+/* A decision threshold: a finite number from 0 to 1 written as the whole
+ * of s ("0.3", "1", "0"). 0 on success, -1 if s is anything else. */
+int cli_parse_threshold(const char *s, double *out);
+
 #endif /* CATLR_CLI_COMMON_H */

@@ -164,14 +164,6 @@ int train_report_has_best(const train_report *r) {
 // ----------------------------------------------------------------------------
 // Opening and closing.
 
-/* fopen with the error line on failure. */
-static FILE *open_output(const char *path, const char *mode, FILE *errf) {
-    FILE *fp = fopen(path, mode);
-    if (fp == NULL)
-        fprintf(errf, "catlr: %s: %s\n", path, strerror(errno));
-    return fp;
-}
-
 /* A (n_rates, iterations) array of doubles, or NULL if it does not fit. */
 static double *cost_array(const train_report_config *cfg) {
     if (cfg->iterations > SIZE_MAX / sizeof(double) / cfg->n_rates)
@@ -204,11 +196,11 @@ int train_report_open(train_report *r, const train_report_config *cfg, FILE *out
                     cfg->iterations);
             return train_report_close(r, 0);
         }
-        if ((r->plot_fp = open_output(cfg->plot, "wb", errf)) == NULL)
+        if ((r->plot_fp = cli_open_output(cfg->plot, "wb", errf)) == NULL)
             return train_report_close(r, 0);
     }
     if (cfg->curve != NULL) {
-        if ((r->curve_fp = open_output(cfg->curve, "w", errf)) == NULL)
+        if ((r->curve_fp = cli_open_output(cfg->curve, "w", errf)) == NULL)
             return train_report_close(r, 0);
         fprintf(r->curve_fp, "%siteration,cost%s\n", cfg->n_rates > 1 ? "lr," : "",
                 cfg->has_test ? ",test_cost" : "");
@@ -266,25 +258,6 @@ static catlr_status draw_chart(const train_report *r, catlr_error *err) {
     return catlr_plot_curves_stream(&chart, r->plot_fp, r->cfg.plot, err);
 }
 
-/* Remove a half-written output, but only a regular file: --curve
- * /dev/stdout or a symlink must survive a failed run (as root, remove()
- * would delete the device node itself). */
-static void remove_output(const char *path) {
-    struct stat sb;
-    if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-        remove(path);
-}
-
-/* fclose, with the error line when it fails. 0 or -1. */
-static int close_output(FILE *fp, const char *path, FILE *errf) {
-    int failed = ferror(fp);
-    if (fclose(fp) != 0 || failed) {
-        fprintf(errf, "catlr: %s: %s\n", path, failed ? "write error" : strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 int train_report_close(train_report *r, int ok) {
     clear_progress(r);
     int code = ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
@@ -297,16 +270,16 @@ int train_report_close(train_report *r, int ok) {
             code = CLI_EXIT_FAIL;
         }
     }
-    if (r->curve_fp != NULL && close_output(r->curve_fp, r->cfg.curve, r->errf) != 0)
+    if (r->curve_fp != NULL && cli_close_output(r->curve_fp, r->cfg.curve, r->errf) != 0)
         code = CLI_EXIT_FAIL;
-    if (r->plot_fp != NULL && close_output(r->plot_fp, r->cfg.plot, r->errf) != 0)
+    if (r->plot_fp != NULL && cli_close_output(r->plot_fp, r->cfg.plot, r->errf) != 0)
         code = CLI_EXIT_FAIL;
     /* half-written outputs would pass for results */
     if (code != CLI_EXIT_OK) {
         if (r->curve_fp != NULL)
-            remove_output(r->cfg.curve);
+            cli_remove_output(r->cfg.curve);
         if (r->plot_fp != NULL)
-            remove_output(r->cfg.plot);
+            cli_remove_output(r->cfg.plot);
     }
     free(r->costs);
     free(r->test_costs);
