@@ -16,7 +16,8 @@
  * most n_x 255^2 < 2^31 for n_x <= CATLR_GRAM_MAX_FEATURES), half the bytes
  * of a double, which is what an epoch reads; it converts to double exactly. The test set gets the same treatment
  * with Kt = X_test^T X (test_m x m), the validation set with Kv (val_m x m).
- * w is formed once, at the end.
+ * w is formed once, at the end. K and Kt may also come from the caller (catlr_problem's gram_K, gram_Kt:
+ * cross-validation's folds are sub-matrices of one K), borrowed, not freed.
  * Every sum runs in an order fixed by m, whatever the thread count. */
 #include <math.h>
 #include <stdlib.h>
@@ -38,8 +39,9 @@ enum {
 typedef struct gram {
     const catlr_problem *pb;
     catlr_model *model;
-    int32_t *K;       /* (m, m), row j at K + j*m */
-    int32_t *Kt;      /* (test_m, m), row k at Kt + k*m; NULL without test set */
+    const int32_t *K;  /* (m, m), row j at K + j*m: K_own or pb->gram_K */
+    const int32_t *Kt; /* (test_m, m), row k at Kt + k*m: Kt_own or
+                          pb->gram_Kt; NULL without test set */
     double *z0;       /* (m): w0^T X / 255 */
     double *z0_test;  /* (test_m): w0^T X_test / 255 */
     double w0_norm2;  /* ||w0||^2 */
@@ -47,6 +49,7 @@ typedef struct gram {
     double *u;        /* (m): K alpha / 255^2 of the last forward */
     double *dz;       /* (m) */
     double c;
+    int32_t *K_own, *Kt_own; /* the products computed here, NULL when given */
     int32_t *Kv;      /* (val_m, m), row k at Kv + k*m; NULL without one */
     double *z0_val;   /* (val_m): w0^T X_val / 255 */
     double *kept_alpha; /* (m): alpha, c and b kept by save, with Kv */
@@ -219,8 +222,8 @@ static void gram_free(void *state) {
     gram *g = state;
     if (g == NULL)
         return;
-    free(g->K);
-    free(g->Kt);
+    free(g->K_own);
+    free(g->Kt_own);
     free(g->z0);
     free(g->z0_test);
     free(g->alpha);
@@ -230,6 +233,42 @@ static void gram_free(void *state) {
     free(g->z0_val);
     free(g->kept_alpha);
     free(g);
+}
+
+/* K = X^T X into K, Kt = X_test^T X into Kt and Kv = X_val^T X into Kv,
+ * each skipped when NULL. 0, or -1 when the scratch cannot be allocated. */
+static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt, int32_t *Kv) {
+    if (K == NULL && Kt == NULL && Kv == NULL)
+        return 0;
+    const size_t m = pb->m;
+    int64_t *sum_x = malloc(m * sizeof *sum_x);
+    int64_t *dots = malloc((size_t)pb->threads * 4 * m * sizeof *dots);
+    if (sum_x == NULL || dots == NULL) {
+        free(sum_x);
+        free(dots);
+        return -1;
+    }
+    for (size_t j = 0; j < m; j++)
+        sum_x[j] = catlr_kernel_sum_u8(pb->X + j * pb->n_x, pb->n_x);
+    if (K != NULL)
+        cross_products(pb, pb->X, m, 1, sum_x, dots, K);
+    if (Kt != NULL)
+        cross_products(pb, pb->test_X, pb->test_m, 0, sum_x, dots, Kt);
+    if (Kv != NULL)
+        cross_products(pb, pb->val_X, pb->val_m, 0, sum_x, dots, Kv);
+    free(sum_x);
+    free(dots);
+    return 0;
+}
+
+catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
+                               int32_t *K, catlr_error *err) {
+    CATLR_ASSERT(X != NULL && K != NULL && threads >= 1 && n_x <= CATLR_GRAM_MAX_FEATURES);
+    /* only what the products read; the rest zero */
+    catlr_problem pb = {.X = X, .n_x = n_x, .m = m, .threads = threads};
+    if (products(&pb, K, NULL, NULL) != 0)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
+    return CATLR_OK;
 }
 
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
@@ -253,14 +292,15 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     g->pb = pb;
     g->model = model;
     g->c = 1.0;
-    g->K = malloc(m * m * sizeof *g->K);
+    g->K = pb->gram_K != NULL ? pb->gram_K : (g->K_own = malloc(m * m * sizeof *g->K_own));
     g->z0 = malloc(m * sizeof *g->z0);
     g->alpha = calloc(m, sizeof *g->alpha);
     g->u = calloc(m, sizeof *g->u);
     g->dz = malloc(m * sizeof *g->dz);
     int ok = g->K && g->z0 && g->alpha && g->u && g->dz;
     if (ok && test_m > 0) {
-        g->Kt = malloc(test_m * m * sizeof *g->Kt);
+        g->Kt = pb->gram_Kt != NULL ? pb->gram_Kt
+                                    : (g->Kt_own = malloc(test_m * m * sizeof *g->Kt_own));
         g->z0_test = malloc(test_m * sizeof *g->z0_test);
         ok = g->Kt && g->z0_test;
     }
@@ -270,32 +310,15 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         g->kept_alpha = malloc(m * sizeof *g->kept_alpha);
         ok = g->Kv && g->z0_val && g->kept_alpha;
     }
-    if (!ok) {
+    if (!ok || products(pb, g->K_own, g->Kt_own, g->Kv) != 0) {
         gram_free(g);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     }
-    int64_t *sum_x = malloc(m * sizeof *sum_x);
-    int64_t *dots = malloc((size_t)pb->threads * 4 * m * sizeof *dots);
-    if (sum_x == NULL || dots == NULL) {
-        free(sum_x);
-        free(dots);
-        gram_free(g);
-        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
-    }
-    for (size_t j = 0; j < m; j++)
-        sum_x[j] = catlr_kernel_sum_u8(pb->X + j * pb->n_x, pb->n_x);
-    cross_products(pb, pb->X, m, 1, sum_x, dots, g->K);
     start_products(g, pb->X, m, g->z0);
-    if (test_m > 0) {
-        cross_products(pb, pb->test_X, test_m, 0, sum_x, dots, g->Kt);
+    if (test_m > 0)
         start_products(g, pb->test_X, test_m, g->z0_test);
-    }
-    if (val_m > 0) {
-        cross_products(pb, pb->val_X, val_m, 0, sum_x, dots, g->Kv);
+    if (val_m > 0)
         start_products(g, pb->val_X, val_m, g->z0_val);
-    }
-    free(sum_x);
-    free(dots);
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
     *out = (catlr_solver_impl){g,         gram_forward, gram_norm2, gram_test_forward,

@@ -40,6 +40,9 @@ typedef struct catlr_problem {
      * gradient, dz_j = class_weight[y_j] (a_j - y_j); NULL: none, the
      * unweighted steps bit for bit */
     const double *class_weight;
+    /* Gram products given by the caller (catlr_train_opts' gram_K and
+     * gram_Kt), borrowed; NULL: the Gram solver computes them */
+    const int32_t *gram_K, *gram_Kt;
     const uint8_t *val_X;
     size_t val_m;
 } catlr_problem;
@@ -88,6 +91,12 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
                               catlr_solver_impl *out, catlr_error *err);
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
                             catlr_solver_impl *out, catlr_error *err);
+
+/* K = X^T X for X (n_x, m) uint8: (m, m) int32, row j at K + j*m, exact
+ * (n_x <= CATLR_GRAM_MAX_FEATURES), on `threads` threads (>= 1); the same
+ * values the Gram solver computes for itself. CATLR_ERR_NOMEM. */
+catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
+                               int32_t *K, catlr_error *err);
 
 /* Bytes the Gram solver's matrices take for m examples and test_m test
  * examples (as a double, so it cannot overflow). */

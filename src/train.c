@@ -341,12 +341,13 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     if (catlr_train_class_weights_of_counts(opts, count, weight, err) != CATLR_OK)
         return CATLR_ERR_ARG;
     const size_t n_x = catlr_model_n_x(model);
-    /* the test set's cost is only ever reported through on_step: without
-     * it, the solvers need not prepare for the test set (for the Gram
-     * solver, n_x m test_m multiply-adds) */
-    const size_t test_m = opts->on_step != NULL ? opts->test_m : 0;
-    const size_t test_m_total =
-        opts->on_step == NULL ? 0 : reducer != NULL ? reducer->test_m_total : test_m;
+    /* the test set's cost is only ever reported through on_step, its z
+     * through test_z: without either, the solvers need not prepare for the
+     * test set (for the Gram solver, n_x m test_m multiply-adds) */
+    const size_t test_m = opts->on_step != NULL || opts->test_z != NULL ? opts->test_m : 0;
+    const size_t test_m_total = opts->on_step == NULL && opts->test_z == NULL ? 0
+                                : reducer != NULL                            ? reducer->test_m_total
+                                                                             : test_m;
     const size_t val_m = opts->val_m;
     /* a process of a split training set may hold no example: z has room
      * for one anyway, so that its size is never 0 */
@@ -354,7 +355,7 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
               catlr_thread_count((int)opts->threads), m_total, test_m_total, reducer,
               /* weights 1, 1 take the unweighted path, so that they give
                * the run without weights bit for bit */
-              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL,
+              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt,
               val_m > 0 ? opts->val_X : NULL, val_m},
              {0},
              malloc((m > 0 ? m : 1) * sizeof *r.z),
@@ -378,6 +379,8 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     if (st == CATLR_OK) {
         model->solver = (uint32_t)solver;
         st = descend(&r, opts, model, err);
+        if (st == CATLR_OK && opts->test_z != NULL && test_m > 0)
+            r.sv.test_forward(r.sv.state, opts->test_z);
     }
     if (made)
         r.sv.free(r.sv.state);

@@ -238,6 +238,28 @@ for bad in 0,1 -1,2 abc balanced,1 2; do
 done
 "$catlr" train --augment rotate "$data/train" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "train --augment rotate should exit 2"
+# cv: a table of one row per setting and the best line, the same for 1 and 2
+# threads; -o writes the bytes `train` writes with the best setting
+for threads in 1 2; do
+    "$catlr" cv "$data/train" -k 5 --seed 3 --lr 0.005,0.01 --l2 0,1 -i 200 --threads "$threads" \
+        -o "$tmp/cv$threads.model" >"$tmp/cv$threads.out" 2>"$tmp/cv.err" ||
+        fail "cv --threads $threads failed: $(cat "$tmp/cv.err")"
+done
+cmp -s "$tmp/cv1.out" "$tmp/cv2.out" || fail "cv: other table on 2 threads"
+[ "$(wc -l <"$tmp/cv1.out")" -eq 6 ] || fail "cv printed $(wc -l <"$tmp/cv1.out") lines, want 6"
+[ "$(grep -c '^0\.0[01]5*  *[01]  *[0-9]*\.[0-9][0-9] %  *[0-9.]*  *[0-9.]*  *[0-9.]*  *[0-9.]*$' \
+    "$tmp/cv1.out")" -eq 4 ] || fail "cv: rows malformed: $(cat "$tmp/cv1.out")"
+grep -q 'folds (seed 3) of 40 images, 4 settings: 20 runs' "$tmp/cv.err" ||
+    fail "cv: no folds line: $(cat "$tmp/cv.err")"
+best=$(sed -n 's/^best: lr \([0-9.]*\), l2 \([0-9]*\) (.*)$/--lr \1 --l2 \2/p' "$tmp/cv1.out")
+[ -n "$best" ] || fail "cv: no best line: $(cat "$tmp/cv1.out")"
+# shellcheck disable=SC2086 # $best is two options
+"$catlr" train "$data/train" -q -i 200 $best -o "$tmp/best.model" >/dev/null 2>&1
+cmp -s "$tmp/cv1.model" "$tmp/best.model" || fail "cv -o: not the model train writes with $best"
+"$catlr" cv -k 1 "$data/train" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "cv -k 1 should exit 2"
+"$catlr" cv "$tmp/nope" >/dev/null 2>&1
+[ $? -eq 1 ] || fail "cv on a missing folder should exit 1"
 
 # exit codes: 1 for a failure, 2 for a usage error, 0 for --version
 "$catlr" predict "$tmp/demo.model" "$tmp/nope.png" >/dev/null 2>"$tmp/err"

@@ -1085,6 +1085,57 @@ static void test_validation_threads_identical(void **state) {
 }
 
 // ----------------------------------------------------------------------------
+// Gram products given by the caller (cross-validation).
+
+/* The toy set trained 30 steps at lr 0.5 with solver, the toy set also its
+ * test set, K and Kt given (or NULL); *model keeps the weights and z the
+ * final weights' z on the test set. */
+static void train_given(catlr_model *model, catlr_solver solver, const int32_t *K,
+                        double z[2]) {
+    toy_model(model);
+    catlr_train_opts opts = opts_of(0.5, 30, 10, NULL);
+    opts.solver = solver;
+    opts.test_X = TOY_X;
+    opts.test_y = TOY_Y;
+    opts.test_m = 2;
+    opts.gram_K = K;
+    opts.gram_Kt = K;
+    opts.test_z = z;
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
+}
+
+/* Ensure the Gram solver steps with a K given in gram_K and gram_Kt (the
+ * toy set's by hand: X_0 = (255, 51), X_1 = (0, 204), so K = [[255^2 +
+ * 51^2, 51 * 204], [51 * 204, 204^2]]): the same weights and z, bit for
+ * bit, as when it computes K itself, and other weights from a wrong K.
+ * test_z is the final weights' z on the test set (without on_step), in
+ * double: close to the float model's, and the primal solver's to 1e-12. */
+static void test_given_gram_and_test_z(void **state) {
+    (void)state;
+    static const int32_t K[4] = {67626, 10404, 10404, 41616};
+    static const int32_t WRONG[4] = {67626, 0, 0, 41616};
+    catlr_model own, given, wrong, primal;
+    double z_own[2] = {NAN, NAN}, z_given[2], z_wrong[2], z_primal[2];
+    train_given(&own, CATLR_SOLVER_GRAM, NULL, z_own);
+    train_given(&given, CATLR_SOLVER_GRAM, K, z_given);
+    train_given(&wrong, CATLR_SOLVER_GRAM, WRONG, z_wrong);
+    train_given(&primal, CATLR_SOLVER_PRIMAL, K, z_primal); /* primal ignores K */
+    assert_memory_equal(own.w, given.w, 2 * sizeof *own.w);
+    assert_true(own.b == given.b && own.final_cost == given.final_cost);
+    assert_memory_equal(z_own, z_given, sizeof z_own);
+    assert_true(own.w[1] != wrong.w[1] || own.b != wrong.b);
+    for (size_t j = 0; j < 2; j++) {
+        double from_model = (own.w[0] * TOY_X[2 * j] + own.w[1] * TOY_X[2 * j + 1]) / 255.0 + own.b;
+        assert_close(z_own[j], from_model, 1e-5);
+        assert_close(z_primal[j], z_own[j], 1e-12);
+    }
+    assert_true(z_own[0] > 0 && z_own[1] < 0); /* learnt: label 1, then 0 */
+    catlr_model *all[4] = {&own, &given, &wrong, &primal};
+    for (size_t k = 0; k < 4; k++)
+        catlr_model_free(all[k]);
+}
+
+// ----------------------------------------------------------------------------
 // Training split across processes, simulated in-process: each "process" is
 // a thread that trains on its shard of the random problem, and the reducer
 // adds up the threads' buffers between two barriers, in rank order, so all
@@ -1360,6 +1411,7 @@ int main(void) {
         cmocka_unit_test(test_weighted_cost),
         cmocka_unit_test(test_unit_weights_identical),
         cmocka_unit_test(test_gram_matches_primal_weighted),
+        cmocka_unit_test(test_given_gram_and_test_z),
         cmocka_unit_test(test_split_across_processes),
         cmocka_unit_test(test_split_setup_failure),
         cmocka_unit_test(test_split_reducer_fails),

@@ -118,6 +118,18 @@ typedef struct catlr_train_opts {
      * process holds every example. With it the solver is primal (auto
      * picks it; gram is refused). */
     catlr_train_reducer reducer;
+    /* Cross-validation (cv.h): the Gram products of the examples computed
+     * beforehand, borrowed, so that folds and settings share one matrix.
+     * gram_K: (m, m) int32, row j at gram_K + j*m, entry (j, l) = the exact
+     * byte dot product X_j . X_l; gram_Kt: (test_m, m), entry (k, l) =
+     * test_X_k . X_l. Either may be NULL (the Gram solver computes it); the
+     * primal solver ignores both. Wrong values give wrong weights. */
+    const int32_t *gram_K;
+    const int32_t *gram_Kt;
+    /* When not NULL and test_m > 0: (test_m), written with z = w^T x / 255
+     * + b of the final weights (in double, before w is rounded to float)
+     * for each test example, so that a caller can score them. */
+    double *test_z;
     /* An optional validation set: val_X (n_x, val_m) uint8 and val_y
      * (val_m), or NULL and 0. Its cost (the cross-entropy alone, as the test
      * set's) is computed for the weights before every step and for the

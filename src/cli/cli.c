@@ -15,6 +15,7 @@ static const command COMMANDS[] = {
     {"train", catlr_cmd_train, "fit a model on a folder of class folders"},
     {"predict", catlr_cmd_predict, "classify images with a saved model"},
     {"eval", catlr_cmd_eval, "score a saved model on a folder of class folders"},
+    {"cv", catlr_cmd_cv, "cross-validate a grid of learning rates and L2 strengths"},
     {"info", catlr_cmd_info, "show what a model file holds"},
     {"weights", catlr_cmd_weights, "draw a saved model's weights as a picture"},
     {"import", catlr_cmd_import, "write the course's .h5 data set as image folders"},

@@ -23,6 +23,9 @@ int catlr_cmd_import(int argc, char **argv, FILE *out, FILE *errf);
 /* catlr eval [options] MODEL DIR */
 int catlr_cmd_eval(int argc, char **argv, FILE *out, FILE *errf);
 
+/* catlr cv [options] DIR */
+int catlr_cmd_cv(int argc, char **argv, FILE *out, FILE *errf);
+
 /* catlr info [options] MODEL */
 int catlr_cmd_info(int argc, char **argv, FILE *out, FILE *errf);
 

@@ -1,5 +1,5 @@
-/* common.c: error lines, number parsing and model loading for the
- * subcommands. */
+/* common.c: error lines, number parsing, output files and the loading of
+ * models and folders for the subcommands. */
 #define _POSIX_C_SOURCE 200809L /* lstat */
 
 #include <ctype.h>
@@ -87,6 +87,76 @@ int cli_parse_count(const char *s, size_t *out) {
         return -1;
     *out = (size_t)v;
     return 0;
+}
+
+int cli_parse_solver(const char *name) {
+    const catlr_solver all[] = {CATLR_SOLVER_AUTO, CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+        if (strcmp(name, catlr_solver_name(all[k])) == 0)
+            return (int)all[k];
+    return -1;
+}
+
+int cli_parse_list(const char *s, int (*parse)(const char *, double *), double *values,
+                   size_t max, size_t *n) {
+    *n = 0;
+    for (const char *p = s;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        char one[64];
+        if (len == 0 || len >= sizeof one || *n == max)
+            return -1;
+        memcpy(one, p, len);
+        one[len] = '\0';
+        if (parse(one, &values[*n]) != 0)
+            return -1;
+        (*n)++;
+        if (comma == NULL)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+int cli_parse_u64(const char *s, uint64_t *out) {
+    if (!isdigit((unsigned char)s[0])) /* as cli_parse_count: no blank, no sign */
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE || v > UINT64_MAX)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+void cli_warn_skip(void *user, const catlr_error *err) {
+    cli_skip_report *r = user;
+    fprintf(r->errf, "catlr: warning: %s: %s (skipped)\n", err->path, err->reason);
+    r->count++;
+}
+
+int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
+                     int quiet, catlr_dataset **ds, FILE *errf) {
+    catlr_error err;
+    cli_skip_report skipped = {errf, 0};
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = positive;
+    opts.skip_bad = skip_bad;
+    opts.threads = (int)threads;
+    opts.on_skip = cli_warn_skip;
+    opts.user = &skipped;
+    if (catlr_dataset_load(dir, &opts, ds, &err) != CATLR_OK) {
+        cli_print_error(errf, &err);
+        return CLI_EXIT_FAIL;
+    }
+    if (skipped.count > 0)
+        fprintf(errf, "catlr: warning: %s: skipped %zu image%s that could not be read\n", dir,
+                skipped.count, skipped.count == 1 ? "" : "s");
+    if (!quiet)
+        fprintf(errf, "%s: %zu images (%s: %zu, %s: %zu)\n", dir, catlr_dataset_count(*ds),
+                catlr_dataset_class_name(*ds, 0), catlr_dataset_class_count(*ds, 0),
+                catlr_dataset_class_name(*ds, 1), catlr_dataset_class_count(*ds, 1));
+    return CLI_EXIT_OK;
 }
 
 int cli_parse_threshold(const char *s, double *out) {

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <stdint.h>
+
 #include "catlr/catlr.h"
+#include "catlr/dataset.h"
 #include "catlr/model.h"
 
 enum {
@@ -51,6 +54,38 @@ int cli_parse_nonnegative(const char *s, double *out);
 /* A whole decimal number >= 1 written as the whole of s, that fits in
  * size_t. 0 on success, -1 if s is anything else. */
 int cli_parse_count(const char *s, size_t *out);
+
+/* The solver named name ("auto", "primal", "gram"), or -1. */
+int cli_parse_solver(const char *name);
+
+/* "0.01,0.001": 1 to max numbers separated by commas, each read by parse
+ * (cli_parse_positive or cli_parse_nonnegative), nothing else. 0 on
+ * success, -1 if s is anything else (values and *n are then unspecified). */
+int cli_parse_list(const char *s, int (*parse)(const char *, double *), double *values,
+                   size_t max, size_t *n);
+
+/* A whole decimal number >= 0 written as the whole of s, that fits in 64
+ * bits (a seed). 0 on success, -1 if s is anything else. */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* What cli_warn_skip counts: the images left out, each warned about on
+ * errf. */
+typedef struct cli_skip_report {
+    FILE *errf;
+    size_t count;
+} cli_skip_report;
+
+/* catlr_dataset_opts.on_skip with skip_bad, user a cli_skip_report: the
+ * line "catlr: warning: IMAGE: reason (skipped)", counted. */
+void cli_warn_skip(void *user, const catlr_error *err);
+
+/* Load the class folders of dir as `train` does: images decoded on
+ * `threads` threads (0: all cores); with skip_bad, images that cannot be
+ * read left out, each with a warning line (even when quiet, as they change
+ * what is learnt), and a count; unless quiet, "DIR: N images (A: n, B: n)".
+ * CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line (*ds is then NULL). */
+int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
+                     int quiet, catlr_dataset **ds, FILE *errf);
 
 /* fopen(path, mode) for an output file, with the error line on errf when
  * it fails (then NULL). */

@@ -155,15 +155,6 @@ static int usage_error(FILE *errf, const char *message, const char *arg) {
     return cli_usage_error(errf, "train", USAGE, "%s", message);
 }
 
-/* The solver named name, or -1. */
-static int parse_solver(const char *name) {
-    const catlr_solver all[] = {CATLR_SOLVER_AUTO, CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        if (strcmp(name, catlr_solver_name(all[k])) == 0)
-            return (int)all[k];
-    return -1;
-}
-
 /* Apply one of the model-selection options. -1 to go on, or an exit code. */
 static int apply_selection_option(int id, const char *value, train_args *a, FILE *errf) {
     switch (id) {
@@ -173,7 +164,7 @@ static int apply_selection_option(int id, const char *value, train_args *a, FILE
                                      "excluded), got", value);
         break;
     case OPT_SEED:
-        if (train_parse_seed(value, &a->seed) != 0)
+        if (cli_parse_u64(value, &a->seed) != 0)
             return usage_error(errf, "--seed must be a whole number from 0 to 2^64-1, got",
                                value);
         a->seed_given = 1;
@@ -215,7 +206,7 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
             return usage_error(errf, "--tol must be a number >= 0, got", value);
         break;
     case OPT_SOLVER:
-        if ((solver = parse_solver(value)) < 0)
+        if ((solver = cli_parse_solver(value)) < 0)
             return usage_error(errf, "--solver must be auto, primal or gram, got", value);
         a->opts.solver = (catlr_solver)solver;
         break;
@@ -316,18 +307,6 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
 // ----------------------------------------------------------------------------
 // The work.
 
-/* on_skip with --skip-bad: a warning line per image left out, counted. */
-typedef struct skip_report {
-    FILE *errf;
-    size_t count;
-} skip_report;
-
-static void warn_skip(void *user, const catlr_error *err) {
-    skip_report *r = user;
-    fprintf(r->errf, "catlr: warning: %s: %s (skipped)\n", err->path, err->reason);
-    r->count++;
-}
-
 /* v (n) summed over the processes. n is a handful, and only more than
  * INT_MAX doubles could fail. */
 static void sum_counts(const cli_comm *comm, double *v, size_t n) {
@@ -362,12 +341,12 @@ static int load(const char *dir, const train_args *a, catlr_dataset **ds, size_t
                 FILE *errf) {
     const cli_comm *comm = a->comm;
     catlr_error err;
-    skip_report skipped = {a->own_errf, 0};
+    cli_skip_report skipped = {a->own_errf, 0};
     catlr_dataset_opts opts = catlr_dataset_defaults();
     opts.positive = a->positive;
     opts.skip_bad = a->skip_bad;
     opts.threads = (int)a->opts.threads; /* --threads: loading and training */
-    opts.on_skip = warn_skip;
+    opts.on_skip = cli_warn_skip;
     opts.user = &skipped;
     opts.shard_index = (size_t)comm->rank;
     opts.shard_count = (size_t)comm->size;

@@ -16,22 +16,7 @@
 
 int train_report_parse_rates(const char *s, double rates[TRAIN_REPORT_MAX_RATES],
                              size_t *n) {
-    *n = 0;
-    for (const char *p = s;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-        char one[64];
-        if (len == 0 || len >= sizeof one || *n == TRAIN_REPORT_MAX_RATES)
-            return -1;
-        memcpy(one, p, len);
-        one[len] = '\0';
-        if (cli_parse_positive(one, &rates[*n]) != 0)
-            return -1;
-        (*n)++;
-        if (comma == NULL)
-            return 0;
-        p = comma + 1;
-    }
+    return cli_parse_list(s, cli_parse_positive, rates, TRAIN_REPORT_MAX_RATES, n);
 }
 
 // ----------------------------------------------------------------------------

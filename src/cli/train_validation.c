@@ -1,7 +1,5 @@
 /* train_validation.c: the held-out validation set of `catlr train`
  * (--val-split, --seed) and the threshold picked on it (--pick-threshold). */
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +9,6 @@
 #include "catlr/split.h"
 #include "common.h"
 #include "train_validation.h"
-
-int train_parse_seed(const char *s, uint64_t *out) {
-    /* digits from the first character: strtoull would take blanks and a
-     * minus sign (negating the value) */
-    if (!isdigit((unsigned char)s[0]))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end != '\0' || errno == ERANGE || v > UINT64_MAX)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
 
 int train_parse_fraction(const char *s, double *out) {
     double v;

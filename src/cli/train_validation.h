@@ -31,10 +31,6 @@ typedef struct train_sets {
                                      split */
 } train_sets;
 
-/* A seed: a whole decimal number from 0 to 2^64 - 1 written as the whole
- * of s. 0 on success, -1 if s is anything else. */
-int train_parse_seed(const char *s, uint64_t *out);
-
 /* A validation fraction: a number strictly between 0 and 1 written as the
  * whole of s. 0 on success, -1 if s is anything else. */
 int train_parse_fraction(const char *s, double *out);
