@@ -15,8 +15,8 @@
  * is a sum of byte products, computed in integers and held in int32 (at
  * most n_x 255^2 < 2^31 for n_x <= CATLR_GRAM_MAX_FEATURES), half the bytes
  * of a double, which is what an epoch reads; it converts to double exactly. The test set gets the same treatment
- * with Kt = X_test^T X (test_m x m). w is formed once, at the end.
- * K and Kt may also come from the caller (catlr_problem's gram_K, gram_Kt:
+ * with Kt = X_test^T X (test_m x m), the validation set with Kv (val_m x m).
+ * w is formed once, at the end. K and Kt may also come from the caller (catlr_problem's gram_K, gram_Kt:
  * cross-validation's folds are sub-matrices of one K), borrowed, not freed.
  * Every sum runs in an order fixed by m, whatever the thread count. */
 #include <math.h>
@@ -50,6 +50,10 @@ typedef struct gram {
     double *dz;       /* (m) */
     double c;
     int32_t *K_own, *Kt_own; /* the products computed here, NULL when given */
+    int32_t *Kv;      /* (val_m, m), row k at Kv + k*m; NULL without one */
+    double *z0_val;   /* (val_m): w0^T X_val / 255 */
+    double *kept_alpha; /* (m): alpha, c and b kept by save, with Kv */
+    double kept_c, kept_b;
 } gram;
 
 double catlr_gram_bytes(size_t m, size_t test_m) {
@@ -136,14 +140,43 @@ static double gram_norm2(void *state) {
            catlr_kernel_dot_f64(g->alpha, g->u, m);
 }
 
-static void gram_test_forward(void *state, double *z_test) {
-    gram *g = state;
+/* z (count) of held-out images from their cross products Kx (count, m)
+ * with the training images and their start products z0x (count). */
+static void held_forward(const gram *g, const int32_t *Kx, const double *z0x, size_t count,
+                         double *z) {
     const size_t m = g->pb->m;
     const double b = g->model->b;
     CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static))
-    for (size_t k = 0; k < g->pb->test_m; k++)
-        z_test[k] = (g->c * g->z0_test[k] +
-                     catlr_kernel_dot_i32_f64(g->Kt + k * m, g->alpha, m) / PIXEL_MAX2) + b;
+    for (size_t k = 0; k < count; k++)
+        z[k] = (g->c * z0x[k] + catlr_kernel_dot_i32_f64(Kx + k * m, g->alpha, m) / PIXEL_MAX2) +
+               b;
+}
+
+static void gram_test_forward(void *state, double *z_test) {
+    const gram *g = state;
+    held_forward(g, g->Kt, g->z0_test, g->pb->test_m, z_test);
+}
+
+static void gram_val_forward(void *state, double *z_val) {
+    const gram *g = state;
+    held_forward(g, g->Kv, g->z0_val, g->pb->val_m, z_val);
+}
+
+/* The weights are c w0 + X alpha / 255 and b: m + 2 numbers to copy (u,
+ * K alpha / 255^2, is not: the next forward recomputes it, and finish
+ * does not read it). */
+static void gram_save(void *state) {
+    gram *g = state;
+    memcpy(g->kept_alpha, g->alpha, g->pb->m * sizeof *g->kept_alpha);
+    g->kept_c = g->c;
+    g->kept_b = g->model->b;
+}
+
+static void gram_restore(void *state) {
+    gram *g = state;
+    memcpy(g->alpha, g->kept_alpha, g->pb->m * sizeof *g->alpha);
+    g->c = g->kept_c;
+    g->model->b = g->kept_b;
 }
 
 static void gram_step(void *state, const double *z) {
@@ -196,13 +229,16 @@ static void gram_free(void *state) {
     free(g->alpha);
     free(g->u);
     free(g->dz);
+    free(g->Kv);
+    free(g->z0_val);
+    free(g->kept_alpha);
     free(g);
 }
 
-/* K = X^T X into K and Kt = X_test^T X into Kt, each skipped when NULL.
- * 0, or -1 when the scratch cannot be allocated. */
-static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt) {
-    if (K == NULL && Kt == NULL)
+/* K = X^T X into K, Kt = X_test^T X into Kt and Kv = X_val^T X into Kv,
+ * each skipped when NULL. 0, or -1 when the scratch cannot be allocated. */
+static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt, int32_t *Kv) {
+    if (K == NULL && Kt == NULL && Kv == NULL)
         return 0;
     const size_t m = pb->m;
     int64_t *sum_x = malloc(m * sizeof *sum_x);
@@ -218,6 +254,8 @@ static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt) {
         cross_products(pb, pb->X, m, 1, sum_x, dots, K);
     if (Kt != NULL)
         cross_products(pb, pb->test_X, pb->test_m, 0, sum_x, dots, Kt);
+    if (Kv != NULL)
+        cross_products(pb, pb->val_X, pb->val_m, 0, sum_x, dots, Kv);
     free(sum_x);
     free(dots);
     return 0;
@@ -228,20 +266,20 @@ catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threa
     CATLR_ASSERT(X != NULL && K != NULL && threads >= 1 && n_x <= CATLR_GRAM_MAX_FEATURES);
     /* only what the products read; the rest zero */
     catlr_problem pb = {.X = X, .n_x = n_x, .m = m, .threads = threads};
-    if (products(&pb, K, NULL) != 0)
+    if (products(&pb, K, NULL, NULL) != 0)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     return CATLR_OK;
 }
 
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
                             catlr_solver_impl *out, catlr_error *err) {
-    const size_t m = pb->m, test_m = pb->test_m;
+    const size_t m = pb->m, test_m = pb->test_m, val_m = pb->val_m;
     if (pb->n_x > CATLR_GRAM_MAX_FEATURES)
         return catlr_fail(err, CATLR_ERR_ARG, NULL,
                           "the Gram solver takes at most %lu features (%lu given); use the "
                           "primal solver",
                           (unsigned long)CATLR_GRAM_MAX_FEATURES, (unsigned long)pb->n_x);
-    double bytes = catlr_gram_bytes(m, test_m);
+    double bytes = catlr_gram_bytes(m, test_m + val_m);
     if (bytes > (double)CATLR_GRAM_MAX_BYTES)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL,
                           "the Gram solver needs %.0f MiB for %lu examples, over its "
@@ -266,17 +304,26 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         g->z0_test = malloc(test_m * sizeof *g->z0_test);
         ok = g->Kt && g->z0_test;
     }
-    if (!ok || products(pb, g->K_own, g->Kt_own) != 0) {
+    if (ok && val_m > 0) {
+        g->Kv = malloc(val_m * m * sizeof *g->Kv);
+        g->z0_val = malloc(val_m * sizeof *g->z0_val);
+        g->kept_alpha = malloc(m * sizeof *g->kept_alpha);
+        ok = g->Kv && g->z0_val && g->kept_alpha;
+    }
+    if (!ok || products(pb, g->K_own, g->Kt_own, g->Kv) != 0) {
         gram_free(g);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     }
     start_products(g, pb->X, m, g->z0);
     if (test_m > 0)
         start_products(g, pb->test_X, test_m, g->z0_test);
+    if (val_m > 0)
+        start_products(g, pb->val_X, val_m, g->z0_val);
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
     *out = (catlr_solver_impl){g,         gram_forward, gram_norm2, gram_test_forward,
                                NULL /* one process only */, gram_step, gram_finite,
-                               gram_finish, gram_free};
+                               gram_finish, gram_free, gram_val_forward, gram_save,
+                               gram_restore};
     return CATLR_OK;
 }

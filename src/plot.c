@@ -18,6 +18,9 @@
 #include <cairo.h>
 #endif
 
+#define CATLR_PLOT_STR_(x) #x
+#define CATLR_PLOT_STR(x) CATLR_PLOT_STR_(x)
+
 int catlr_plot_supported(void) {
     return CATLR_HAVE_CAIRO;
 }
@@ -25,7 +28,7 @@ int catlr_plot_supported(void) {
 const char *catlr_plot_check(const catlr_plot_chart *chart) {
     CATLR_ASSERT(chart != NULL);
     if (chart->n_series < 1 || chart->n_series > CATLR_PLOT_MAX_SERIES)
-        return "a chart holds 1 to 32 series";
+        return "a chart holds 1 to " CATLR_PLOT_STR(CATLR_PLOT_MAX_SERIES) " series";
     if (chart->width < 320 || chart->height < 240 || chart->width > 8192 ||
         chart->height > 8192)
         return "a chart is 320x240 to 8192x8192 pixels";
@@ -76,6 +79,12 @@ static catlr_status unsupported(const char *name, catlr_error *err) {
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err) {
     (void)chart, (void)fp;
+    return unsupported(name, err);
+}
+
+catlr_status catlr_plot_panels_stream(const catlr_plot_chart *charts, size_t n_charts,
+                                      FILE *fp, const char *name, catlr_error *err) {
+    (void)charts, (void)n_charts, (void)fp;
     return unsupported(name, err);
 }
 
@@ -298,8 +307,8 @@ static void set_series_style(cairo_t *cr, const catlr_plot_series *se) {
     const double *rgb = PALETTE[se->colour % 8];
     cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
     cairo_set_line_width(cr, 2);
-    const double dash[2] = {7, 4};
-    cairo_set_dash(cr, dash, se->dashed ? 2 : 0, 0);
+    const double dash[2] = {7, 4}, dot[2] = {2, 3};
+    cairo_set_dash(cr, se->dashed == 2 ? dot : dash, se->dashed ? 2 : 0, 0);
 }
 
 static void draw_series(cairo_t *cr, const frame *f, const catlr_plot_series *se) {
@@ -386,17 +395,41 @@ static void draw_legend(cairo_t *cr, const frame *f, const catlr_plot_chart *cha
 
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err) {
-    CATLR_ASSERT(chart != NULL && fp != NULL);
-    const char *why = catlr_plot_check(chart);
-    if (why != NULL)
-        return catlr_fail(err, CATLR_ERR_ARG, name, "%s", why);
+    return catlr_plot_panels_stream(chart, 1, fp, name, err);
+}
+
+catlr_status catlr_plot_panels_stream(const catlr_plot_chart *charts, size_t n_charts,
+                                      FILE *fp, const char *name, catlr_error *err) {
+    CATLR_ASSERT(charts != NULL && fp != NULL);
+    if (n_charts < 1 || n_charts > CATLR_PLOT_MAX_PANELS)
+        return catlr_fail(err, CATLR_ERR_ARG, name, "a picture holds 1 to %d charts",
+                          CATLR_PLOT_MAX_PANELS);
+    int width = 0, height = 0;
+    for (size_t k = 0; k < n_charts; k++) {
+        const char *why = catlr_plot_check(&charts[k]);
+        if (why != NULL)
+            return catlr_fail(err, CATLR_ERR_ARG, name, "%s", why);
+        width = charts[k].width > width ? charts[k].width : width;
+        height += charts[k].height;
+    }
+    if (height > 8192)
+        return catlr_fail(err, CATLR_ERR_ARG, name, "the charts are taller than 8192 pixels");
     cairo_surface_t *surface;
-    cairo_t *cr = canvas(chart->width, chart->height, &surface);
-    frame f = make_frame(chart);
-    draw_axes(cr, &f, chart);
-    for (size_t s = 0; s < chart->n_series; s++)
-        draw_series(cr, &f, &chart->series[s]);
-    draw_legend(cr, &f, chart);
+    cairo_t *cr = canvas(width, height, &surface);
+    double top = 0;
+    for (size_t k = 0; k < n_charts; k++) {
+        /* each chart in its own coordinates, its top left at (0, top) */
+        const catlr_plot_chart *chart = &charts[k];
+        cairo_save(cr);
+        cairo_translate(cr, 0, top);
+        frame f = make_frame(chart);
+        draw_axes(cr, &f, chart);
+        for (size_t s = 0; s < chart->n_series; s++)
+            draw_series(cr, &f, &chart->series[s]);
+        draw_legend(cr, &f, chart);
+        cairo_restore(cr);
+        top += chart->height;
+    }
     return finish(surface, cr, fp, name, err);
 }
 

@@ -38,6 +38,8 @@ typedef struct primal {
                         (the slots added up), sum_j dz_j, then the loop's
                         sums: what a step is made of, and what the
                         processes of a split training set add up */
+    double *kept;    /* (n_x): a copy of wide (save), with a validation set */
+    double kept_b;
 } primal;
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
@@ -102,11 +104,34 @@ static double primal_norm2(void *state) {
     return s;
 }
 
+/* z (count) of the held-out images A (n_x, count). */
+static void held_forward(primal *p, const uint8_t *A, size_t count, double *z) {
+    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 1))
+    for (size_t k = 0; k < count; k += CHUNK)
+        forward_range(p, A, k, min_size(count, k + CHUNK), z);
+}
+
 static void primal_test_forward(void *state, double *z_test) {
     primal *p = state;
-    CATLR_OMP(omp parallel for num_threads(p->pb->threads) schedule(dynamic, 1))
-    for (size_t k = 0; k < p->pb->test_m; k += CHUNK)
-        forward_range(p, p->pb->test_X, k, min_size(p->pb->test_m, k + CHUNK), z_test);
+    held_forward(p, p->pb->test_X, p->pb->test_m, z_test);
+}
+
+static void primal_val_forward(void *state, double *z_val) {
+    primal *p = state;
+    held_forward(p, p->pb->val_X, p->pb->val_m, z_val);
+}
+
+/* The weights are w in double and b: n_x + 1 numbers to copy. */
+static void primal_save(void *state) {
+    primal *p = state;
+    memcpy(p->kept, p->wide, p->pb->n_x * sizeof *p->kept);
+    p->kept_b = p->model->b;
+}
+
+static void primal_restore(void *state) {
+    primal *p = state;
+    memcpy(p->wide, p->kept, p->pb->n_x * sizeof *p->wide);
+    p->model->b = p->kept_b;
 }
 
 /* Add the slots feature by feature in slot order, and dz in example
@@ -183,6 +208,7 @@ static void primal_free(void *state) {
     free(p->dz);
     free(p->wide);
     free(p->sums);
+    free(p->kept);
     free(p);
 }
 
@@ -200,7 +226,10 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
     p->dz = malloc((pb->m ? pb->m : 1) * sizeof *p->dz);
     p->wide = malloc(pb->n_x * sizeof *p->wide);
     p->sums = malloc((pb->n_x + 1 + CATLR_SOLVER_EXTRA_MAX) * sizeof *p->sums);
-    if (p->partial == NULL || p->dz == NULL || p->wide == NULL || p->sums == NULL) {
+    if (pb->val_m > 0)
+        p->kept = malloc(pb->n_x * sizeof *p->kept);
+    if (p->partial == NULL || p->dz == NULL || p->wide == NULL || p->sums == NULL ||
+        (pb->val_m > 0 && p->kept == NULL)) {
         primal_free(p);
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     }
@@ -208,6 +237,7 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
         p->wide[i] = model->w[i];
     *out = (catlr_solver_impl){p,           primal_forward, primal_norm2,
                                primal_test_forward, primal_reduce, primal_step,
-                               primal_finite, primal_finish, primal_free};
+                               primal_finite, primal_finish, primal_free,
+                               primal_val_forward, primal_save, primal_restore};
     return CATLR_OK;
 }

@@ -22,7 +22,8 @@
 #endif
 
 /* What both solvers train on. X: (n_x, m) uint8, example j at X + j*n_x;
- * y: (m); test_X: (n_x, test_m) or NULL with test_m = 0. */
+ * y: (m); test_X: (n_x, test_m) or NULL with test_m = 0; val_X: (n_x,
+ * val_m) or NULL with val_m = 0. */
 typedef struct catlr_problem {
     const uint8_t *X, *y;
     size_t n_x, m;
@@ -42,6 +43,8 @@ typedef struct catlr_problem {
     /* Gram products given by the caller (catlr_train_opts' gram_K and
      * gram_Kt), borrowed; NULL: the Gram solver computes them */
     const int32_t *gram_K, *gram_Kt;
+    const uint8_t *val_X;
+    size_t val_m;
 } catlr_problem;
 
 /* The most sums the loop adds to a reduce call (the costs). */
@@ -74,6 +77,12 @@ struct catlr_solver_impl {
     /* leave the current weights in the model */
     void (*finish)(void *state);
     void (*free)(void *state);
+    /* With a validation set only (val_m > 0; the copy is allocated with
+     * the solver): z_val (val_m) of the current weights; keep a copy of the
+     * current weights; make the kept copy the current weights again. */
+    void (*val_forward)(void *state, double *z_val);
+    void (*save)(void *state);
+    void (*restore)(void *state);
 };
 
 /* Set up a solver for pb starting from model's weights; on failure nothing

@@ -1,13 +1,15 @@
 /* train.c: the gradient-descent loop, written once for both solvers
  * (primal.c, gram.c, behind solver.h): costs, reports, the tolerance, the
- * divergence checks, and for a training set split across processes the
- * sums added up over them (a step that does nothing in one process).
- * Owns the scratch vectors z (m) and z_test (test_m); reports through a
- * callback, never by printing. */
+ * divergence checks, the validation set's choice of weights, and for a
+ * training set split across processes the sums added up over them (a step
+ * that does nothing in one process). Owns the scratch vectors z (m),
+ * z_test (test_m) and z_val (val_m); reports through a callback, never by
+ * printing. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "catlr/core.h"
+#include "catlr/predict.h"
 #include "catlr/train.h"
 #include "internal.h"
 #include "solver.h"
@@ -31,6 +33,8 @@ const char *catlr_train_check(const catlr_train_opts *opts) {
         return "report interval must be at least 1";
     if (opts->test_m > 0 && (opts->test_X == NULL || opts->test_y == NULL))
         return "a test set needs its pixels and labels";
+    if (opts->val_m > 0 && (opts->val_X == NULL || opts->val_y == NULL))
+        return "a validation set needs its pixels and labels";
     if (!(opts->l2 >= 0) || !isfinite(opts->l2))
         return "L2 lambda must be a finite number >= 0";
     if (!(opts->tol >= 0) || !isfinite(opts->tol))
@@ -55,6 +59,10 @@ const char *catlr_train_check(const catlr_train_opts *opts) {
         return "test_m_total is below this process's test_m";
     if (red->allreduce_sum != NULL && opts->solver == CATLR_SOLVER_GRAM)
         return "the Gram solver trains in one process only; use primal";
+    /* the choice of weights and the accuracies come from this process's
+     * examples alone */
+    if (red->allreduce_sum != NULL && (opts->val_m > 0 || opts->eval_every > 0))
+        return "a validation set and accuracies need one process";
     return NULL;
 }
 
@@ -64,14 +72,17 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
         return opts->solver;
     if (opts->reducer.allreduce_sum != NULL)
         return CATLR_SOLVER_PRIMAL;
-    if (catlr_gram_bytes(m, opts->test_m) > (double)CATLR_GRAM_MAX_BYTES ||
+    const size_t held_m = opts->test_m + opts->val_m;
+    if (catlr_gram_bytes(m, held_m) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
-    /* multiply-adds: K (half of it, by symmetry) and Kt once, then m^2 per
-     * iteration; against one forward and one gradient pass per iteration */
+    /* multiply-adds: K (half of it, by symmetry), Kt and Kv once, then
+     * m (m + val_m) per iteration; against one forward and one gradient
+     * pass per iteration, and a forward pass of the validation set */
     const double n = (double)n_x, md = (double)m, it = (double)opts->iterations;
-    double gram = n * md * (md / 2 + (double)opts->test_m) + it * md * md;
-    double primal = it * 2 * n * md;
+    const double val_m = (double)opts->val_m;
+    double gram = n * md * (md / 2 + (double)held_m) + it * md * (md + val_m);
+    double primal = it * n * (2 * md + val_m);
     return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
 }
 
@@ -100,6 +111,7 @@ typedef struct run {
     catlr_solver_impl sv;
     double *z;      /* (m) */
     double *z_test; /* (test_m), NULL without a test set */
+    double *z_val;  /* (val_m), NULL without a validation set */
 } run;
 
 /* The sums of the examples' costs that go with an iteration's gradient:
@@ -143,13 +155,62 @@ static double cost_of(const run *r, double cost_sum) {
     return cost;
 }
 
+/* The accuracy in percent of the weights whose forward pass on m examples
+ * labelled y is z, by predict's rule and formula. */
+static double accuracy_of(const double *z, const uint8_t *y, size_t m) {
+    size_t wrong = 0;
+    for (size_t j = 0; j < m; j++)
+        wrong += catlr_predict_label(catlr_core_sigmoid(z[j])) != y[j];
+    return catlr_accuracy_percent(wrong, m);
+}
+
 /* Report step i to on_step, with the test set's cost (the cross-entropy
- * alone: the L2 term belongs to the training objective) when it has one. */
+ * alone: the L2 term belongs to the training objective) when it has one,
+ * and on an evaluated step the accuracies, from the z vectors the costs
+ * were computed from (z_test by cost_sums, z_val by validate; one process,
+ * so they hold every example). */
 static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step,
-                   const double sums[N_SUMS]) {
+                   const double sums[N_SUMS], int evaluated) {
     if (step->has_cost && r->pb.test_m_total > 0)
         step->test_cost = sums[TEST_COST_SUM] / (double)r->pb.test_m_total;
+    if (evaluated) {
+        step->train_acc = accuracy_of(r->z, r->pb.y, r->pb.m);
+        if (r->pb.test_m > 0)
+            step->test_acc = accuracy_of(r->z_test, opts->test_y, r->pb.test_m);
+        if (r->z_val != NULL)
+            step->val_acc = accuracy_of(r->z_val, opts->val_y, opts->val_m);
+    }
     opts->on_step(opts->user, step);
+}
+
+/* The weights a validation set has chosen so far: those of the iteration
+ * with the lowest validation cost, a copy of which the solver keeps. */
+typedef struct kept {
+    size_t iteration;
+    double cost, val_cost; /* their training and validation costs */
+} kept;
+
+/* The validation cost of the weights of iteration i, whose forward pass z
+ * holds and whose training cost is cost (NAN when it was not needed until
+ * now); they are kept when it is the lowest so far (strictly: on a tie
+ * the earlier, fewer steps, stays). One process: no sum to add up. */
+static double validate(const run *r, const catlr_train_opts *opts, size_t i, double cost,
+                       kept *best) {
+    r->sv.val_forward(r->sv.state, r->z_val);
+    double val_cost = catlr_core_cost(r->z_val, opts->val_y, opts->val_m);
+    if (val_cost < best->val_cost) {
+        r->sv.save(r->sv.state);
+        *best = (kept){i, isnan(cost) ? cost_of(r, train_cost_sum(r)) : cost, val_cost};
+    }
+    return val_cost;
+}
+
+/* After the last iteration i: make the kept weights the current ones (when
+ * they are not already) and their training cost *cost. */
+static void restore_kept(const run *r, size_t i, const kept *best, double *cost) {
+    if (best->iteration != i)
+        r->sv.restore(r->sv.state);
+    *cost = best->cost;
 }
 
 /* The loop proper. */
@@ -157,14 +218,20 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
                             catlr_error *err) {
     const catlr_solver_impl *sv = &r->sv;
     double previous = NAN, cost = NAN;
+    kept best = {0, NAN, INFINITY};
     size_t i = 0;
     int stopped = 0;
     for (; i < opts->iterations; i++) {
         sv->forward(sv->state, r->z, 1);
-        catlr_train_step step = {i, 0, NAN, NAN};
-        step.has_cost = opts->on_step != NULL && i % opts->report_every == 0;
+        catlr_train_step step = {i, 0, NAN, NAN, NAN, NAN, NAN, NAN};
+        int evaluated = opts->eval_every > 0 && i % opts->eval_every == 0;
+        step.has_cost = opts->on_step != NULL && (i % opts->report_every == 0 || evaluated);
+        /* a validation set needs the training cost only of the weights it
+         * keeps (validate); computed on every step, it took as long as the
+         * Gram step itself on the course's data */
+        const int costed = step.has_cost || (opts->tol > 0 && r->z_val == NULL);
         double sums[N_SUMS] = {0, 0};
-        if (step.has_cost || opts->tol > 0)
+        if (costed)
             cost_sums(r, opts, step.has_cost, sums);
         /* the gradient's sums and the costs', over every process at once */
         catlr_status st = CATLR_OK;
@@ -172,19 +239,22 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
             st = sv->reduce(sv->state, sums, N_SUMS, err);
         if (st != CATLR_OK)
             return st;
-        if (step.has_cost || opts->tol > 0) {
-            cost = cost_of(r, sums[COST_SUM]);
-            if (!isfinite(cost))
+        if (costed || r->z_val != NULL) {
+            cost = costed ? cost_of(r, sums[COST_SUM]) : NAN;
+            if (costed && !isfinite(cost))
                 return not_finite(err, "the cost", i);
-            if (opts->tol > 0 && i > 0 && previous - cost < opts->tol) {
+            /* with a validation set, tol watches its cost */
+            double watched = r->z_val != NULL ? validate(r, opts, i, cost, &best) : cost;
+            if (opts->tol > 0 && i > 0 && previous - watched < opts->tol) {
                 stopped = 1;
                 break;
             }
-            previous = cost;
+            previous = watched;
             step.cost = step.has_cost ? cost : NAN;
+            step.val_cost = step.has_cost && r->z_val != NULL ? watched : NAN;
         }
         if (opts->on_step != NULL)
-            report(r, opts, &step, sums);
+            report(r, opts, &step, sums, evaluated);
         sv->step(sv->state, r->z);
         if (!sv->finite(sv->state))
             return not_finite(err, "the weights", i);
@@ -198,7 +268,11 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
         cost = cost_of(r, sum);
         if (!isfinite(cost))
             return not_finite(err, "the cost", i);
+        if (r->z_val != NULL)
+            validate(r, opts, i, cost, &best);
     }
+    if (r->z_val != NULL)
+        restore_kept(r, i, &best, &cost);
     sv->finish(sv->state);
     if (!catlr_model_finite(model))
         return not_finite(err, "the weights", i);
@@ -208,7 +282,8 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
     model->l2 = opts->l2;
     model->tol = opts->tol;
     model->stopped_early = (uint32_t)stopped;
-    model->best_iteration = i;
+    model->best_iteration = r->z_val != NULL ? best.iteration : i;
+    model->final_val_cost = r->z_val != NULL ? best.val_cost : NAN;
     return CATLR_OK;
 }
 
@@ -273,22 +348,27 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
     const size_t test_m_total = opts->on_step == NULL && opts->test_z == NULL ? 0
                                 : reducer != NULL                            ? reducer->test_m_total
                                                                              : test_m;
+    const size_t val_m = opts->val_m;
     /* a process of a split training set may hold no example: z has room
      * for one anyway, so that its size is never 0 */
     run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
               catlr_thread_count((int)opts->threads), m_total, test_m_total, reducer,
               /* weights 1, 1 take the unweighted path, so that they give
                * the run without weights bit for bit */
-              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt},
+              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt,
+              val_m > 0 ? opts->val_X : NULL, val_m},
              {0},
              malloc((m > 0 ? m : 1) * sizeof *r.z),
+             NULL,
              NULL};
     if (test_m > 0)
         r.z_test = malloc(test_m * sizeof *r.z_test);
+    if (val_m > 0)
+        r.z_val = malloc(val_m * sizeof *r.z_val);
     catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
     if (m > m_total)
         st = catlr_fail(err, CATLR_ERR_ARG, NULL, "m is over the reducer's m_total");
-    else if (r.z == NULL || (test_m > 0 && r.z_test == NULL))
+    else if (r.z == NULL || (test_m > 0 && r.z_test == NULL) || (val_m > 0 && r.z_val == NULL))
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
     else if (solver == CATLR_SOLVER_GRAM)
         st = catlr_gram_new(&r.pb, model, &r.sv, err);
@@ -308,5 +388,6 @@ catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
         record_data(model, opts, count, weight);
     free(r.z);
     free(r.z_test);
+    free(r.z_val);
     return st;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli_end_to_end.sh CATLR DATA_DIR: the real catlr binary on the demo data,
-# as a user runs it: train with the defaults and with each solver, predict,
-# and the exit codes of a failure and of a usage error.
+# as a user runs it: train with the defaults, with each solver and with a
+# validation split, predict, and the exit codes of a failure and of a usage
+# error.
 set -u
 catlr=$1
 data=$2
@@ -144,6 +145,33 @@ assert [int(r["iteration"]) for r in rows] == list(range(40))
 printed = [l.split(": ")[1].strip() for l in open(sys.argv[2]) if l.startswith("Cost")]
 assert printed == ["%f" % float(rows[i]["cost"]) for i in range(0, 40, 10)], printed
 PY
+
+# train --val-split: the split on stderr, a validation accuracy line, the
+# same model file on 1 and 2 threads; --eval-every's rows carry the printed
+# costs; --pick-threshold says what it picked, and needs --val-split
+for threads in 1 2; do
+    "$catlr" train "$data/train" -i 60 -k 20 --val-split 0.2 --seed 5 --threads $threads \
+        --eval-every 20 --curve "$tmp/v.csv" --pick-threshold -o "$tmp/v$threads.model" \
+        >"$tmp/out" 2>"$tmp/err" || fail "train --val-split failed: $(cat "$tmp/err")"
+done
+cmp -s "$tmp/v1.model" "$tmp/v2.model" || fail "--val-split: another model on 2 threads"
+grep -qx 'validation split 0.2 (seed 5): train cat 64 non-cat 96, validation cat 16 non-cat 24' \
+    "$tmp/err" || fail "--val-split: $(cat "$tmp/err")"
+grep -q '^threshold [0-9.e-]* picked on the validation set: F1 ' "$tmp/err" ||
+    fail "--pick-threshold: $(cat "$tmp/err")"
+grep -qx 'validation accuracy: [0-9]*\.[0-9][0-9] %' "$tmp/out" ||
+    fail "--val-split: no validation accuracy line"
+python3 - "$tmp/v.csv" "$tmp/out" <<'PY' || fail "--eval-every rows differ from the printed costs"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert list(rows[0]) == ["iteration", "cost", "train_acc", "val_cost", "val_acc"], list(rows[0])
+assert [int(r["iteration"]) for r in rows] == [0, 20, 40]
+printed = [l.split(": ")[1].strip() for l in open(sys.argv[2]) if l.startswith("Cost")]
+assert printed == ["%f" % float(r["cost"]) for r in rows], printed
+assert all(0 <= float(r[k]) <= 100 for r in rows for k in ("train_acc", "val_acc"))
+PY
+"$catlr" train "$data/train" --pick-threshold >/dev/null 2>&1
+[ $? -eq 2 ] || fail "train --pick-threshold without --val-split should exit 2"
 
 # the progress line: on a terminal (script gives the command one), redrawn
 # with \r and cleared; coloured unless NO_COLOR; none with --quiet

@@ -78,6 +78,15 @@ static inline size_t count_lines(const char *s) {
     return n;
 }
 
+/* The cost printed on the line "Cost after iteration I: " of out. */
+static inline double printed_cost(const char *out, size_t i) {
+    char key[64];
+    snprintf(key, sizeof key, "Cost after iteration %zu: ", i);
+    const char *p = strstr(out, key);
+    assert_non_null(p);
+    return strtod(p + strlen(key), NULL);
+}
+
 /* Assert a usage error: exit 2, nothing on stdout, and on stderr first the
  * message line, then the usage line, then where to look for help. */
 static inline void assert_usage_error(result *r, const char *first_line, const char *command) {

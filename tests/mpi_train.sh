@@ -12,8 +12,8 @@
 #   failures:     an image that one rank cannot decode stops every rank with
 #                 the file named on stderr, a missing folder is reported
 #                 once; --skip-bad skips a bad image on the rank that holds
-#                 it and the total is reported once; --solver gram is
-#                 refused.
+#                 it and the total is reported once; --solver gram and
+#                 --val-split are refused.
 set -u
 mode=$1
 mpiexec=$2
@@ -148,7 +148,14 @@ failures)
     [ "$code" -eq 2 ] || fail "--solver gram on 2 ranks: exit $code"
     [ "$(grep -c -- '--solver gram trains in one process only' "$tmp/gram.err")" -eq 1 ] ||
         fail "--solver gram on 2 ranks: $(cat "$tmp/gram.err")"
-    finish "a bad image stops every rank, --skip-bad skips it, gram is refused"
+
+    # a split of one rank's shard would hold out other images on each
+    ranks 2 train "$data/train" --val-split 0.2 -o "$tmp/val.model" >"$tmp/val.out" 2>"$tmp/val.err"
+    code=$?
+    [ "$code" -eq 2 ] || fail "--val-split on 2 ranks: exit $code"
+    [ "$(grep -c -- '--val-split and --eval-every train in one process only' "$tmp/val.err")" -eq 1 ] ||
+        fail "--val-split on 2 ranks: $(cat "$tmp/val.err")"
+    finish "a bad image stops every rank, --skip-bad skips it, gram and --val-split are refused"
     ;;
 *)
     echo "mpi_train.sh: unknown mode '$mode'" >&2

@@ -260,15 +260,6 @@ static void test_predict_json(void **state) {
 // ----------------------------------------------------------------------------
 // catlr train: --curve, --plot, learning rates, progress.
 
-/* The cost printed on the line "Cost after iteration I: " of out. */
-static double printed_cost(const char *out, size_t i) {
-    char key[64];
-    snprintf(key, sizeof key, "Cost after iteration %zu: ", i);
-    const char *p = strstr(out, key);
-    assert_non_null(p);
-    return strtod(p + strlen(key), NULL);
-}
-
 /* The model file at path loads and was trained with rate lr. */
 static void assert_model_lr(const char *path, double lr) {
     catlr_model m;

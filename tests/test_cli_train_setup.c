@@ -119,15 +119,6 @@ static catlr_model load(const char *path) {
     return model;
 }
 
-/* The cost printed on the "Cost after iteration I: C" line of out. */
-static double printed_cost(const char *out, size_t iteration) {
-    char line[64];
-    snprintf(line, sizeof line, "Cost after iteration %zu: ", iteration);
-    const char *at = strstr(out, line);
-    assert_non_null(at);
-    return strtod(at + strlen(line), NULL);
-}
-
 // ----------------------------------------------------------------------------
 // --class-weight.
 

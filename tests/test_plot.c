@@ -270,6 +270,71 @@ static void test_curves_errors(void **state) {
     }
 }
 
+/* The blue pixels (the first palette colour) of rows [y0, y1). */
+static size_t blue_rows(const picture *pic, uint32_t y0, uint32_t y1) {
+    const uint8_t blue[3] = {31, 119, 180};
+    return fixture_count_colour(pic->rgb + 3 * (size_t)y0 * pic->width,
+                                (size_t)(y1 - y0) * pic->width, blue, 12);
+}
+
+/* Ensure two charts stack into one 640 x (400 + 300) PNG, each drawn in its
+ * own band: the blue curve of each shows inside its band, and the green
+ * dotted curve (dashed = 2, the validation set's) only in the second;
+ * that 0 or CATLR_PLOT_MAX_PANELS + 1 charts, a bad chart and a stack over
+ * 8192 pixels are refused with CATLR_ERR_ARG naming the picture. Without
+ * cairo: CATLR_ERR_UNSUPPORTED. */
+static void test_panels(void **state) {
+    fixtures *fx = *state;
+    curves c;
+    make_curves(&c);
+    double acc[50];
+    for (int i = 0; i < 50; i++)
+        acc[i] = 50 + i;
+    catlr_plot_series lower[2] = {{"train", acc, 50, 0, 0}, {"validation", c.test, 200, 2, 2}};
+    catlr_plot_chart charts[CATLR_PLOT_MAX_PANELS + 1];
+    for (size_t k = 0; k <= CATLR_PLOT_MAX_PANELS; k++)
+        charts[k] = c.chart;
+    charts[1].series = lower;
+    charts[1].height = 300;
+    catlr_error err;
+    FILE *fp = fopen(fx->png, "wb");
+    assert_non_null(fp);
+    catlr_status st = catlr_plot_panels_stream(charts, 2, fp, fx->png, &err);
+    assert_int_equal(fclose(fp), 0);
+    if (!catlr_plot_supported()) {
+        assert_int_equal(st, CATLR_ERR_UNSUPPORTED);
+        assert_string_equal(err.path, fx->png);
+        return;
+    }
+    assert_int_equal(st, CATLR_OK);
+    picture pic = decode(fx->png);
+    assert_int_equal(pic.width, 640);
+    assert_int_equal(pic.height, 700);
+    assert_true(blue_rows(&pic, 0, 400) > 300);
+    assert_true(blue_rows(&pic, 400, 700) > 100);
+    const uint8_t green[3] = {44, 160, 44};
+    size_t top_green = fixture_count_colour(pic.rgb, 640 * 400, green, 12);
+    size_t low_green = fixture_count_colour(pic.rgb + 3 * 640 * 400, 640 * 300, green, 12);
+    assert_int_equal(top_green, 0);
+    assert_true(low_green > 50);
+    free(pic.rgb);
+    fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(catlr_plot_panels_stream(charts, 0, fp, "p.png", &err), CATLR_ERR_ARG);
+    assert_string_equal(err.path, "p.png");
+    assert_int_equal(catlr_plot_panels_stream(charts, CATLR_PLOT_MAX_PANELS + 1, fp, "p.png",
+                                              &err),
+                     CATLR_ERR_ARG);
+    charts[1].width = 10;
+    assert_int_equal(catlr_plot_panels_stream(charts, 2, fp, "p.png", &err), CATLR_ERR_ARG);
+    assert_non_null(strstr(err.reason, "pixels"));
+    charts[1].width = 640;
+    charts[0].height = charts[1].height = 4100;
+    assert_int_equal(catlr_plot_panels_stream(charts, 2, fp, "p.png", &err), CATLR_ERR_ARG);
+    assert_non_null(strstr(err.reason, "8192"));
+    fclose(fp);
+}
+
 /* Both pictures into a file that may not grow past 1000 bytes (the
  * picture is bigger): each must fail with CATLR_ERR_IO and leave no file.
  * Run in a child, whose file-size limit ends with it. */
@@ -345,6 +410,7 @@ int main(void) {
         cmocka_unit_test(test_curves_errors),
         cmocka_unit_test(test_curves_nearly_flat),
         cmocka_unit_test(test_log_scale),
+        cmocka_unit_test(test_panels),
         cmocka_unit_test(test_weights_png),
         cmocka_unit_test(test_write_failure_removes),
     };

@@ -1,5 +1,6 @@
 /* test_train.c: the gradient-descent loop: options, one step by hand, the
- * cost schedule, reproducibility, warm starts, divergence. */
+ * cost schedule, reproducibility, warm starts, divergence, the validation
+ * set's choice of weights, the accuracies of --eval-every. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,8 @@ typedef struct cost_log {
     size_t iteration[64];
     double cost[64];
     double test_cost[64];
+    double val_cost[64];
+    double train_acc[64], val_acc[64], test_acc[64];
 } cost_log;
 
 static void record_step(void *user, const catlr_train_step *step) {
@@ -42,13 +45,18 @@ static void record_step(void *user, const catlr_train_step *step) {
     assert_int_equal(step->iteration, log->calls); /* every step, in order */
     log->calls++;
     if (!step->has_cost) {
-        assert_true(isnan(step->cost) && isnan(step->test_cost));
+        assert_true(isnan(step->cost) && isnan(step->test_cost) && isnan(step->val_cost));
+        assert_true(isnan(step->train_acc) && isnan(step->val_acc) && isnan(step->test_acc));
         return;
     }
     assert_true(log->n < 64);
     log->iteration[log->n] = step->iteration;
     log->cost[log->n] = step->cost;
     log->test_cost[log->n] = step->test_cost;
+    log->val_cost[log->n] = step->val_cost;
+    log->train_acc[log->n] = step->train_acc;
+    log->val_acc[log->n] = step->val_acc;
+    log->test_acc[log->n] = step->test_acc;
     log->n++;
 }
 
@@ -89,6 +97,9 @@ static void test_defaults(void **state) {
     assert_null(opts.on_step);
     assert_null(opts.test_X);
     assert_int_equal(opts.test_m, 0);
+    assert_null(opts.val_X);
+    assert_int_equal(opts.val_m, 0);
+    assert_int_equal(opts.eval_every, 0);
     assert_null(catlr_train_check(&opts));
 }
 
@@ -109,6 +120,9 @@ static void test_check_refuses(void **state) {
     opts = opts_of(0.1, 1, 1, NULL);
     opts.test_m = 2; /* and no pixels */
     assert_non_null(strstr(catlr_train_check(&opts), "test set"));
+    opts = opts_of(0.1, 1, 1, NULL);
+    opts.val_m = 2; /* and no pixels */
+    assert_non_null(strstr(catlr_train_check(&opts), "validation set"));
     const double bad[] = {-1e-9, NAN, INFINITY};
     for (size_t k = 0; k < 3; k++) {
         opts = opts_of(0.1, 1, 1, NULL);
@@ -832,6 +846,247 @@ static void test_gram_matches_primal_weighted(void **state) {
     free(p);
 }
 
+// ----------------------------------------------------------------------------
+// The validation set.
+
+/* The toy problem's validation set: its second example twice and its first
+ * with the other label, all labelled 0. Training on the toy set (lr = 0.5)
+ * first lowers the validation cost (the two copies of the second example
+ * gain more than the first loses), then raises it once their cost is small
+ * and the first's keeps growing. In double (the course's arithmetic):
+ *   iteration  0: 0.6931471805599453     9: 0.679896813872848
+ *             10: 0.6798255429571305    11: 0.6802052248503535
+ * the lowest at 10, an improvement of 7.1e-5 over 9, where 8 -> 9 improved
+ * by 5.3e-4. */
+static const uint8_t VAL_X[6] = {0, 204, 0, 204, 255, 51};
+static const uint8_t VAL_Y[3] = {0, 0, 0};
+enum { VAL_BEST = 10 };
+
+/* Train a zero toy model with the validation set, every step's costs in
+ * *log (up to 64 steps), and return the model. */
+static void train_toy_validated(catlr_model *model, catlr_solver solver, size_t iterations,
+                                double tol, cost_log *log) {
+    toy_model(model);
+    catlr_train_opts opts = opts_of(0.5, iterations, 1, log);
+    opts.solver = solver;
+    opts.tol = tol;
+    opts.val_X = VAL_X;
+    opts.val_y = VAL_Y;
+    opts.val_m = 3;
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
+}
+
+/* Fail unless model holds the weights, bias and training cost of a plain
+ * run (no validation set) of exactly `steps` iterations, bit for bit. */
+static void assert_weights_of_step(const catlr_model *model, catlr_solver solver,
+                                   size_t steps) {
+    catlr_model plain;
+    train_toy(&plain, solver, 0.5, steps, 1000, NULL);
+    assert_memory_equal(model->w, plain.w, 2 * sizeof *plain.w);
+    assert_memory_equal(&model->b, &plain.b, sizeof plain.b);
+    assert_true(model->final_cost == plain.final_cost);
+    assert_int_equal(plain.best_iteration, steps); /* no validation set */
+    assert_true(isnan(plain.final_val_cost));
+    catlr_model_free(&plain);
+}
+
+/* Ensure, for both solvers, that with a validation set the model keeps the
+ * weights of the iteration with the lowest validation cost: 30 steps, the
+ * validation cost lowest at step 10 and rising after it, leave the weights
+ * of a plain 10-step run (bit for bit), best_iteration 10, its validation
+ * cost as final_val_cost and its training cost as final_cost, while
+ * iterations says 30 were taken. The validation cost is reported on every
+ * step. */
+static void test_validation_keeps_best(void **state) {
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        cost_log log = {0};
+        train_toy_validated(&model, SOLVERS[k], 30, 0, &log);
+        assert_int_equal(model.iterations, 30);
+        assert_int_equal(model.stopped_early, 0);
+        assert_int_equal(model.best_iteration, VAL_BEST);
+        assert_int_equal(log.n, 30);
+        assert_close(log.val_cost[0], 0.6931471805599453, 1e-16);
+        assert_close(log.val_cost[VAL_BEST], 0.6798255429571305, 1e-12);
+        for (size_t i = 0; i < 30; i++)
+            if (i != VAL_BEST)
+                assert_true(log.val_cost[i] > log.val_cost[VAL_BEST]);
+        assert_true(log.val_cost[29] > log.val_cost[0]); /* it did rise */
+        assert_true(model.final_val_cost == log.val_cost[VAL_BEST]);
+        assert_true(model.final_cost == log.cost[VAL_BEST]);
+        assert_weights_of_step(&model, SOLVERS[k], VAL_BEST);
+        catlr_model_free(&model);
+    }
+}
+
+/* Ensure that when the last weights are the best (5 steps, the validation
+ * cost still falling) they are the ones left, for both solvers. */
+static void test_validation_last_is_best(void **state) {
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        cost_log log = {0};
+        train_toy_validated(&model, SOLVERS[k], 5, 0, &log);
+        assert_int_equal(model.best_iteration, 5);
+        assert_true(model.final_val_cost < log.val_cost[4]);
+        assert_weights_of_step(&model, SOLVERS[k], 5);
+        catlr_model_free(&model);
+    }
+}
+
+/* Ensure, for both solvers, that with a validation set tol watches the
+ * validation cost: tol = 1e-4 stops at iteration 10 (improved by 7.1e-5 <
+ * 1e-4 on 9, after 5.3e-4 from 8 to 9) with those weights, the best; a tol
+ * of 1e-12 stops at 11, the first rise, and keeps the weights of 10. The
+ * training cost falls by more than 1e-4 all along, so it would not have
+ * stopped either run. */
+static void test_validation_tol(void **state) {
+    (void)state;
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        cost_log log = {0};
+        train_toy_validated(&model, SOLVERS[k], 60, 1e-4, &log);
+        assert_int_equal(model.stopped_early, 1);
+        assert_int_equal(model.iterations, VAL_BEST);
+        assert_int_equal(model.best_iteration, VAL_BEST);
+        assert_int_equal(log.n, VAL_BEST); /* the stopping step is not reported */
+        assert_true(log.cost[VAL_BEST - 1] - model.final_cost > 1e-4);
+        assert_weights_of_step(&model, SOLVERS[k], VAL_BEST);
+        catlr_model_free(&model);
+
+        cost_log rise = {0};
+        train_toy_validated(&model, SOLVERS[k], 60, 1e-12, &rise);
+        assert_int_equal(model.stopped_early, 1);
+        assert_int_equal(model.iterations, VAL_BEST + 1);
+        assert_int_equal(model.best_iteration, VAL_BEST);
+        assert_weights_of_step(&model, SOLVERS[k], VAL_BEST);
+        catlr_model_free(&model);
+    }
+}
+
+/* Ensure, for both solvers, that eval_every = 3 over 7 steps reports the
+ * costs on steps 0, 3 and 6 (report_every is 100) with the accuracies:
+ * from zero weights every p is 1/2, not above the threshold, so every
+ * prediction is 0: train 50 % (labels 1, 0), validation 100 % (all 0);
+ * after a step the toy set is learnt, 100 %, and the validation set's
+ * third example is predicted 1, 66.67 %. The test set is the toy set with
+ * its labels swapped: 100 - the training accuracy. Other steps carry no
+ * accuracy (record_step checks), nor do reported steps with eval_every 0. */
+static void test_eval_every(void **state) {
+    (void)state;
+    static const uint8_t SWAPPED[2] = {0, 1};
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model model;
+        cost_log log = {0};
+        toy_model(&model);
+        catlr_train_opts opts = opts_of(0.5, 7, 100, &log);
+        opts.solver = SOLVERS[k];
+        opts.eval_every = 3;
+        opts.val_X = VAL_X;
+        opts.val_y = VAL_Y;
+        opts.val_m = 3;
+        opts.test_X = TOY_X;
+        opts.test_y = SWAPPED;
+        opts.test_m = 2;
+        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        assert_int_equal(log.n, 3);
+        const double train[3] = {50, 100, 100}, val[3] = {100, 100 - 100.0 / 3, 100 - 100.0 / 3};
+        for (size_t r = 0; r < 3; r++) {
+            assert_int_equal(log.iteration[r], 3 * r);
+            assert_true(log.train_acc[r] == train[r]);
+            assert_true(log.test_acc[r] == 100 - train[r]);
+            assert_close(log.val_acc[r], val[r], 1e-12);
+            assert_true(isfinite(log.val_cost[r]) && isfinite(log.test_cost[r]));
+        }
+        catlr_model_free(&model);
+
+        cost_log plain = {0};
+        toy_model(&model);
+        opts = opts_of(0.5, 7, 3, &plain);
+        opts.solver = SOLVERS[k];
+        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        assert_int_equal(plain.n, 3);
+        for (size_t r = 0; r < 3; r++) {
+            assert_true(plain.cost[r] == log.cost[r]); /* the same steps */
+            assert_true(isnan(plain.train_acc[r]) && isnan(plain.val_cost[r]));
+        }
+        catlr_model_free(&model);
+    }
+}
+
+static catlr_status never_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
+    (void)ctx, (void)buf, (void)n, (void)err;
+    fail_msg("a refused run called its reducer");
+    return CATLR_ERR_ARG;
+}
+
+/* Ensure a validation set and accuracies are refused with a reducer (each
+ * process would choose on its own examples), and that catlr_train says so
+ * before calling it. */
+static void test_validation_one_process(void **state) {
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
+        opts.reducer = (catlr_train_reducer){never_sum, NULL, 2, 0};
+        assert_null(catlr_train_check(&opts));
+        if (k == 0) {
+            opts.val_X = VAL_X;
+            opts.val_y = VAL_Y;
+            opts.val_m = 3;
+        } else {
+            opts.eval_every = 1;
+        }
+        assert_non_null(strstr(catlr_train_check(&opts), "one process"));
+        catlr_model model;
+        toy_model(&model);
+        catlr_error err;
+        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+        assert_non_null(strstr(err.reason, "one process"));
+        catlr_model_free(&model);
+    }
+}
+
+/* Ensure the validation set's choice does not depend on the thread count:
+ * for both solvers, 1 and 3 threads keep the same iteration with the same
+ * weights, bias and costs bit for bit, on the random problem validated on
+ * its test images with every third label flipped (so that the validation
+ * cost turns up before the end: the kept iteration is not the last). */
+static void test_validation_threads_identical(void **state) {
+    (void)state;
+    random_problem *p = malloc(sizeof *p);
+    assert_non_null(p);
+    random_problem_make(p);
+    uint8_t val_y[RT];
+    for (size_t j = 0; j < RT; j++)
+        val_y[j] = j % 3 == 0 ? !p->test_y[j] : p->test_y[j];
+    for (size_t k = 0; k < 2; k++) {
+        catlr_model one, three;
+        cost_log l1 = {0}, l3 = {0};
+        catlr_train_opts opts = opts_of(0.05, 400, 100, NULL);
+        opts.solver = SOLVERS[k];
+        opts.val_X = p->test_X;
+        opts.val_y = val_y;
+        opts.val_m = RT;
+        opts.threads = 1;
+        train_random(p, opts, NULL, &one, &l1);
+        opts.threads = 3;
+        train_random(p, opts, NULL, &three, &l3);
+        assert_true(one.best_iteration < 400);
+        assert_int_equal(one.best_iteration, three.best_iteration);
+        assert_memory_equal(one.w, three.w, RN * sizeof *one.w);
+        assert_memory_equal(&one.b, &three.b, sizeof one.b);
+        assert_memory_equal(&one.final_val_cost, &three.final_val_cost, sizeof(double));
+        assert_memory_equal(&one.final_cost, &three.final_cost, sizeof(double));
+        catlr_model_free(&one);
+        catlr_model_free(&three);
+    }
+    free(p);
+}
+
+// ----------------------------------------------------------------------------
+// Gram products given by the caller (cross-validation).
+
 /* The toy set trained 30 steps at lr 0.5 with solver, the toy set also its
  * test set, K and Kt given (or NULL); *model keeps the weights and z the
  * final weights' z on the test set. */
@@ -880,6 +1135,7 @@ static void test_given_gram_and_test_z(void **state) {
         catlr_model_free(all[k]);
 }
 
+// ----------------------------------------------------------------------------
 // Training split across processes, simulated in-process: each "process" is
 // a thread that trains on its shard of the random problem, and the reducer
 // adds up the threads' buffers between two barriers, in rank order, so all
@@ -1160,6 +1416,12 @@ int main(void) {
         cmocka_unit_test(test_split_setup_failure),
         cmocka_unit_test(test_split_reducer_fails),
         cmocka_unit_test(test_split_check),
+        cmocka_unit_test(test_validation_keeps_best),
+        cmocka_unit_test(test_validation_last_is_best),
+        cmocka_unit_test(test_validation_tol),
+        cmocka_unit_test(test_eval_every),
+        cmocka_unit_test(test_validation_threads_identical),
+        cmocka_unit_test(test_validation_one_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ typedef struct catlr_plot_series {
     size_t n;          /* >= 1 */
     size_t colour;     /* index into a fixed palette of 8 colours (mod 8),
                           so a run's train and test curves can share one */
-    int dashed;        /* 1: dashed line (the test set's curve) */
+    int dashed;        /* 1: dashed line (the test set's curve), 2: dotted
+                          (the validation set's), 0: solid */
 } catlr_plot_series;
 
 typedef struct catlr_plot_chart {
@@ -44,7 +45,8 @@ typedef struct catlr_plot_chart {
     int width, height;   /* pixels, at least 320 x 240 */
 } catlr_plot_chart;
 
-#define CATLR_PLOT_MAX_SERIES 32
+#define CATLR_PLOT_MAX_SERIES 64
+#define CATLR_PLOT_MAX_PANELS 4
 
 /* Why the chart cannot be drawn, or NULL when it can. */
 const char *catlr_plot_check(const catlr_plot_chart *chart);
@@ -65,6 +67,14 @@ int catlr_plot_log_scale(const catlr_plot_chart *chart);
  * CATLR_ERR_NOMEM, CATLR_ERR_UNSUPPORTED. */
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err);
+
+/* Several charts (1 .. CATLR_PLOT_MAX_PANELS, each passing
+ * catlr_plot_check) stacked top to bottom in one PNG as wide as the widest
+ * and as tall as all of them together (at most 8192 pixels), each drawn as
+ * catlr_plot_curves_stream draws it alone: costs above accuracies, say.
+ * Fails as catlr_plot_curves_stream does. */
+catlr_status catlr_plot_panels_stream(const catlr_plot_chart *charts, size_t n_charts,
+                                      FILE *fp, const char *name, catlr_error *err);
 
 /* The same into the file at path, which is replaced; the write and the
  * close are both checked, and on failure a regular file at path is removed

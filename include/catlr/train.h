@@ -46,6 +46,17 @@ typedef struct catlr_train_step {
                          on iterations 0, K, 2K, ... (K = report_every) */
     double cost;      /* training cost of the weights before the step */
     double test_cost; /* the same on the test set; NAN without one */
+    /* With eval_every = E > 0, on iterations 0, E, 2E, ... (which then
+     * have has_cost too) the accuracies in percent of the weights before
+     * the step (in double, as trained), with a positive prediction meaning
+     * sigmoid(z) > CATLR_THRESHOLD; NAN on other steps and for a set that
+     * is not given. */
+    double train_acc;
+    double val_cost; /* validation cost (cross-entropy alone) of the weights
+                        before the step, on every step with has_cost; NAN
+                        without a validation set */
+    double val_acc;
+    double test_acc;
 } catlr_train_step;
 
 /* How processes that each hold a shard of the examples add up their sums.
@@ -119,11 +130,24 @@ typedef struct catlr_train_opts {
      * + b of the final weights (in double, before w is rounded to float)
      * for each test example, so that a caller can score them. */
     double *test_z;
+    /* An optional validation set: val_X (n_x, val_m) uint8 and val_y
+     * (val_m), or NULL and 0. Its cost (the cross-entropy alone, as the test
+     * set's) is computed for the weights before every step and for the
+     * final ones; the model keeps the weights of the lowest (the earliest on
+     * a tie), and tol watches it instead of the training cost. Only read,
+     * never trained on; one process only (no reducer). */
+    const uint8_t *val_X;
+    const uint8_t *val_y;
+    size_t val_m;
+    size_t eval_every;   /* E > 0: the step reports of iterations 0, E, 2E,
+                            ... carry the accuracies (catlr_train_step);
+                            0: never, and nothing is spent on them */
 } catlr_train_opts;
 
-/* The Gram solver's memory cap: K (m x m) and, with a test set, the
- * (test_m x m) cross products, in int32. Auto never goes over it; an
- * explicit gram beyond it fails with CATLR_ERR_NOMEM. */
+/* The Gram solver's memory cap: K (m x m) and, with a test or validation
+ * set, the (test_m x m) and (val_m x m) cross products, in int32. Auto
+ * never goes over it; an explicit gram beyond it fails with
+ * CATLR_ERR_NOMEM. */
 #define CATLR_GRAM_MAX_BYTES (1ull << 30)
 /* The Gram solver's feature limit: an entry of K, at most n_x 255^2, must
  * fit in int32 (12288 for 64x64x3 images). Beyond it auto picks primal and
@@ -132,7 +156,8 @@ typedef struct catlr_train_opts {
 #define CATLR_MAX_THREADS 1024
 
 /* lr 0.005, 2000 iterations, report every 100, no test set, no callback, no
- * L2, no tolerance, solver auto, all cores, one process: the course. */
+ * L2, no tolerance, solver auto, all cores, one process, no validation
+ * set, no accuracies: the course. */
 catlr_train_opts catlr_train_defaults(void);
 
 /* Why opts cannot be used, or NULL when they can. */
@@ -140,10 +165,10 @@ const char *catlr_train_check(const catlr_train_opts *opts);
 
 /* The solver catlr_train would use for m examples, n_x features and opts
  * (never CATLR_SOLVER_AUTO): opts->solver unless it is auto, else primal
- * with a reducer, else gram when
- * its multiply-adds, n_x m (m/2 + test_m) once plus m^2 per iteration, are
- * fewer than the primal solver's 2 n_x m per iteration, and its matrices
- * fit CATLR_GRAM_MAX_BYTES. */
+ * with a reducer, else gram when its multiply-adds, n_x m (m/2 + test_m +
+ * val_m) once plus m (m + val_m) per iteration, are fewer than the primal
+ * solver's n_x (2 m + val_m) per iteration, and its matrices fit
+ * CATLR_GRAM_MAX_BYTES. */
 catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts);
 
 /* The class weights a run of catlr_train with opts on labels y (m) uses,
@@ -166,7 +191,12 @@ catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8
  * label 1 is folder model->positive; with a reducer, in every process, as
  * are the counts behind "balanced" weights) recorded. The test set's cost is the
  * plain cross-entropy, unweighted, so that runs with and without class
- * weights compare on it.
+ * weights compare on it. With a validation set the weights left are those
+ * of the iteration with the lowest validation cost (plain cross-entropy
+ * too): best_iteration says which (the steps taken to them, 0 ..
+ * iterations), final_val_cost is their validation cost and final_cost
+ * their training cost; without one, best_iteration = iterations and
+ * final_val_cost is NAN.
  * Fails with CATLR_ERR_ARG (opts, m = 0, the Gram solver asked for with
  * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
  * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES),

@@ -14,6 +14,7 @@
 #include "catlr/metrics.h"
 #include "catlr/model.h"
 #include "catlr/predict.h"
+#include "catlr/split.h"
 #include "catlr/train.h"
 #include "cli.h"
 #include "args.h"
@@ -21,6 +22,7 @@
 #include "common.h"
 #include "train_report.h"
 #include "train_setup.h"
+#include "train_validation.h"
 
 static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
 
@@ -42,8 +44,9 @@ static void print_help(FILE *out) {
             "      --curve FILE.csv   write iteration,cost[,test_cost] of every iteration\n"
             "      --plot FILE.png    draw the cost curves as a chart\n"
             "      --l2 LAMBDA        L2 penalty lambda/(2m) ||w||^2 (default 0: none)\n"
-            "      --tol T            stop once the cost improves by less than T in an\n"
-            "                         iteration (default 0: run all N)\n"
+            "      --tol T            stop once the cost (with --val-split the validation\n"
+            "                         cost) improves by less than T in an iteration\n"
+            "                         (default 0: run all N)\n"
             "      --solver NAME      auto, primal or gram (default auto: gram when it is\n"
             "                         cheaper, as for fewer images than pixels)\n"
             "      --threads N        threads to load and train with (default: all cores)\n"
@@ -57,16 +60,27 @@ static void print_help(FILE *out) {
             "                         doubling the images (default: off)\n"
             "      --init MODEL       start from MODEL's weights instead of zero; it must\n"
             "                         be for the same classes and positive class\n"
+            "      --val-split F      hold out a stratified fraction F (0 < F < 1) of\n"
+            "                         TRAIN_DIR as a validation set; the model keeps the\n"
+            "                         iteration with the lowest validation cost\n"
+            "      --seed S           seed of the --val-split shuffle (default %u)\n"
+            "      --eval-every K     add the train, validation and test accuracies (and\n"
+            "                         the validation cost) of every K-th iteration to\n"
+            "                         --curve (then one row every K) and --plot\n"
+            "      --pick-threshold   store in the model the threshold with the best F1\n"
+            "                         on the validation set (needs --val-split)\n"
             "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
             "stdout carries only the results: 'Cost after iteration I: C' for I = 0, K,\n"
-            "2K, ..., then 'train accuracy: A %%' and, with --test, 'test accuracy: A %%'.\n"
+            "2K, ..., then 'train accuracy: A %%', with --val-split 'validation accuracy:\n"
+            "A %%' and with --test 'test accuracy: A %%'.\n"
             "\n"
             "Under 'mpirun -np N' (in a build with MPI) each of the N processes loads\n"
             "and trains on 1/N of the images, with the primal solver; rank 0 prints\n"
-            "and writes the model.\n",
-            USAGE, CATLR_DEFAULT_LR, CATLR_DEFAULT_ITERATIONS, CATLR_DEFAULT_REPORT_EVERY);
+            "and writes the model. --val-split and --eval-every need one process.\n",
+            USAGE, CATLR_DEFAULT_LR, CATLR_DEFAULT_ITERATIONS, CATLR_DEFAULT_REPORT_EVERY,
+            CATLR_DEFAULT_SEED);
 }
 
 // ----------------------------------------------------------------------------
@@ -95,6 +109,11 @@ typedef struct train_args {
      * read); in one process own_errf is errf. */
     const cli_comm *comm;
     FILE *own_errf;
+    /* model selection (train_validation.c); opts.eval_every too */
+    double val_split; /* 0: no validation set */
+    uint64_t seed;
+    int seed_given;
+    int pick_threshold;
 } train_args;
 
 /* The trainer's tuning options come last: apply_option hands every id from
@@ -102,7 +121,7 @@ typedef struct train_args {
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
        OPT_POSITIVE, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2,
        OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS, OPT_CLASS_WEIGHT, OPT_AUGMENT,
-       OPT_INIT };
+       OPT_INIT, OPT_VAL_SPLIT, OPT_SEED, OPT_EVAL_EVERY, OPT_PICK_THRESHOLD };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -124,6 +143,10 @@ static const cli_option OPTIONS[] = {
     {'\0', "class-weight", 1, OPT_CLASS_WEIGHT},
     {'\0', "augment", 1, OPT_AUGMENT},
     {'\0', "init", 1, OPT_INIT},
+    {'\0', "val-split", 1, OPT_VAL_SPLIT},
+    {'\0', "seed", 1, OPT_SEED},
+    {'\0', "eval-every", 1, OPT_EVAL_EVERY},
+    {'\0', "pick-threshold", 0, OPT_PICK_THRESHOLD},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
@@ -132,10 +155,47 @@ static int usage_error(FILE *errf, const char *message, const char *arg) {
     return cli_usage_error(errf, "train", USAGE, "%s", message);
 }
 
+/* Apply one of the model-selection options. -1 to go on, or an exit code. */
+static int apply_selection_option(int id, const char *value, train_args *a, FILE *errf) {
+    switch (id) {
+    case OPT_VAL_SPLIT:
+        if (train_parse_fraction(value, &a->val_split) != 0)
+            return usage_error(errf, "--val-split must be a number between 0 and 1 (both "
+                                     "excluded), got", value);
+        break;
+    case OPT_SEED:
+        if (cli_parse_u64(value, &a->seed) != 0)
+            return usage_error(errf, "--seed must be a whole number from 0 to 2^64-1, got",
+                               value);
+        a->seed_given = 1;
+        break;
+    case OPT_EVAL_EVERY:
+        if (cli_parse_count(value, &a->opts.eval_every) != 0)
+            return usage_error(errf, "--eval-every must be a whole number >= 1, got", value);
+        break;
+    case OPT_PICK_THRESHOLD: a->pick_threshold = 1; break;
+    }
+    return -1;
+}
+
+/* The model-selection options that need another one. -1 when they have
+ * it, or the usage error's exit code. */
+static int check_selection_options(const train_args *a, FILE *errf) {
+    if (a->pick_threshold && a->val_split == 0)
+        return usage_error(errf, "--pick-threshold needs --val-split", NULL);
+    if (a->seed_given && a->val_split == 0)
+        return usage_error(errf, "--seed needs --val-split", NULL);
+    if (a->opts.eval_every > 0 && a->curve == NULL && a->plot == NULL)
+        return usage_error(errf, "--eval-every needs --curve or --plot", NULL);
+    return -1;
+}
+
 /* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
 static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
     size_t threads;
     int solver;
+    if (id >= OPT_VAL_SPLIT)
+        return apply_selection_option(id, value, a, errf);
     switch (id) {
     case OPT_L2:
         if (cli_parse_nonnegative(value, &a->opts.l2) != 0)
@@ -213,6 +273,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     a->output = "catlr.model";
     a->positive = "cat";
     a->opts = catlr_train_defaults();
+    a->seed = CATLR_DEFAULT_SEED;
     cli_scanner s = cli_scan(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0]);
     char msg[256];
     const char *value;
@@ -233,6 +294,9 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         return usage_error(errf, "missing TRAIN_DIR", NULL);
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
+    int code = check_selection_options(a, errf);
+    if (code >= 0)
+        return code;
     if (a->n_rates == 0) { /* no --lr: the default rate alone */
         a->rates[0] = a->opts.lr;
         a->n_rates = 1;
@@ -339,17 +403,19 @@ static double now(void) {
 static void report_early_stop(const catlr_model *model, const train_args *a, FILE *errf) {
     if (model->stopped_early && !a->quiet)
         fprintf(errf,
-                "stopped after %llu of %zu iterations: the cost improved by less than "
+                "stopped after %llu of %zu iterations: the %scost improved by less than "
                 "--tol %g\n",
-                (unsigned long long)model->iterations, a->opts.iterations, a->opts.tol);
+                (unsigned long long)model->iterations, a->opts.iterations,
+                a->val_split > 0 ? "validation " : "", a->opts.tol);
 }
 
 /* A model for the training set's classes, starting from zero or from
- * init's weights, trained on set (the folder's images, with --augment
- * their mirrors) with run k's rate, watched by the report. */
-static int fit(const catlr_dataset *train, const train_set *set, const catlr_model *init,
-               const catlr_dataset *test, const train_args *a, size_t k, train_report *rep,
-               catlr_model *model, double *seconds, FILE *errf) {
+ * init's weights, trained on set (the folder's images not held out for
+ * validation in sets, with --augment their mirrors) with run k's rate,
+ * watched by the report. */
+static int fit(const catlr_dataset *train, const train_sets *sets, const train_set *set,
+               const catlr_model *init, const catlr_dataset *test, const train_args *a,
+               size_t k, train_report *rep, catlr_model *model, double *seconds, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_init(
         model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
@@ -362,10 +428,14 @@ static int fit(const catlr_dataset *train, const train_set *set, const catlr_mod
             opts.test_y = catlr_dataset_labels(test);
             opts.test_m = catlr_dataset_count(test);
         }
+        opts.val_X = sets->val_X;
+        opts.val_y = sets->val_y;
+        opts.val_m = sets->val_m;
         train_report_start_run(rep, k, &opts);
         double t0 = now();
         st = catlr_train(set->X, set->y, set->m, &opts, model, &err);
         *seconds += now() - t0;
+        train_sets_record(sets, model);
     }
     if (st != CATLR_OK) {
         train_report_fail_run(rep); /* wipes the progress line before the error */
@@ -373,22 +443,24 @@ static int fit(const catlr_dataset *train, const train_set *set, const catlr_mod
         return CLI_EXIT_FAIL;
     }
     report_early_stop(model, a, errf);
+    if (!a->quiet)
+        train_sets_report_kept(sets, model, errf);
     return CLI_EXIT_OK;
 }
 
-/* The accuracy line of the examples of every process (the confusion
- * matrices added up, scored by the course's formula, as eval does);
- * returns the accuracy. */
+/* The accuracy line of the m examples X (n_x, m), y (m) of every process
+ * (the confusion matrices added up, scored by the course's formula, as
+ * eval does); returns the accuracy. */
 static double print_accuracy(FILE *out, const char *which, const catlr_model *model,
-                             const catlr_dataset *ds, const cli_comm *comm) {
+                             const uint8_t *X, const uint8_t *y, size_t m,
+                             const cli_comm *comm) {
     enum { CHUNK = 64 };
-    const size_t m = catlr_dataset_count(ds);
     double counts[4] = {0, 0, 0, 0};
     for (size_t j0 = 0; j0 < m; j0 += CHUNK) {
         size_t n = m - j0 < CHUNK ? m - j0 : CHUNK;
         double p[CHUNK];
-        catlr_predict_proba(model, catlr_dataset_pixels(ds) + j0 * CATLR_N_X, n, p);
-        catlr_confusion c = catlr_metrics_confusion(catlr_dataset_labels(ds) + j0, p, n);
+        catlr_predict_proba(model, X + j0 * CATLR_N_X, n, p);
+        catlr_confusion c = catlr_metrics_confusion(y + j0, p, n);
         counts[0] += (double)c.tp;
         counts[1] += (double)c.fn;
         counts[2] += (double)c.fp;
@@ -417,20 +489,28 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
  * the time spent in the trainer. With several rates a run that fails (a
  * rate so large the weights overflow) is reported and marked in the table,
  * and the others still compare. */
-static int fit_rates(const catlr_dataset *train, const train_set *set,
+static int fit_rates(const catlr_dataset *train, const train_sets *sets, const train_set *set,
                      const catlr_model *init, const catlr_dataset *test,
                      const train_args *a, train_report *rep, catlr_model *best,
                      double *seconds, FILE *out, FILE *errf) {
     int code = CLI_EXIT_OK;
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
-        code = fit(train, set, init, test, a, k, rep, &model, seconds, errf);
+        code = fit(train, sets, set, init, test, a, k, rep, &model, seconds, errf);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
-            double train_acc = print_accuracy(out, "train", &model, train, a->comm);
-            double test_acc =
-                test != NULL ? print_accuracy(out, "test", &model, test, a->comm) : NAN;
+            /* the folder's images trained on, without mirrors */
+            double train_acc =
+                print_accuracy(out, "train", &model, sets->X, sets->y, sets->m, a->comm);
+            if (sets->val_m > 0)
+                print_accuracy(out, "validation", &model, sets->val_X, sets->val_y,
+                               sets->val_m, a->comm);
+            double test_acc = test != NULL ? print_accuracy(out, "test", &model,
+                                                            catlr_dataset_pixels(test),
+                                                            catlr_dataset_labels(test),
+                                                            catlr_dataset_count(test), a->comm)
+                                           : NAN;
             if (train_report_end_run(rep, &model, train_acc, test_acc)) {
                 catlr_model_free(best);
                 *best = model; /* moved: best owns the weights now */
@@ -451,6 +531,7 @@ static int fit_rates(const catlr_dataset *train, const train_set *set,
 static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_dataset *train = NULL, *test = NULL;
     catlr_model model = {0}, init = {0};
+    train_sets sets = {0};
     train_set set = {0};
     train_report rep;
     /* every process computes the costs that rank 0's report needs, so the
@@ -459,7 +540,8 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     train_report_config cfg = {a->curve != NULL && silent ? "/dev/null" : a->curve,
                                a->plot != NULL && silent ? "/dev/null" : a->plot,
                                a->rates, a->n_rates, a->opts.iterations,
-                               a->opts.report_every, a->test_dir != NULL, a->quiet};
+                               a->opts.report_every, a->test_dir != NULL, a->quiet,
+                               a->opts.eval_every, a->val_split > 0};
     int code = train_report_open(&rep, &cfg, out, errf);
     double opened = code < 0; /* rank 0 alone may fail to create its outputs */
     sum_counts(a->comm, &opened, 1);
@@ -481,8 +563,16 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     }
     if (code == CLI_EXIT_OK && a->init != NULL)
         code = train_setup_check_init(a->init, &init, train, errf);
+    /* --val-split: one process (catlr_cmd_train) */
+    if (code == CLI_EXIT_OK)
+        code = train_sets_make(&sets, train, a->train_dir, a->val_split, a->seed, a->quiet, errf);
+    if (code == CLI_EXIT_OK && a->pick_threshold)
+        code = train_threshold_check(&sets, train, errf);
     if (code == CLI_EXIT_OK) { /* every process gets here, or none */
-        code = train_setup_make_set(&set, train, a->augment, m_total, a->quiet, errf);
+        /* the mirrors of the images trained on only: the validation set
+         * stays the folder's own images */
+        code = train_setup_make_set(&set, sets.X, sets.y, sets.m, a->augment,
+                                    a->val_split > 0 ? sets.m : m_total, a->quiet, errf);
         double failed = code != CLI_EXIT_OK; /* out of memory in one process */
         sum_counts(a->comm, &failed, 1);
         code = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
@@ -496,11 +586,13 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
             /* every process mirrors its own shard */
             (a->augment & CATLR_AUGMENT_FLIP) ? 2 * m_total : m_total, test_m_total};
     if (code == CLI_EXIT_OK)
-        code = fit_rates(train, &set, init.w != NULL ? &init : NULL, test, &split, &rep, &model,
-                         &t_train, out, errf);
+        code = fit_rates(train, &sets, &set, init.w != NULL ? &init : NULL, test, &split, &rep,
+                         &model, &t_train, out, errf);
     if (code == CLI_EXIT_OK && !a->quiet)
         train_setup_print_weights(&model, errf);
     code = train_report_close(&rep, code == CLI_EXIT_OK);
+    if (code == CLI_EXIT_OK && a->pick_threshold)
+        code = train_pick_threshold(&sets, &model, a->quiet, errf);
     if (code == CLI_EXIT_OK && !silent) {
         t_save = now();
         code = save(&model, a, errf);
@@ -514,6 +606,7 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     catlr_model_free(&model);
     catlr_model_free(&init);
     train_setup_free_set(&set);
+    train_sets_free(&sets);
     catlr_dataset_free(test);
     catlr_dataset_free(train);
     return code;
@@ -533,6 +626,10 @@ int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf) {
     if (code < 0 && comm.size > 1 && a.opts.solver == CATLR_SOLVER_GRAM)
         code = usage_error(errf, "--solver gram trains in one process only; use primal or "
                                  "auto with mpirun", NULL);
+    /* the split and the accuracies are of one process's examples */
+    if (code < 0 && comm.size > 1 && (a.val_split > 0 || a.opts.eval_every > 0))
+        code = usage_error(errf, "--val-split and --eval-every train in one process only",
+                           NULL);
     if (code < 0) {
         a.comm = &comm;
         a.own_errf = own_errf;

@@ -80,29 +80,69 @@ static void draw_progress(train_report *r, size_t iteration) {
 // ----------------------------------------------------------------------------
 // Watching a run.
 
+/* The curve's line of a step with costs: every such step, or with
+ * --eval-every only the evaluated ones, which also carry the accuracies
+ * and the validation cost. */
+static void write_curve_row(train_report *r, const catlr_train_step *step) {
+    const int eval = r->cfg.eval_every > 0;
+    if (eval && isnan(step->train_acc))
+        return;
+    if (r->cfg.n_rates > 1)
+        fprintf(r->curve_fp, "%.17g,", r->cfg.rates[r->rate_index]);
+    fprintf(r->curve_fp, "%zu,%.17g", step->iteration, step->cost);
+    if (r->cfg.has_test)
+        fprintf(r->curve_fp, ",%.17g", step->test_cost);
+    if (eval) {
+        fprintf(r->curve_fp, ",%.17g", step->train_acc);
+        if (r->cfg.has_val)
+            fprintf(r->curve_fp, ",%.17g,%.17g", step->val_cost, step->val_acc);
+        if (r->cfg.has_test)
+            fprintf(r->curve_fp, ",%.17g", step->test_acc);
+    }
+    fputc('\n', r->curve_fp);
+}
+
+/* An evaluated step's accuracies into the chart's arrays, joined to the
+ * previous evaluated step's (at p) by a straight line. */
+static void record_accuracies(train_report *r, const catlr_train_step *step) {
+    size_t k = r->rate_index, i = step->iteration, from = r->evaluated[k];
+    /* evaluated steps come every eval_every iterations from 0; one that
+     * did not follow the last stored means the chart ended this run */
+    if (r->accuracies[0] == NULL || i != (from == 0 ? 0 : from - 1 + r->cfg.eval_every))
+        return;
+    const double value[3] = {step->train_acc, step->val_acc, step->test_acc};
+    for (size_t s = 0; s < 3; s++) {
+        if (r->accuracies[s] == NULL)
+            continue;
+        double *a = r->accuracies[s] + k * r->cfg.iterations;
+        a[i] = value[s];
+        for (size_t p = from - 1, t = from; t < i; t++)
+            a[t] = a[p] + (value[s] - a[p]) * (double)(t - p) / (double)(i - p);
+    }
+    r->evaluated[k] = i + 1;
+}
+
 static void on_step(void *user, const catlr_train_step *step) {
     train_report *r = user;
     size_t i = step->iteration;
     if (step->has_cost) {
         r->last_cost = step->cost;
-        if (r->curve_fp != NULL) {
-            if (r->cfg.n_rates > 1)
-                fprintf(r->curve_fp, "%.17g,", r->cfg.rates[r->rate_index]);
-            fprintf(r->curve_fp, "%zu,%.17g", i, step->cost);
-            if (r->cfg.has_test)
-                fprintf(r->curve_fp, ",%.17g", step->test_cost);
-            fputc('\n', r->curve_fp);
-        }
+        if (r->curve_fp != NULL)
+            write_curve_row(r, step);
         size_t k = r->rate_index, at = k * r->cfg.iterations + i;
         if (r->costs != NULL)
             r->costs[at] = step->cost;
         if (r->test_costs != NULL)
             r->test_costs[at] = step->test_cost;
+        if (r->val_costs != NULL)
+            r->val_costs[at] = step->val_cost;
         /* the chart takes the run up to its first cost that is not finite
          * (a diverging test cost can overflow before the training cost) */
         if (r->costs != NULL && r->recorded[k] == i && isfinite(step->cost) &&
             (r->test_costs == NULL || isfinite(step->test_cost)))
             r->recorded[k] = i + 1;
+        if (!isnan(step->train_acc) && r->recorded[k] == i + 1)
+            record_accuracies(r, step);
         if (i % r->cfg.print_every == 0) {
             clear_progress(r); /* stdout and stderr may share the terminal */
             fprintf(r->out, "Cost after iteration %zu: %f\n", i, step->cost);
@@ -122,9 +162,12 @@ void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts) {
     opts->lr = r->cfg.rates[k];
     opts->on_step = on_step;
     opts->user = r;
-    /* the curve needs every iteration's cost; otherwise only the printed
-     * ones are computed */
-    opts->report_every = r->curve_fp != NULL || r->costs != NULL ? 1 : r->cfg.print_every;
+    /* the curve needs every iteration's cost (with --eval-every only the
+     * evaluated ones, which carry theirs), the chart every iteration's;
+     * otherwise only the printed ones are computed */
+    int every = (r->curve_fp != NULL && r->cfg.eval_every == 0) || r->costs != NULL;
+    opts->report_every = every ? 1 : r->cfg.print_every;
+    opts->eval_every = r->cfg.eval_every;
     if (r->cfg.n_rates > 1)
         fprintf(r->out, "%slearning rate: %g\n", k > 0 ? "\n" : "", r->cfg.rates[k]);
     clock_gettime(CLOCK_MONOTONIC, &r->run_start);
@@ -138,6 +181,7 @@ int train_report_end_run(train_report *r, const catlr_model *model, double train
     r->final_cost[k] = model->final_cost;
     r->train_accuracy[k] = train_accuracy;
     r->test_accuracy[k] = test_accuracy;
+    r->val_cost[k] = model->final_val_cost;
     if (!r->have_best) {
         r->have_best = 1;
         r->best = k;
@@ -147,6 +191,8 @@ int train_report_end_run(train_report *r, const catlr_model *model, double train
     int better = model->final_cost < r->final_cost[b];
     if (r->cfg.has_test && test_accuracy != r->test_accuracy[b])
         better = test_accuracy > r->test_accuracy[b];
+    if (r->cfg.has_val) /* chosen on the held-out set, never the test set */
+        better = model->final_val_cost < r->val_cost[b];
     if (better)
         r->best = k;
     return better;
@@ -189,9 +235,18 @@ int train_report_open(train_report *r, const train_report_config *cfg, FILE *out
         return CLI_EXIT_FAIL;
     }
     if (cfg->plot != NULL) {
+        /* train, validation, test: which sets there are */
+        const int has[3] = {1, cfg->has_val, cfg->has_test};
         r->costs = cost_array(cfg);
         r->test_costs = cfg->has_test ? cost_array(cfg) : NULL;
-        if (r->costs == NULL || (cfg->has_test && r->test_costs == NULL)) {
+        r->val_costs = cfg->has_val ? cost_array(cfg) : NULL;
+        int missing = r->costs == NULL || (cfg->has_test && r->test_costs == NULL) ||
+                      (cfg->has_val && r->val_costs == NULL);
+        for (size_t s = 0; s < 3 && cfg->eval_every > 0; s++) {
+            r->accuracies[s] = has[s] ? cost_array(cfg) : NULL;
+            missing |= has[s] && r->accuracies[s] == NULL;
+        }
+        if (missing) {
             fprintf(errf, "catlr: %s: not enough memory for %zu costs\n", cfg->plot,
                     cfg->iterations);
             return train_report_close(r, 0);
@@ -202,8 +257,12 @@ int train_report_open(train_report *r, const train_report_config *cfg, FILE *out
     if (cfg->curve != NULL) {
         if ((r->curve_fp = cli_open_output(cfg->curve, "w", errf)) == NULL)
             return train_report_close(r, 0);
-        fprintf(r->curve_fp, "%siteration,cost%s\n", cfg->n_rates > 1 ? "lr," : "",
+        fprintf(r->curve_fp, "%siteration,cost%s", cfg->n_rates > 1 ? "lr," : "",
                 cfg->has_test ? ",test_cost" : "");
+        if (cfg->eval_every > 0) /* the columns of write_curve_row */
+            fprintf(r->curve_fp, ",train_acc%s%s", cfg->has_val ? ",val_cost,val_acc" : "",
+                    cfg->has_test ? ",test_acc" : "");
+        fputc('\n', r->curve_fp);
     }
     return -1;
 }
@@ -211,51 +270,76 @@ int train_report_open(train_report *r, const train_report_config *cfg, FILE *out
 /* The learning-rate table on stdout, and which rate the model keeps. */
 static void print_rate_table(const train_report *r) {
     FILE *out = r->out;
-    fprintf(out, "\n%-14s  %-10s  %-14s%s\n", "learning rate", "final cost",
-            "train accuracy", r->cfg.has_test ? "  test accuracy" : "");
+    fprintf(out, "\n%-14s  %-10s  %s%-14s%s\n", "learning rate", "final cost",
+            r->cfg.has_val ? "val cost    " : "", "train accuracy",
+            r->cfg.has_test ? "  test accuracy" : "");
     for (size_t k = 0; k < r->cfg.n_rates; k++) {
         if (r->failed[k]) {
             fprintf(out, "%-14g  failed\n", r->cfg.rates[k]);
             continue;
         }
-        char acc[32];
+        char acc[32], val[32] = "";
         snprintf(acc, sizeof acc, "%.2f %%", r->train_accuracy[k]);
+        if (r->cfg.has_val)
+            snprintf(val, sizeof val, "%-10f  ", r->val_cost[k]);
         /* padded only where a column follows: no trailing blanks */
         if (r->cfg.has_test)
-            fprintf(out, "%-14g  %-10f  %-14s  %.2f %%\n", r->cfg.rates[k], r->final_cost[k],
-                    acc, r->test_accuracy[k]);
+            fprintf(out, "%-14g  %-10f  %s%-14s  %.2f %%\n", r->cfg.rates[k],
+                    r->final_cost[k], val, acc, r->test_accuracy[k]);
         else
-            fprintf(out, "%-14g  %-10f  %s\n", r->cfg.rates[k], r->final_cost[k], acc);
+            fprintf(out, "%-14g  %-10f  %s%s\n", r->cfg.rates[k], r->final_cost[k], val, acc);
     }
     if (!r->cfg.quiet)
         fprintf(r->errf, "best learning rate: %g (%s)\n", r->cfg.rates[r->best],
-                r->cfg.has_test ? "highest test accuracy" : "lowest training cost");
+                r->cfg.has_val    ? "lowest validation cost"
+                : r->cfg.has_test ? "highest test accuracy"
+                                  : "lowest training cost");
 }
 
-/* The chart of every recorded curve, into the open plot file. */
-static catlr_status draw_chart(const train_report *r, catlr_error *err) {
-    catlr_plot_series series[2 * TRAIN_REPORT_MAX_RATES];
-    char labels[2 * TRAIN_REPORT_MAX_RATES][64];
+/* The series of one chart: for each run with something recorded
+ * (length[k] values), a curve of each set whose values[set] is not NULL
+ * ((n_rates, iterations) arrays; set 0 train, 1 test, 2 validation). One
+ * rate: a colour per set; several: a colour per rate, the test curve
+ * dashed and the validation curve dotted. Returns the number of series. */
+static size_t chart_series(const train_report *r, const double *const values[3],
+                           const size_t *length, catlr_plot_series *series,
+                           char (*labels)[64]) {
+    static const char *const NAMES[3] = {"train", "test", "validation"};
     size_t n = 0;
     for (size_t k = 0; k < r->cfg.n_rates; k++) {
-        if (r->recorded[k] == 0)
-            continue;
-        for (int test = 0; test <= (r->cfg.has_test ? 1 : 0); test++, n++) {
-            snprintf(labels[n], sizeof labels[n], "%s, lr = %g", test ? "test" : "train",
-                     r->cfg.rates[k]);
-            const double *costs = test ? r->test_costs : r->costs;
-            /* one rate: train and test in two colours; several: a colour
-             * per rate, the test curve dashed */
-            size_t colour = r->cfg.n_rates == 1 ? (size_t)test : k;
-            catlr_plot_series s = {labels[n], costs + k * r->cfg.iterations,
-                                   r->recorded[k], colour, test};
-            series[n] = s;
+        for (size_t set = 0; set < 3 && length[k] > 0; set++) {
+            if (values[set] == NULL)
+                continue;
+            snprintf(labels[n], sizeof labels[n], "%s, lr = %g", NAMES[set], r->cfg.rates[k]);
+            size_t colour = r->cfg.n_rates == 1 ? set : k;
+            catlr_plot_series s = {labels[n], values[set] + k * r->cfg.iterations, length[k],
+                                   colour, (int)set};
+            series[n++] = s;
         }
     }
-    catlr_plot_chart chart = {
-        r->cfg.n_rates > 1 ? "Cost for each learning rate" : "Cost during training",
-        "iteration", "cost", series, n, 800, 500};
-    return catlr_plot_curves_stream(&chart, r->plot_fp, r->cfg.plot, err);
+    return n;
+}
+
+/* The chart of every recorded curve, into the open plot file: the costs,
+ * and with --eval-every the accuracies below them. */
+static catlr_status draw_chart(const train_report *r, catlr_error *err) {
+    catlr_plot_series series[2][3 * TRAIN_REPORT_MAX_RATES];
+    char labels[2][3 * TRAIN_REPORT_MAX_RATES][64];
+    const double *const costs[3] = {r->costs, r->test_costs, r->val_costs};
+    const double *const accuracies[3] = {r->accuracies[0], r->accuracies[2],
+                                         r->accuracies[1]};
+    size_t n_costs = chart_series(r, costs, r->recorded, series[0], labels[0]);
+    size_t n_accuracies = chart_series(r, accuracies, r->evaluated, series[1], labels[1]);
+    const int several = r->cfg.n_rates > 1;
+    catlr_plot_chart charts[2] = {
+        {several ? "Cost for each learning rate" : "Cost during training", "iteration",
+         "cost", series[0], n_costs, 800, 500},
+        {several ? "Accuracy for each learning rate" : "Accuracy during training",
+         "iteration", "accuracy (%)", series[1], n_accuracies, 800, 400}};
+    /* no accuracy panel without --eval-every, nor for a run that failed
+     * before its first evaluation */
+    size_t n_charts = n_accuracies > 0 ? 2 : 1;
+    return catlr_plot_panels_stream(charts, n_charts, r->plot_fp, r->cfg.plot, err);
 }
 
 int train_report_close(train_report *r, int ok) {
@@ -283,7 +367,12 @@ int train_report_close(train_report *r, int ok) {
     }
     free(r->costs);
     free(r->test_costs);
+    free(r->val_costs);
+    for (size_t s = 0; s < 3; s++) {
+        free(r->accuracies[s]);
+        r->accuracies[s] = NULL;
+    }
     r->curve_fp = r->plot_fp = NULL;
-    r->costs = r->test_costs = NULL;
+    r->costs = r->test_costs = r->val_costs = NULL;
     return code;
 }

@@ -39,6 +39,10 @@ typedef struct train_report_config {
     size_t print_every;    /* K of the course's lines */
     int has_test;          /* a test set is given: test_cost is recorded */
     int quiet;             /* no progress line, no messages on errf */
+    size_t eval_every;     /* --eval-every: accuracies every K iterations
+                              into the curve and the chart; 0: none */
+    int has_val;           /* a validation set is given: val_cost is
+                              recorded, and picks the best rate */
 } train_report_config;
 
 typedef struct train_report {
@@ -48,11 +52,20 @@ typedef struct train_report {
                                  before the training rather than after it */
     double *costs;      /* (n_rates, iterations) with --plot, else NULL */
     double *test_costs; /* the same for the test set, or NULL */
+    double *val_costs;  /* the same for the validation set, or NULL */
+    /* With --plot and --eval-every: (n_rates, iterations) accuracies of
+     * the training, validation and test sets, joined by straight lines
+     * between the evaluated iterations (as the chart draws them); NULL for
+     * a set that is not given */
+    double *accuracies[3];
+    size_t evaluated[TRAIN_REPORT_MAX_RATES]; /* accuracies stored for the
+                                                 chart: iterations 0 .. n-1 */
     size_t rate_index;  /* the run being watched */
     /* per run, for the table */
     double final_cost[TRAIN_REPORT_MAX_RATES];
     double train_accuracy[TRAIN_REPORT_MAX_RATES];
     double test_accuracy[TRAIN_REPORT_MAX_RATES];
+    double val_cost[TRAIN_REPORT_MAX_RATES];
     int failed[TRAIN_REPORT_MAX_RATES];      /* the run's training failed */
     size_t recorded[TRAIN_REPORT_MAX_RATES]; /* finite costs stored for the
                                                 chart: iterations 0 .. n-1 */
@@ -80,8 +93,9 @@ void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts);
 
 /* After run k trained: clear the progress line and record the run's
  * results (test_accuracy NAN without a test set). Returns 1 when run k is
- * the best so far: the highest test accuracy (the lower training cost on a
- * tie), or without a test set the lowest training cost. */
+ * the best so far: with a validation set the lowest validation cost of the
+ * kept weights; else the highest test accuracy (the lower training cost on
+ * a tie), or without a test set the lowest training cost. */
 int train_report_end_run(train_report *r, const catlr_model *model, double train_accuracy,
                          double test_accuracy);
 

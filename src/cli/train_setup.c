@@ -42,10 +42,9 @@ int train_setup_parse_augment(const char *value, uint32_t *augment) {
 // ----------------------------------------------------------------------------
 // The training set.
 
-int train_setup_make_set(train_set *set, const catlr_dataset *ds, uint32_t augment,
-                         size_t total, int quiet, FILE *errf) {
-    const size_t m = catlr_dataset_count(ds);
-    *set = (train_set){catlr_dataset_pixels(ds), catlr_dataset_labels(ds), m, NULL};
+int train_setup_make_set(train_set *set, const uint8_t *X0, const uint8_t *y0, size_t m,
+                         uint32_t augment, size_t total, int quiet, FILE *errf) {
+    *set = (train_set){X0, y0, m, NULL};
     if (!(augment & CATLR_AUGMENT_FLIP))
         return CLI_EXIT_OK;
     /* 2m columns of n_x bytes and 2m labels: (n_x + 1) 2m bytes */
