@@ -98,6 +98,29 @@ static double fold_bytes(size_t n_x, size_t m, size_t train_m, int gram) {
 // ----------------------------------------------------------------------------
 // One run.
 
+/* The options of setting s's runs: opts with s's rate and L2, and without
+ * what belongs to one run of catlr_train alone (a test set and its z, a
+ * validation set, reports, Gram products): run_one gives each run its own
+ * held-out fold, and nothing else. */
+static catlr_train_opts setting_opts(const catlr_train_opts *opts, const catlr_cv_setting *s) {
+    catlr_train_opts o = *opts;
+    o.lr = s->lr;
+    o.l2 = s->l2;
+    o.test_X = NULL;
+    o.test_y = NULL;
+    o.test_m = 0;
+    o.test_z = NULL;
+    o.on_step = NULL;
+    o.user = NULL;
+    o.eval_every = 0;
+    o.val_X = NULL;
+    o.val_y = NULL;
+    o.val_m = 0;
+    o.gram_K = NULL;
+    o.gram_Kt = NULL;
+    return o;
+}
+
 /* Train setting s on fold fd's training columns and measure the held-out
  * ones into *run. opts: the grid's, with solver and threads fixed. */
 static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
@@ -117,10 +140,7 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
         catlr_model_free(&model);
         return;
     }
-    catlr_train_opts o = *opts;
-    o.lr = s->lr;
-    o.l2 = s->l2;
-    o.on_step = NULL;
+    catlr_train_opts o = setting_opts(opts, s);
     o.test_X = fd->X + fd->train_m * n_x;
     o.test_y = fd->y + fd->train_m;
     o.test_m = fd->val_m;
@@ -154,10 +174,7 @@ static const char *check_grid(const unsigned *fold, size_t m, unsigned k, size_t
     if (opts->reducer.allreduce_sum != NULL)
         return "cross-validation runs in one process: no reducer";
     for (size_t s = 0; s < n_settings; s++) {
-        catlr_train_opts o = *opts;
-        o.lr = settings[s].lr;
-        o.l2 = settings[s].l2;
-        o.test_m = 0;
+        catlr_train_opts o = setting_opts(opts, &settings[s]);
         const char *why = catlr_train_check(&o);
         if (why != NULL)
             return why;

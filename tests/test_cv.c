@@ -210,6 +210,44 @@ static void test_grid_class_weights(void **state) {
     assert_true(plain[0].train_cost != weighted[0].train_cost);
 }
 
+/* Ensure a validation set, its accuracies and a report callback in the
+ * grid's options are ignored: every run's only held-out set is its fold, so
+ * both solvers' runs are bit for bit those of options without them (a
+ * validation set would keep an earlier iteration's weights), and a
+ * validation size without pixels is not refused. */
+static void test_grid_ignores_validation_set(void **state) {
+    (void)state;
+    problem p;
+    make_problem(&p);
+    for (int solver = CATLR_SOLVER_PRIMAL; solver <= CATLR_SOLVER_GRAM; solver++) {
+        catlr_train_opts opts = grid_opts((catlr_solver)solver, 1);
+        catlr_cv_run plain[N_SETTINGS * K], with_val[N_SETTINGS * K];
+        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
+                                       &opts, plain, NULL),
+                         CATLR_OK);
+        /* the flipped labels make the validation cost rise from the start */
+        uint8_t flipped[M];
+        for (size_t j = 0; j < M; j++)
+            flipped[j] = !p.y[j];
+        opts.val_X = p.X;
+        opts.val_y = flipped;
+        opts.val_m = M;
+        opts.eval_every = 3;
+        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
+                                       &opts, with_val, NULL),
+                         CATLR_OK);
+        for (size_t t = 0; t < N_SETTINGS * K; t++)
+            assert_same_run(&with_val[t], &plain[t]);
+        opts.val_X = NULL;
+        opts.val_y = NULL;
+        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
+                                       &opts, with_val, NULL),
+                         CATLR_OK);
+        for (size_t t = 0; t < N_SETTINGS * K; t++)
+            assert_same_run(&with_val[t], &plain[t]);
+    }
+}
+
 /* Ensure the two solvers' grids agree to 1e-12 (they take the same steps,
  * rounded differently). */
 static void test_grid_solvers_agree(void **state) {
@@ -372,6 +410,7 @@ int main(void) {
         cmocka_unit_test(test_grid_equals_separate_primal),
         cmocka_unit_test(test_grid_threads_and_batches),
         cmocka_unit_test(test_grid_class_weights),
+        cmocka_unit_test(test_grid_ignores_validation_set),
         cmocka_unit_test(test_grid_solvers_agree),
         cmocka_unit_test(test_failed_runs_recorded),
         cmocka_unit_test(test_grid_refuses),
