@@ -9,7 +9,6 @@
 
 #include "catlr/core.h"
 #include "catlr/cv.h"
-#include "catlr/predict.h"
 #include "catlr/split.h"
 #include "cv_batch.h"
 #include "internal.h"
@@ -149,12 +148,9 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
     o.gram_Kt = fd->Kv;
     run->status = catlr_train(fd->X, fd->y, fd->train_m, &o, &model, &run->err);
     if (run->status == CATLR_OK) {
-        size_t wrong = 0;
-        for (size_t j = 0; j < fd->val_m; j++)
-            wrong += catlr_predict_label(catlr_core_sigmoid(z[j])) != o.test_y[j];
         run->train_cost = model.final_cost;
         run->val_cost = catlr_core_cost(z, o.test_y, fd->val_m);
-        run->val_accuracy = catlr_accuracy_percent(wrong, fd->val_m);
+        run->val_accuracy = catlr_solver_accuracy(z, o.test_y, fd->val_m);
     }
     free(z);
     catlr_model_free(&model);

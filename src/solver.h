@@ -114,4 +114,9 @@ catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
 double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
                        const double *class_weight, double *dz);
 
+/* The accuracy in percent of the weights whose forward pass on m >= 1
+ * examples labelled y (m) is z (m): catlr_predict_label's rule and the
+ * course's formula, as catlr_predict_accuracy gives from a model. */
+double catlr_solver_accuracy(const double *z, const uint8_t *y, size_t m);
+
 #endif /* CATLR_SOLVER_H */
