@@ -522,6 +522,15 @@ catlr_status catlr_model_save(const catlr_model *model, const char *path,
     uint8_t *buf = encode(model, &size);
     if (buf == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
+    /* a record the loader refuses (a threshold above 1, a best iteration
+     * past the last) would make a file that never loads again: checked
+     * here by the code that reads it back, on a copy it may write to */
+    catlr_model scratch = *model;
+    const char *why = decode_record(buf, CATLR_MODEL_VERSION, &scratch);
+    if (why != NULL) {
+        free(buf);
+        return catlr_fail(err, CATLR_ERR_ARG, path, "%s", why);
+    }
     char tmp[CATLR_ERROR_PATH_MAX + 32];
     int fd = create_temp(path, tmp, sizeof tmp);
     if (fd < 0) {
