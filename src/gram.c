@@ -56,8 +56,8 @@ typedef struct gram {
     double kept_c, kept_b;
 } gram;
 
-double catlr_gram_bytes(size_t m, size_t test_m) {
-    return 4.0 * (double)m * ((double)m + (double)test_m);
+double catlr_gram_bytes(size_t m, size_t held_m) {
+    return 4.0 * (double)m * ((double)m + (double)held_m);
 }
 
 /* rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte products.

@@ -98,9 +98,10 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
 catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t *K, catlr_error *err);
 
-/* Bytes the Gram solver's matrices take for m examples and test_m test
- * examples (as a double, so it cannot overflow). */
-double catlr_gram_bytes(size_t m, size_t test_m);
+/* Bytes the Gram solver's matrices take for m examples and held_m held-out
+ * ones (the test and the validation set's together), K and their cross
+ * products (as a double, so it cannot overflow). */
+double catlr_gram_bytes(size_t m, size_t held_m);
 
 /* catlr_train_class_weights from count (2), the examples of label 0 and of
  * label 1 (in every process of a split training set, so that "balanced"
