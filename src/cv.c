@@ -190,21 +190,13 @@ static const char *check_grid(const unsigned *fold, size_t m, unsigned k, size_t
 /* K of all m examples for the Gram solver, checked against its limits. */
 static catlr_status whole_gram(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t **K, catlr_error *err) {
-    if (n_x > CATLR_GRAM_MAX_FEATURES)
-        return catlr_fail(err, CATLR_ERR_ARG, NULL,
-                          "the Gram solver takes at most %lu features (%lu given); use the "
-                          "primal solver",
-                          (unsigned long)CATLR_GRAM_MAX_FEATURES, (unsigned long)n_x);
-    if (catlr_gram_bytes(m, 0) > (double)CATLR_GRAM_MAX_BYTES)
-        return catlr_fail(err, CATLR_ERR_NOMEM, NULL,
-                          "the Gram matrix of %lu examples needs %.0f MiB, over its cap of "
-                          "%.0f MiB; use the primal solver",
-                          (unsigned long)m, catlr_gram_bytes(m, 0) / 1048576.0,
-                          (double)CATLR_GRAM_MAX_BYTES / 1048576.0);
+    catlr_status st = catlr_gram_check(n_x, m, 0, err);
+    if (st != CATLR_OK)
+        return st;
     *K = malloc(m * m * sizeof **K);
     if (*K == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
-    catlr_status st = catlr_gram_matrix(X, n_x, m, threads, *K, err);
+    st = catlr_gram_matrix(X, n_x, m, threads, *K, err);
     if (st != CATLR_OK) {
         free(*K);
         *K = NULL;

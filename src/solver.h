@@ -92,6 +92,12 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
                             catlr_solver_impl *out, catlr_error *err);
 
+/* Whether the Gram solver takes n_x features, m examples and held_m
+ * held-out ones: CATLR_OK, CATLR_ERR_ARG (n_x over CATLR_GRAM_MAX_FEATURES)
+ * or CATLR_ERR_NOMEM (catlr_gram_bytes over CATLR_GRAM_MAX_BYTES), each with
+ * a reason that says to use the primal solver. */
+catlr_status catlr_gram_check(size_t n_x, size_t m, size_t held_m, catlr_error *err);
+
 /* K = X^T X for X (n_x, m) uint8: (m, m) int32, row j at K + j*m, exact
  * (n_x <= CATLR_GRAM_MAX_FEATURES), on `threads` threads (>= 1); the same
  * values the Gram solver computes for itself. CATLR_ERR_NOMEM. */

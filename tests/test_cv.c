@@ -334,6 +334,40 @@ static void test_grid_refuses(void **state) {
     assert_string_equal(err.reason, "cross-validation runs in one process: no reducer");
 }
 
+/* Ensure the Gram solver asked for explicitly is refused, before any run,
+ * where its matrix would not fit: CATLR_ERR_NOMEM with catlr_train's
+ * reason for 16385 examples (K alone 4 16385^2 bytes, over the 1 GiB cap),
+ * while auto takes the primal solver there. */
+static void test_grid_gram_limits(void **state) {
+    (void)state;
+    enum { MANY = 16385 };
+    uint8_t *X = calloc(MANY, 1), *y = calloc(MANY, 1);
+    unsigned *fold = calloc(MANY, sizeof *fold);
+    assert_non_null(X);
+    assert_non_null(y);
+    assert_non_null(fold);
+    for (size_t j = 0; j < MANY; j++) {
+        y[j] = j % 2;
+        fold[j] = (unsigned)(j / 2 % 2);
+    }
+    catlr_cv_run runs[2];
+    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    opts.iterations = 1;
+    catlr_error err;
+    assert_int_equal(catlr_cv_grid(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
+                     CATLR_ERR_NOMEM);
+    assert_string_equal(err.reason, "the Gram solver needs 1024 MiB for 16385 examples, over "
+                                    "its cap of 1024 MiB; use the primal solver");
+    opts.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_cv_grid(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
+                     CATLR_OK);
+    assert_int_equal(runs[0].status, CATLR_OK);
+    assert_int_equal(runs[1].status, CATLR_OK);
+    free(X);
+    free(y);
+    free(fold);
+}
+
 // ----------------------------------------------------------------------------
 // Summaries, the best setting, the solver.
 
@@ -414,6 +448,7 @@ int main(void) {
         cmocka_unit_test(test_grid_solvers_agree),
         cmocka_unit_test(test_failed_runs_recorded),
         cmocka_unit_test(test_grid_refuses),
+        cmocka_unit_test(test_grid_gram_limits),
         cmocka_unit_test(test_summarise_by_hand),
         cmocka_unit_test(test_best),
         cmocka_unit_test(test_choose_solver),
