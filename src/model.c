@@ -51,8 +51,10 @@ static const char *check_name(const char *name) {
 }
 
 /* The format 3 fields' "not recorded" values (model.h): the course's
- * threshold of 0.5, unit class weights, no validation set. best_iteration
- * follows iterations until a trainer says otherwise. */
+ * threshold of 0.5, unit class weights, no validation set, best_iteration
+ * equal to iterations (0 in a new model: nothing ties them afterwards, so
+ * catlr_train and the loader each set both), and the version a save
+ * writes. */
 static void set_unrecorded(catlr_model *model) {
     model->threshold = 0.5;
     model->class_weight[0] = model->class_weight[1] = 1.0;
