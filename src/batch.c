@@ -86,20 +86,6 @@ static void problem(walk *w, catlr_status status, const char *path, const char *
         w->on_problem(w->user, &e);
 }
 
-/* dir + "/" + name in a new string (no doubled slash), or NULL. */
-static char *join_path(const char *dir, const char *name) {
-    size_t n = strlen(dir), k = strlen(name);
-    int slash = n > 0 && dir[n - 1] == '/';
-    char *path = malloc(n + k + 2);
-    if (path == NULL)
-        return NULL;
-    memcpy(path, dir, n);
-    if (!slash)
-        path[n++] = '/';
-    memcpy(path + n, name, k + 1);
-    return path;
-}
-
 /* The names in dir that are not hidden, as full paths, into names; a
  * folder that cannot be read is a problem and lists nothing. The folder is
  * closed before any of its subfolders is opened, so a deep tree holds one
@@ -122,7 +108,7 @@ static catlr_status read_names(walk *w, const char *dir, catlr_file_list *names,
         }
         if (e->d_name[0] == '.')
             continue; /* hidden, ".", ".." */
-        char *path = join_path(dir, e->d_name);
+        char *path = catlr_join_path(dir, e->d_name);
         if (path == NULL || catlr_file_list_add(names, path) != CATLR_OK)
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         free(path);

@@ -9,7 +9,6 @@
 
 #include "catlr/core.h"
 #include "catlr/cv.h"
-#include "catlr/predict.h"
 #include "catlr/split.h"
 #include "cv_batch.h"
 #include "internal.h"
@@ -98,6 +97,29 @@ static double fold_bytes(size_t n_x, size_t m, size_t train_m, int gram) {
 // ----------------------------------------------------------------------------
 // One run.
 
+/* The options of setting s's runs: opts with s's rate and L2, and without
+ * what belongs to one run of catlr_train alone (a test set and its z, a
+ * validation set, reports, Gram products): run_one gives each run its own
+ * held-out fold, and nothing else. */
+static catlr_train_opts setting_opts(const catlr_train_opts *opts, const catlr_cv_setting *s) {
+    catlr_train_opts o = *opts;
+    o.lr = s->lr;
+    o.l2 = s->l2;
+    o.test_X = NULL;
+    o.test_y = NULL;
+    o.test_m = 0;
+    o.test_z = NULL;
+    o.on_step = NULL;
+    o.user = NULL;
+    o.eval_every = 0;
+    o.val_X = NULL;
+    o.val_y = NULL;
+    o.val_m = 0;
+    o.gram_K = NULL;
+    o.gram_Kt = NULL;
+    return o;
+}
+
 /* Train setting s on fold fd's training columns and measure the held-out
  * ones into *run. opts: the grid's, with solver and threads fixed. */
 static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
@@ -117,10 +139,7 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
         catlr_model_free(&model);
         return;
     }
-    catlr_train_opts o = *opts;
-    o.lr = s->lr;
-    o.l2 = s->l2;
-    o.on_step = NULL;
+    catlr_train_opts o = setting_opts(opts, s);
     o.test_X = fd->X + fd->train_m * n_x;
     o.test_y = fd->y + fd->train_m;
     o.test_m = fd->val_m;
@@ -129,12 +148,9 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
     o.gram_Kt = fd->Kv;
     run->status = catlr_train(fd->X, fd->y, fd->train_m, &o, &model, &run->err);
     if (run->status == CATLR_OK) {
-        size_t wrong = 0;
-        for (size_t j = 0; j < fd->val_m; j++)
-            wrong += catlr_predict_label(catlr_core_sigmoid(z[j])) != o.test_y[j];
         run->train_cost = model.final_cost;
         run->val_cost = catlr_core_cost(z, o.test_y, fd->val_m);
-        run->val_accuracy = catlr_accuracy_percent(wrong, fd->val_m);
+        run->val_accuracy = catlr_solver_accuracy(z, o.test_y, fd->val_m);
     }
     free(z);
     catlr_model_free(&model);
@@ -154,10 +170,7 @@ static const char *check_grid(const unsigned *fold, size_t m, unsigned k, size_t
     if (opts->reducer.allreduce_sum != NULL)
         return "cross-validation runs in one process: no reducer";
     for (size_t s = 0; s < n_settings; s++) {
-        catlr_train_opts o = *opts;
-        o.lr = settings[s].lr;
-        o.l2 = settings[s].l2;
-        o.test_m = 0;
+        catlr_train_opts o = setting_opts(opts, &settings[s]);
         const char *why = catlr_train_check(&o);
         if (why != NULL)
             return why;
@@ -177,21 +190,13 @@ static const char *check_grid(const unsigned *fold, size_t m, unsigned k, size_t
 /* K of all m examples for the Gram solver, checked against its limits. */
 static catlr_status whole_gram(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t **K, catlr_error *err) {
-    if (n_x > CATLR_GRAM_MAX_FEATURES)
-        return catlr_fail(err, CATLR_ERR_ARG, NULL,
-                          "the Gram solver takes at most %lu features (%lu given); use the "
-                          "primal solver",
-                          (unsigned long)CATLR_GRAM_MAX_FEATURES, (unsigned long)n_x);
-    if (catlr_gram_bytes(m, 0) > (double)CATLR_GRAM_MAX_BYTES)
-        return catlr_fail(err, CATLR_ERR_NOMEM, NULL,
-                          "the Gram matrix of %lu examples needs %.0f MiB, over its cap of "
-                          "%.0f MiB; use the primal solver",
-                          (unsigned long)m, catlr_gram_bytes(m, 0) / 1048576.0,
-                          (double)CATLR_GRAM_MAX_BYTES / 1048576.0);
+    catlr_status st = catlr_gram_check(n_x, m, 0, err);
+    if (st != CATLR_OK)
+        return st;
     *K = malloc(m * m * sizeof **K);
     if (*K == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
-    catlr_status st = catlr_gram_matrix(X, n_x, m, threads, *K, err);
+    st = catlr_gram_matrix(X, n_x, m, threads, *K, err);
     if (st != CATLR_OK) {
         free(*K);
         *K = NULL;

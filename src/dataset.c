@@ -49,16 +49,6 @@ static void name_list_sort(name_list *list) {
 // ----------------------------------------------------------------------------
 // Scanning one folder.
 
-/* dir + "/" + name in a new string (no doubled slash), or NULL. */
-static char *join_path(const char *dir, const char *name) {
-    size_t n = strlen(dir);
-    int slash = n > 0 && dir[n - 1] == '/';
-    char *path = malloc(n + strlen(name) + 2);
-    if (path != NULL)
-        sprintf(path, slash ? "%s%s" : "%s/%s", dir, name);
-    return path;
-}
-
 enum entry_kind { CLASS_FOLDERS, IMAGE_FILES };
 
 /* Should entry `name` of dir be listed as `kind`? 1 yes, 0 no, or a failure
@@ -108,7 +98,7 @@ static catlr_status list_dir(const char *dir, enum entry_kind kind, int lazy,
                 st = catlr_fail(err, CATLR_ERR_IO, dir, "%s", strerror(errno));
             break;
         }
-        char *path = join_path(dir, e->d_name);
+        char *path = catlr_join_path(dir, e->d_name);
         if (path == NULL) {
             st = catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
             break;
@@ -333,7 +323,7 @@ static catlr_status check_nonempty(const char *dir, const catlr_dataset *ds,
     for (size_t k = 0; k < 2; k++) {
         if (ds->class_count[k] > 0)
             continue;
-        char *class_dir = join_path(dir, ds->class_names[k]);
+        char *class_dir = catlr_join_path(dir, ds->class_names[k]);
         catlr_status st = catlr_fail(err, CATLR_ERR_DATA, class_dir ? class_dir : dir,
                                      "none of its %lu images could be read",
                                      (unsigned long)scanned[k]);
@@ -378,7 +368,7 @@ static catlr_status decode_all(const char *dir, catlr_dataset *ds,
 static catlr_status scan_classes(const char *dir, int lazy, catlr_dataset *ds,
                                  name_list files[2], catlr_error *err) {
     for (size_t k = 0; k < 2; k++) {
-        char *class_dir = join_path(dir, ds->class_names[k]);
+        char *class_dir = catlr_join_path(dir, ds->class_names[k]);
         if (class_dir == NULL)
             return catlr_fail(err, CATLR_ERR_NOMEM, dir, "out of memory");
         catlr_status st = list_dir(class_dir, IMAGE_FILES, lazy, &files[k], err);

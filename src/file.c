@@ -113,3 +113,16 @@ catlr_status catlr_close_output(FILE *fp, const char *path, catlr_status st,
         remove(path);
     return st;
 }
+
+char *catlr_join_path(const char *dir, const char *name) {
+    size_t n = strlen(dir), k = strlen(name);
+    int slash = n > 0 && dir[n - 1] == '/';
+    char *path = malloc(n + k + 2);
+    if (path == NULL)
+        return NULL;
+    memcpy(path, dir, n);
+    if (!slash)
+        path[n++] = '/';
+    memcpy(path + n, name, k + 1);
+    return path;
+}

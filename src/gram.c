@@ -56,8 +56,8 @@ typedef struct gram {
     double kept_c, kept_b;
 } gram;
 
-double catlr_gram_bytes(size_t m, size_t test_m) {
-    return 4.0 * (double)m * ((double)m + (double)test_m);
+double catlr_gram_bytes(size_t m, size_t held_m) {
+    return 4.0 * (double)m * ((double)m + (double)held_m);
 }
 
 /* rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte products.
@@ -271,21 +271,28 @@ catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threa
     return CATLR_OK;
 }
 
-catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
-                            catlr_solver_impl *out, catlr_error *err) {
-    const size_t m = pb->m, test_m = pb->test_m, val_m = pb->val_m;
-    if (pb->n_x > CATLR_GRAM_MAX_FEATURES)
+catlr_status catlr_gram_check(size_t n_x, size_t m, size_t held_m, catlr_error *err) {
+    if (n_x > CATLR_GRAM_MAX_FEATURES)
         return catlr_fail(err, CATLR_ERR_ARG, NULL,
                           "the Gram solver takes at most %lu features (%lu given); use the "
                           "primal solver",
-                          (unsigned long)CATLR_GRAM_MAX_FEATURES, (unsigned long)pb->n_x);
-    double bytes = catlr_gram_bytes(m, test_m + val_m);
+                          (unsigned long)CATLR_GRAM_MAX_FEATURES, (unsigned long)n_x);
+    double bytes = catlr_gram_bytes(m, held_m);
     if (bytes > (double)CATLR_GRAM_MAX_BYTES)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL,
                           "the Gram solver needs %.0f MiB for %lu examples, over its "
                           "cap of %.0f MiB; use the primal solver",
                           bytes / 1048576.0, (unsigned long)m,
                           (double)CATLR_GRAM_MAX_BYTES / 1048576.0);
+    return CATLR_OK;
+}
+
+catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
+                            catlr_solver_impl *out, catlr_error *err) {
+    const size_t m = pb->m, test_m = pb->test_m, val_m = pb->val_m;
+    catlr_status st = catlr_gram_check(pb->n_x, m, test_m + val_m, err);
+    if (st != CATLR_OK)
+        return st;
     gram *g = calloc(1, sizeof *g);
     if (g == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the solver");

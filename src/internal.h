@@ -88,6 +88,11 @@ catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
 catlr_status catlr_close_output(FILE *fp, const char *path, catlr_status st,
                                 catlr_error *err);
 
+/* dir + "/" + name in a new string the caller frees (no doubled slash when
+ * dir ends in one), or NULL when out of memory. The folder readers
+ * (dataset.c, batch.c) build every path they list with it. */
+char *catlr_join_path(const char *dir, const char *name);
+
 /* ---------------------------------------------------------------------------
  * Little-endian fields, written and read byte by byte so that neither the
  * host's byte order nor struct padding ever reaches a file. */

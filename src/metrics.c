@@ -18,7 +18,7 @@ catlr_confusion catlr_metrics_confusion_at(const uint8_t *y, const double *p, si
     CATLR_ASSERT(m == 0 || (y != NULL && p != NULL));
     catlr_confusion c = {0, 0, 0, 0};
     for (size_t j = 0; j < m; j++) {
-        int predicted = p[j] > threshold;
+        int predicted = catlr_predict_label_at(p[j], threshold);
         if (y[j] && predicted)
             c.tp++;
         else if (y[j])

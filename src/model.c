@@ -51,8 +51,10 @@ static const char *check_name(const char *name) {
 }
 
 /* The format 3 fields' "not recorded" values (model.h): the course's
- * threshold of 0.5, unit class weights, no validation set. best_iteration
- * follows iterations until a trainer says otherwise. */
+ * threshold of 0.5, unit class weights, no validation set, best_iteration
+ * equal to iterations (0 in a new model: nothing ties them afterwards, so
+ * catlr_train and the loader each set both), and the version a save
+ * writes. */
 static void set_unrecorded(catlr_model *model) {
     model->threshold = 0.5;
     model->class_weight[0] = model->class_weight[1] = 1.0;
@@ -522,6 +524,15 @@ catlr_status catlr_model_save(const catlr_model *model, const char *path,
     uint8_t *buf = encode(model, &size);
     if (buf == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
+    /* a record the loader refuses (a threshold above 1, a best iteration
+     * past the last) would make a file that never loads again: checked
+     * here by the code that reads it back, on a copy it may write to */
+    catlr_model scratch = *model;
+    const char *why = decode_record(buf, CATLR_MODEL_VERSION, &scratch);
+    if (why != NULL) {
+        free(buf);
+        return catlr_fail(err, CATLR_ERR_ARG, path, "%s", why);
+    }
     char tmp[CATLR_ERROR_PATH_MAX + 32];
     int fd = create_temp(path, tmp, sizeof tmp);
     if (fd < 0) {

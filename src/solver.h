@@ -92,15 +92,22 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
                             catlr_solver_impl *out, catlr_error *err);
 
+/* Whether the Gram solver takes n_x features, m examples and held_m
+ * held-out ones: CATLR_OK, CATLR_ERR_ARG (n_x over CATLR_GRAM_MAX_FEATURES)
+ * or CATLR_ERR_NOMEM (catlr_gram_bytes over CATLR_GRAM_MAX_BYTES), each with
+ * a reason that says to use the primal solver. */
+catlr_status catlr_gram_check(size_t n_x, size_t m, size_t held_m, catlr_error *err);
+
 /* K = X^T X for X (n_x, m) uint8: (m, m) int32, row j at K + j*m, exact
  * (n_x <= CATLR_GRAM_MAX_FEATURES), on `threads` threads (>= 1); the same
  * values the Gram solver computes for itself. CATLR_ERR_NOMEM. */
 catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t *K, catlr_error *err);
 
-/* Bytes the Gram solver's matrices take for m examples and test_m test
- * examples (as a double, so it cannot overflow). */
-double catlr_gram_bytes(size_t m, size_t test_m);
+/* Bytes the Gram solver's matrices take for m examples and held_m held-out
+ * ones (the test and the validation set's together), K and their cross
+ * products (as a double, so it cannot overflow). */
+double catlr_gram_bytes(size_t m, size_t held_m);
 
 /* catlr_train_class_weights from count (2), the examples of label 0 and of
  * label 1 (in every process of a split training set, so that "balanced"
@@ -113,5 +120,10 @@ catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
  * class_weight (2) is not NULL; returns sum_j dz_j, summed in order. */
 double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
                        const double *class_weight, double *dz);
+
+/* The accuracy in percent of the weights whose forward pass on m >= 1
+ * examples labelled y (m) is z (m): catlr_predict_label's rule and the
+ * course's formula, as catlr_predict_accuracy gives from a model. */
+double catlr_solver_accuracy(const double *z, const uint8_t *y, size_t m);
 
 #endif /* CATLR_SOLVER_H */

@@ -72,7 +72,8 @@ catlr_status catlr_split_validation(const uint8_t *y, size_t m, double fraction,
     catlr_status st = shuffled_classes(y, m, seed, &order, count, err);
     if (st != CATLR_OK)
         return st;
-    memset(is_val, 0, m);
+    if (m > 0) /* is_val may be NULL when m is 0, and memset's may not */
+        memset(is_val, 0, m);
     size_t total = 0, start = 0;
     for (int c = 0; c < 2; c++) {
         /* half up; floor(x + 0.5) is exact here, x < 2^53 */

@@ -155,9 +155,7 @@ static double cost_of(const run *r, double cost_sum) {
     return cost;
 }
 
-/* The accuracy in percent of the weights whose forward pass on m examples
- * labelled y is z, by predict's rule and formula. */
-static double accuracy_of(const double *z, const uint8_t *y, size_t m) {
+double catlr_solver_accuracy(const double *z, const uint8_t *y, size_t m) {
     size_t wrong = 0;
     for (size_t j = 0; j < m; j++)
         wrong += catlr_predict_label(catlr_core_sigmoid(z[j])) != y[j];
@@ -174,11 +172,11 @@ static void report(const run *r, const catlr_train_opts *opts, catlr_train_step 
     if (step->has_cost && r->pb.test_m_total > 0)
         step->test_cost = sums[TEST_COST_SUM] / (double)r->pb.test_m_total;
     if (evaluated) {
-        step->train_acc = accuracy_of(r->z, r->pb.y, r->pb.m);
+        step->train_acc = catlr_solver_accuracy(r->z, r->pb.y, r->pb.m);
         if (r->pb.test_m > 0)
-            step->test_acc = accuracy_of(r->z_test, opts->test_y, r->pb.test_m);
+            step->test_acc = catlr_solver_accuracy(r->z_test, opts->test_y, r->pb.test_m);
         if (r->z_val != NULL)
-            step->val_acc = accuracy_of(r->z_val, opts->val_y, opts->val_m);
+            step->val_acc = catlr_solver_accuracy(r->z_val, opts->val_y, opts->val_m);
     }
     opts->on_step(opts->user, step);
 }

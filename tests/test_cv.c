@@ -210,6 +210,44 @@ static void test_grid_class_weights(void **state) {
     assert_true(plain[0].train_cost != weighted[0].train_cost);
 }
 
+/* Ensure a validation set, its accuracies and a report callback in the
+ * grid's options are ignored: every run's only held-out set is its fold, so
+ * both solvers' runs are bit for bit those of options without them (a
+ * validation set would keep an earlier iteration's weights), and a
+ * validation size without pixels is not refused. */
+static void test_grid_ignores_validation_set(void **state) {
+    (void)state;
+    problem p;
+    make_problem(&p);
+    for (int solver = CATLR_SOLVER_PRIMAL; solver <= CATLR_SOLVER_GRAM; solver++) {
+        catlr_train_opts opts = grid_opts((catlr_solver)solver, 1);
+        catlr_cv_run plain[N_SETTINGS * K], with_val[N_SETTINGS * K];
+        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
+                                       &opts, plain, NULL),
+                         CATLR_OK);
+        /* the flipped labels make the validation cost rise from the start */
+        uint8_t flipped[M];
+        for (size_t j = 0; j < M; j++)
+            flipped[j] = !p.y[j];
+        opts.val_X = p.X;
+        opts.val_y = flipped;
+        opts.val_m = M;
+        opts.eval_every = 3;
+        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
+                                       &opts, with_val, NULL),
+                         CATLR_OK);
+        for (size_t t = 0; t < N_SETTINGS * K; t++)
+            assert_same_run(&with_val[t], &plain[t]);
+        opts.val_X = NULL;
+        opts.val_y = NULL;
+        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
+                                       &opts, with_val, NULL),
+                         CATLR_OK);
+        for (size_t t = 0; t < N_SETTINGS * K; t++)
+            assert_same_run(&with_val[t], &plain[t]);
+    }
+}
+
 /* Ensure the two solvers' grids agree to 1e-12 (they take the same steps,
  * rounded differently). */
 static void test_grid_solvers_agree(void **state) {
@@ -296,6 +334,40 @@ static void test_grid_refuses(void **state) {
     assert_string_equal(err.reason, "cross-validation runs in one process: no reducer");
 }
 
+/* Ensure the Gram solver asked for explicitly is refused, before any run,
+ * where its matrix would not fit: CATLR_ERR_NOMEM with catlr_train's
+ * reason for 16385 examples (K alone 4 16385^2 bytes, over the 1 GiB cap),
+ * while auto takes the primal solver there. */
+static void test_grid_gram_limits(void **state) {
+    (void)state;
+    enum { MANY = 16385 };
+    uint8_t *X = calloc(MANY, 1), *y = calloc(MANY, 1);
+    unsigned *fold = calloc(MANY, sizeof *fold);
+    assert_non_null(X);
+    assert_non_null(y);
+    assert_non_null(fold);
+    for (size_t j = 0; j < MANY; j++) {
+        y[j] = j % 2;
+        fold[j] = (unsigned)(j / 2 % 2);
+    }
+    catlr_cv_run runs[2];
+    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    opts.iterations = 1;
+    catlr_error err;
+    assert_int_equal(catlr_cv_grid(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
+                     CATLR_ERR_NOMEM);
+    assert_string_equal(err.reason, "the Gram solver needs 1024 MiB for 16385 examples, over "
+                                    "its cap of 1024 MiB; use the primal solver");
+    opts.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(catlr_cv_grid(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
+                     CATLR_OK);
+    assert_int_equal(runs[0].status, CATLR_OK);
+    assert_int_equal(runs[1].status, CATLR_OK);
+    free(X);
+    free(y);
+    free(fold);
+}
+
 // ----------------------------------------------------------------------------
 // Summaries, the best setting, the solver.
 
@@ -372,9 +444,11 @@ int main(void) {
         cmocka_unit_test(test_grid_equals_separate_primal),
         cmocka_unit_test(test_grid_threads_and_batches),
         cmocka_unit_test(test_grid_class_weights),
+        cmocka_unit_test(test_grid_ignores_validation_set),
         cmocka_unit_test(test_grid_solvers_agree),
         cmocka_unit_test(test_failed_runs_recorded),
         cmocka_unit_test(test_grid_refuses),
+        cmocka_unit_test(test_grid_gram_limits),
         cmocka_unit_test(test_summarise_by_hand),
         cmocka_unit_test(test_best),
         cmocka_unit_test(test_choose_solver),

@@ -1184,6 +1184,43 @@ static void test_save_refuses_non_finite(void **state) {
     free(dir);
 }
 
+/* Ensure a training record the loader would refuse is refused by save with
+ * CATLR_ERR_ARG and the loader's reason, and no file is written: a
+ * threshold of 1.5, a best iteration past the last, unknown augmentation
+ * bits, an L2 lambda of -1; the same model with them put right saves. */
+static void test_save_refuses_bad_record(void **state) {
+    char *dir = new_dir(state, "save_bad_record");
+    char *path = test_path(dir, "model.bin");
+    catlr_model model;
+    make_small(&model);
+    catlr_error err = {0};
+    model.threshold = 1.5;
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_ERR_ARG);
+    assert_string_equal(err.path, path);
+    assert_contains(err.reason, "threshold");
+    model.threshold = 0.5;
+    model.best_iteration = model.iterations + 1;
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_ERR_ARG);
+    assert_contains(err.reason, "best iteration");
+    model.best_iteration = model.iterations;
+    model.augment = 2;
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_ERR_ARG);
+    assert_contains(err.reason, "augmentation");
+    model.augment = CATLR_AUGMENT_FLIP;
+    model.l2 = -1;
+    assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_ERR_ARG);
+    assert_null(fopen(path, "rb"));
+    model.l2 = 0.25;
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_OK);
+    catlr_model loaded;
+    assert_int_equal(catlr_model_load(path, &loaded, &err), CATLR_OK);
+    assert_int_equal(loaded.best_iteration, model.iterations);
+    catlr_model_free(&loaded);
+    catlr_model_free(&model);
+    free(path);
+    free(dir);
+}
+
 /* Ensure saving into a read-only folder is CATLR_ERR_IO and leaves the old
  * file as it was, with no temporary file beside it. Skipped where chmod does
  * not stop us writing (running as root): we find out by trying to create a
@@ -1301,6 +1338,7 @@ int main(void) {
         cmocka_unit_test(test_save_killed_at_random),
         cmocka_unit_test(test_save_missing_folder),
         cmocka_unit_test(test_save_refuses_non_finite),
+        cmocka_unit_test(test_save_refuses_bad_record),
         cmocka_unit_test(test_save_read_only_folder),
         cmocka_unit_test(test_save_permissions),
     };

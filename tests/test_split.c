@@ -133,6 +133,10 @@ static void test_validation_errors(void **state) {
     /* 0.1 of 2 and of 1 both round to 0 */
     assert_int_equal(catlr_split_validation(y, 3, 0.1, 1, v, &err), CATLR_ERR_DATA);
     assert_non_null(strstr(err.reason, "no validation example"));
+    /* no examples at all, with the NULL arrays split.h allows for m = 0
+     * (nothing is written through them: UBSan checks) */
+    assert_int_equal(catlr_split_validation(NULL, 0, 0.5, 1, NULL, &err), CATLR_ERR_DATA);
+    assert_non_null(strstr(err.reason, "(0 examples)"));
 }
 
 /* The folds partition the examples, differ in size by at most one, keep

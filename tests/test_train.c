@@ -1362,6 +1362,24 @@ static void test_split_reducer_fails(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure a process whose shard is larger than the reducer's m_total (2 of
+ * 1) fails with CATLR_ERR_ARG, after taking part in the label counts' and
+ * the set-up's sums (calls 1 and 2), so that the other processes learn of
+ * it instead of waiting for it; failing_sum would fail a third call. */
+static void test_split_shard_over_total(void **state) {
+    (void)state;
+    catlr_model model;
+    toy_model(&model);
+    size_t calls = 0;
+    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
+    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 1, 0};
+    catlr_error err;
+    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+    assert_non_null(strstr(err.reason, "m_total"));
+    assert_int_equal(calls, 2);
+    catlr_model_free(&model);
+}
+
 /* Ensure the check refuses, with a reducer, m_total = 0, a test_m_total
  * below test_m, and the Gram solver; and that auto then picks primal even
  * where it would pick gram alone (the course's run). */
@@ -1415,6 +1433,7 @@ int main(void) {
         cmocka_unit_test(test_split_across_processes),
         cmocka_unit_test(test_split_setup_failure),
         cmocka_unit_test(test_split_reducer_fails),
+        cmocka_unit_test(test_split_shard_over_total),
         cmocka_unit_test(test_split_check),
         cmocka_unit_test(test_validation_keeps_best),
         cmocka_unit_test(test_validation_last_is_best),

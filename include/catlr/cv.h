@@ -87,8 +87,9 @@ catlr_solver catlr_cv_choose_solver(size_t n_x, size_t m, unsigned k, size_t n_s
  * opts: iterations, report_every, tol, solver, threads and the class
  * weights as for catlr_train ("balanced" is worked out from each run's
  * training folds, as a separate run would); its lr and l2 are replaced by
- * each setting's, and its test set, on_step, gram_K, gram_Kt and test_z
- * are ignored (the grid sets its own); it must have no reducer (the runs
+ * each setting's, and its test set, validation set, on_step, user,
+ * eval_every, gram_K, gram_Kt and test_z are ignored (each run's only
+ * held-out set is its fold); it must have no reducer (the runs
  * train on this process's examples). The validation cost and accuracy
  * are unweighted.
  * runs: (n_settings, k), the run of setting s on fold f at runs[s*k + f],

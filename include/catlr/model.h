@@ -158,7 +158,10 @@ const char *catlr_model_class_of_label(const catlr_model *model, int label);
 /* Write the model to path atomically: to a temporary file in the same
  * folder, flushed to disk, then renamed over path, so that path holds
  * either its old content or the complete new one. CATLR_ERR_IO names path;
- * CATLR_ERR_NUMERIC for weights that are not finite (no such file loads). */
+ * CATLR_ERR_NUMERIC for weights that are not finite, CATLR_ERR_ARG for a
+ * training record that catlr_model_load would refuse (the checks listed
+ * above the file table, e.g. a threshold outside [0, 1]): no such file
+ * loads, so none is written. */
 catlr_status catlr_model_save(const catlr_model *model, const char *path,
                               catlr_error *err);
 

@@ -62,7 +62,8 @@ void catlr_rng_shuffle(catlr_rng *rng, size_t *idx, size_t n);
 catlr_status catlr_split_validation(const uint8_t *y, size_t m, double fraction,
                                     uint64_t seed, uint8_t *is_val, catlr_error *err);
 
-/* Assign each example a fold in [0, k): each class's shuffled examples are
+/* Assign each example a fold in [0, k), y (m) holding labels 0 or 1 and
+ * fold (m) written: each class's shuffled examples are
  * dealt to the folds in turn, class 1 continuing where class 0 stopped, so
  * fold sizes differ by at most one and each fold keeps the class balance
  * (as far as the counts allow). The folds partition the m examples.

@@ -197,7 +197,9 @@ catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8
  * iterations), final_val_cost is their validation cost and final_cost
  * their training cost; without one, best_iteration = iterations and
  * final_val_cost is NAN.
- * Fails with CATLR_ERR_ARG (opts, m = 0, the Gram solver asked for with
+ * Fails with CATLR_ERR_ARG (opts, no training example: m = 0, or with a
+ * reducer m_total = 0 or m over m_total; "balanced" weights with a label
+ * that has no example; the Gram solver asked for with
  * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
  * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES),
  * CATLR_ERR_NUMERIC when the cost or the weights stop being finite (a
