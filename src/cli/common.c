@@ -167,6 +167,36 @@ int cli_parse_threshold(const char *s, double *out) {
     return 0;
 }
 
+int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
+                       const char *usage, FILE *errf) {
+    size_t n;
+    if (cli_parse_count(value, &n) != 0 || n > CATLR_MAX_THREADS)
+        return cli_usage_error(errf, cmd, usage,
+                               "--threads must be a whole number from 1 to " CLI_STR(
+                                   CATLR_MAX_THREADS) ", got '%s'",
+                               value);
+    *threads = (unsigned)n;
+    return -1;
+}
+
+int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
+                    FILE *errf) {
+    if (cli_parse_u64(value, seed) != 0)
+        return cli_usage_error(errf, cmd, usage,
+                               "--seed must be a whole number from 0 to 2^64-1, got '%s'", value);
+    return -1;
+}
+
+int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
+                      const char *usage, FILE *errf) {
+    int s = cli_parse_solver(value);
+    if (s < 0)
+        return cli_usage_error(errf, cmd, usage,
+                               "--solver must be auto, primal or gram, got '%s'", value);
+    *solver = (catlr_solver)s;
+    return -1;
+}
+
 FILE *cli_open_output(const char *path, const char *mode, FILE *errf) {
     FILE *fp = fopen(path, mode);
     if (fp == NULL)

@@ -12,6 +12,7 @@
 #include "catlr/catlr.h"
 #include "catlr/dataset.h"
 #include "catlr/model.h"
+#include "catlr/train.h"
 
 enum {
     CLI_EXIT_OK = 0,   /* success, --help, --version */
@@ -103,5 +104,22 @@ void cli_remove_output(const char *path);
 /* A decision threshold: a finite number from 0 to 1 written as the whole
  * of s ("0.3", "1", "0"). 0 on success, -1 if s is anything else. */
 int cli_parse_threshold(const char *s, double *out);
+
+/* The options several commands share, each read and refused in one place so
+ * that every command spells its error the same way. Each stores the value
+ * and returns -1, or prints the usage error of command cmd (usage its
+ * one-line usage) and returns CLI_EXIT_USAGE. */
+
+/* --threads N: 1 to CATLR_MAX_THREADS. */
+int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
+                       const char *usage, FILE *errf);
+
+/* --seed S: 0 to 2^64-1. */
+int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
+                    FILE *errf);
+
+/* --solver NAME: auto, primal or gram. */
+int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
+                      const char *usage, FILE *errf);
 
 #endif /* CATLR_CLI_COMMON_H */

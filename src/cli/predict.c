@@ -14,7 +14,6 @@
 #include "catlr/batch.h"
 #include "catlr/model.h"
 #include "catlr/predict.h"
-#include "catlr/train.h"
 #include "cli.h"
 #include "args.h"
 #include "common.h"
@@ -58,7 +57,7 @@ typedef struct predict_args {
     enum output_format format;
     int has_threshold;
     double threshold;
-    int threads; /* 0: all cores */
+    unsigned threads; /* 0: all cores */
 } predict_args;
 
 enum { OPT_HELP = 1, OPT_JSON, OPT_CSV, OPT_FILES_FROM, OPT_THRESHOLD, OPT_THREADS };
@@ -74,7 +73,6 @@ static const cli_option OPTIONS[] = {
 
 /* Apply one option. -1 to go on, or an exit code. */
 static int apply_option(int id, const char *value, predict_args *a, FILE *errf) {
-    size_t threads;
     switch (id) {
     case OPT_JSON:
     case OPT_CSV: {
@@ -91,14 +89,7 @@ static int apply_option(int id, const char *value, predict_args *a, FILE *errf) 
                                    "--threshold must be a number from 0 to 1, got '%s'", value);
         a->has_threshold = 1;
         break;
-    case OPT_THREADS:
-        if (cli_parse_count(value, &threads) != 0 || threads > CATLR_MAX_THREADS)
-            return cli_usage_error(errf, "predict", USAGE,
-                                   "--threads must be a whole number from 1 to " CLI_STR(
-                                       CATLR_MAX_THREADS) ", got '%s'",
-                                   value);
-        a->threads = (int)threads;
-        break;
+    case OPT_THREADS: return cli_option_threads(value, &a->threads, "predict", USAGE, errf);
     }
     return -1;
 }
@@ -262,7 +253,7 @@ static size_t classify(const predict_args *a, const catlr_model *model, double t
     for (size_t j0 = 0; j0 < list->count; j0 += CHUNK) {
         size_t n = list->count - j0 < CHUNK ? list->count - j0 : CHUNK;
         const char *const *paths = (const char *const *)list->items + j0;
-        failed += catlr_batch_decode(paths, n, a->threads, b->X, b->status, b->errors);
+        failed += catlr_batch_decode(paths, n, (int)a->threads, b->X, b->status, b->errors);
         /* the same call eval makes on its matrix, so an image gets the same
          * p through either command */
         catlr_predict_proba(model, b->X, n, b->p);

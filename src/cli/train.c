@@ -164,11 +164,8 @@ static int apply_selection_option(int id, const char *value, train_args *a, FILE
                                      "excluded), got", value);
         break;
     case OPT_SEED:
-        if (cli_parse_u64(value, &a->seed) != 0)
-            return usage_error(errf, "--seed must be a whole number from 0 to 2^64-1, got",
-                               value);
         a->seed_given = 1;
-        break;
+        return cli_option_seed(value, &a->seed, "train", USAGE, errf);
     case OPT_EVAL_EVERY:
         if (cli_parse_count(value, &a->opts.eval_every) != 0)
             return usage_error(errf, "--eval-every must be a whole number >= 1, got", value);
@@ -192,8 +189,6 @@ static int check_selection_options(const train_args *a, FILE *errf) {
 
 /* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
 static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
-    size_t threads;
-    int solver;
     if (id >= OPT_VAL_SPLIT)
         return apply_selection_option(id, value, a, errf);
     switch (id) {
@@ -205,25 +200,12 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         if (cli_parse_nonnegative(value, &a->opts.tol) != 0)
             return usage_error(errf, "--tol must be a number >= 0, got", value);
         break;
-    case OPT_SOLVER:
-        if ((solver = cli_parse_solver(value)) < 0)
-            return usage_error(errf, "--solver must be auto, primal or gram, got", value);
-        a->opts.solver = (catlr_solver)solver;
-        break;
+    case OPT_SOLVER: return cli_option_solver(value, &a->opts.solver, "train", USAGE, errf);
     case OPT_THREADS:
-        if (cli_parse_count(value, &threads) != 0 || threads > CATLR_MAX_THREADS)
-            return usage_error(errf, "--threads must be a whole number from 1 to " CLI_STR(CATLR_MAX_THREADS) ", got",
-                               value);
-        a->opts.threads = (unsigned)threads;
-        break;
+        return cli_option_threads(value, &a->opts.threads, "train", USAGE, errf);
     case OPT_TIMINGS: a->timings = 1; break;
     case OPT_CLASS_WEIGHT:
-        if (train_setup_parse_class_weight(value, &a->opts) != 0)
-            return usage_error(errf,
-                               "--class-weight must be 'balanced' or two positive numbers "
-                               "W_POS,W_NEG, got",
-                               value);
-        break;
+        return train_setup_option_class_weight(value, &a->opts, "train", USAGE, errf);
     case OPT_AUGMENT:
         if (train_setup_parse_augment(value, &a->augment) != 0)
             return usage_error(errf, "--augment must be flip, got", value);
