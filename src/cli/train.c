@@ -549,7 +549,7 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     if (code == CLI_EXIT_OK)
         code = train_sets_make(&sets, train, a->train_dir, a->val_split, a->seed, a->quiet, errf);
     if (code == CLI_EXIT_OK && a->pick_threshold)
-        code = train_threshold_check(&sets, train, errf);
+        code = train_threshold_check(&sets, train, a->train_dir, errf);
     if (code == CLI_EXIT_OK) { /* every process gets here, or none */
         /* the mirrors of the images trained on only: the validation set
          * stays the folder's own images */
