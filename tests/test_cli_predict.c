@@ -218,7 +218,8 @@ static void test_predict_threads(void **state) {
 
 /* Ensure --files-from takes one path a line after the operands, files and
  * folders alike, skipping empty lines and reading "\r\n" endings; a list
- * that cannot be read fails at once with one line and nothing on stdout. */
+ * that cannot be read, or is a folder, fails at once with one line and
+ * nothing on stdout. */
 static void test_predict_files_from(void **state) {
     fixtures *fx = *state;
     char list[1024], b[1024], sub[1024], a[1024];
@@ -241,6 +242,13 @@ static void test_predict_files_from(void **state) {
 
     r = run("predict", fx->model, "--files-from", "/nonexistent/list.txt", NULL);
     assert_failure(&r, "catlr: /nonexistent/list.txt: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    /* a folder given as LIST: the loaders' words, not "Is a directory" */
+    char want[1200];
+    snprintf(want, sizeof want, "catlr: %s: is a folder, not a file", sub);
+    r = run("predict", fx->model, a, "--files-from", sub, NULL);
+    assert_failure(&r, want);
     assert_string_equal(r.out, "");
     result_free(&r);
     /* an empty list is no error: nothing to do */

@@ -5,11 +5,12 @@
  * so that memory stays small whatever the number of images and the lines
  * come out in the order of the input. An image that cannot be read is
  * reported on errf and the others still run; the exit code is then 1. */
-#define _POSIX_C_SOURCE 200809L /* getline */
+#define _POSIX_C_SOURCE 200809L /* getline, fileno */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "catlr/batch.h"
 #include "catlr/model.h"
@@ -156,6 +157,14 @@ static int add_list_file(catlr_file_list *list, const char *name, problems *prob
     FILE *f = is_stdin ? stdin : fopen(name, "r");
     if (f == NULL) {
         fprintf(probs->errf, "catlr: %s: %s\n", name, strerror(errno));
+        return -1;
+    }
+    /* a folder opens, and only its first read fails ("Is a directory");
+     * say it as the loaders do. A fifo stays welcome: LIST may be <(find) */
+    struct stat sb;
+    if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fprintf(probs->errf, "catlr: %s: is a folder, not a file\n", name);
+        fclose(f);
         return -1;
     }
     char *line = NULL;
