@@ -187,6 +187,33 @@ int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const ch
     return -1;
 }
 
+/* A list option: option's values read by parse, each "one" ("a positive
+ * number"); in the message "many" ("positive numbers") when the user wrote
+ * a list, so that "--lr 0" gets the words train and cv both use. */
+static int option_list(const char *option, const char *value,
+                       int (*parse)(const char *, double *), const char *one, const char *many,
+                       double *values, size_t max, size_t *n, const char *cmd,
+                       const char *usage, FILE *errf) {
+    if (cli_parse_list(value, parse, values, max, n) == 0)
+        return -1;
+    if (strchr(value, ',') == NULL)
+        return cli_usage_error(errf, cmd, usage, "%s must be %s, got '%s'", option, one, value);
+    return cli_usage_error(errf, cmd, usage, "%s must be 1 to %zu %s separated by commas, got '%s'",
+                           option, max, many, value);
+}
+
+int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+                     const char *usage, FILE *errf) {
+    return option_list("--lr", value, cli_parse_positive, "a positive number", "positive numbers",
+                       rates, max, n, cmd, usage, errf);
+}
+
+int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
+                   const char *usage, FILE *errf) {
+    return option_list("--l2", value, cli_parse_nonnegative, "a number >= 0", "numbers >= 0",
+                       l2s, max, n, cmd, usage, errf);
+}
+
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
                       const char *usage, FILE *errf) {
     int s = cli_parse_solver(value);

@@ -118,6 +118,15 @@ int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
 int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
                     FILE *errf);
 
+/* --lr RATE[,RATE...]: 1 to max positive numbers into rates (*n of them).
+ * The message speaks of one number when value holds no comma. */
+int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+                     const char *usage, FILE *errf);
+
+/* --l2 LAMBDA[,LAMBDA...]: the same with numbers >= 0. */
+int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
+                   const char *usage, FILE *errf);
+
 /* --solver NAME: auto, primal or gram. */
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
                       const char *usage, FILE *errf);

@@ -117,19 +117,9 @@ static int apply_number(int id, const char *value, cv_args *a, FILE *errf) {
         break;
     case OPT_SEED: return cli_option_seed(value, &a->seed, "cv", USAGE, errf);
     case OPT_LR:
-        if (cli_parse_list(value, cli_parse_positive, a->rates, CV_MAX_VALUES, &a->n_rates) != 0)
-            return usage_error(errf,
-                               "--lr must be 1 to " CLI_STR(CV_MAX_VALUES)
-                               " positive numbers separated by commas, got",
-                               value);
-        break;
+        return cli_option_rates(value, a->rates, CV_MAX_VALUES, &a->n_rates, "cv", USAGE, errf);
     case OPT_L2:
-        if (cli_parse_list(value, cli_parse_nonnegative, a->l2s, CV_MAX_VALUES, &a->n_l2s) != 0)
-            return usage_error(errf,
-                               "--l2 must be 1 to " CLI_STR(CV_MAX_VALUES)
-                               " numbers >= 0 separated by commas, got",
-                               value);
-        break;
+        return cli_option_l2s(value, a->l2s, CV_MAX_VALUES, &a->n_l2s, "cv", USAGE, errf);
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->opts.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);

@@ -229,14 +229,8 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     case OPT_PLOT: a->plot = value; break;
     case OPT_SKIP_BAD: a->skip_bad = 1; break;
     case OPT_LR:
-        if (train_report_parse_rates(value, a->rates, &a->n_rates) != 0)
-            return usage_error(errf,
-                               strchr(value, ',') == NULL
-                                   ? "--lr must be a positive number, got"
-                                   : "--lr must be 1 to " CLI_STR(TRAIN_REPORT_MAX_RATES)
-                                     " positive numbers separated by commas, got",
-                               value);
-        break;
+        return cli_option_rates(value, a->rates, TRAIN_REPORT_MAX_RATES, &a->n_rates, "train",
+                                USAGE, errf);
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->opts.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
