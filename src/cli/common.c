@@ -21,6 +21,14 @@ void cli_print_error(FILE *errf, const catlr_error *err) {
         fprintf(errf, "catlr: %s\n", err->reason);
 }
 
+int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char *usage,
+                    FILE *errf) {
+    for (size_t k = 0; k < n; k++)
+        if (paths[k].path != NULL && paths[k].path[0] == '\0')
+            return cli_usage_error(errf, cmd, usage, "%s must not be empty", paths[k].name);
+    return -1;
+}
+
 int cli_load_model(const char *path, catlr_model *model, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_load(path, model, &err);

@@ -40,6 +40,20 @@ void cli_print_error(FILE *errf, const catlr_error *err);
 int cli_usage_error(FILE *errf, const char *cmd, const char *usage,
                     const char *fmt, ...) CLI_PRINTF(4, 5);
 
+/* A FILE or DIR of the command line: what the usage calls it ("MODEL",
+ * "--output") and the value given, or NULL when it was not given. */
+typedef struct cli_path {
+    const char *name;
+    const char *path;
+} cli_path;
+
+/* Refuse an empty path: "" names no file, so the error line that opening
+ * it gives ("catlr: No such file or directory") would name none either.
+ * -1 when every given path holds a character, else the usage error "NAME
+ * must not be empty" of command cmd and CLI_EXIT_USAGE. */
+int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char *usage,
+                    FILE *errf);
+
 /* Load the model at path and check that it classifies catlr's 64x64x3
  * images (catlr_predict_check). CLI_EXIT_OK, or CLI_EXIT_FAIL after the
  * error line, with *model freed. */

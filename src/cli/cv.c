@@ -169,6 +169,10 @@ static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) 
     }
     if (a->dir == NULL)
         return usage_error(errf, "missing DIR", NULL);
+    const cli_path paths[] = {{"DIR", a->dir}, {"--output", a->output}};
+    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "cv", USAGE, errf);
+    if (code >= 0)
+        return code;
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
     if (a->n_rates == 0) {

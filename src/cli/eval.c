@@ -99,7 +99,8 @@ static int parse_args(int argc, char **argv, eval_args *a, FILE *out, FILE *errf
         return cli_usage_error(errf, "eval", USAGE, "missing MODEL");
     if (a->dir == NULL)
         return cli_usage_error(errf, "eval", USAGE, "missing DIR");
-    return -1;
+    const cli_path paths[] = {{"MODEL", a->model}, {"DIR", a->dir}, {"--roc", a->roc}};
+    return cli_check_paths(paths, sizeof paths / sizeof paths[0], "eval", USAGE, errf);
 }
 
 // ----------------------------------------------------------------------------

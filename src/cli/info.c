@@ -222,6 +222,10 @@ int catlr_cmd_info(int argc, char **argv, FILE *out, FILE *errf) {
     }
     if (path == NULL)
         return cli_usage_error(errf, "info", USAGE, "missing MODEL");
+    const cli_path model_path = {"MODEL", path};
+    int code = cli_check_paths(&model_path, 1, "info", USAGE, errf);
+    if (code >= 0)
+        return code;
     catlr_model model;
     catlr_error err;
     if (catlr_model_load(path, &model, &err) != CATLR_OK) {

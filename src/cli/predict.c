@@ -120,7 +120,13 @@ static int parse_args(int argc, char **argv, predict_args *a, FILE *out, FILE *e
         return cli_usage_error(errf, "predict", USAGE, "missing MODEL");
     if (a->count < 2 && a->files_from == NULL)
         return cli_usage_error(errf, "predict", USAGE, "missing IMAGE_OR_DIR (or --files-from LIST)");
-    return -1;
+    const cli_path list = {"--files-from", a->files_from};
+    int code = cli_check_paths(&list, 1, "predict", USAGE, errf);
+    for (int k = 0; k < a->count && code < 0; k++) {
+        const cli_path operand = {k == 0 ? "MODEL" : "IMAGE_OR_DIR", a->operands[k]};
+        code = cli_check_paths(&operand, 1, "predict", USAGE, errf);
+    }
+    return code;
 }
 
 // ----------------------------------------------------------------------------

@@ -268,9 +268,15 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     }
     if (a->train_dir == NULL)
         return usage_error(errf, "missing TRAIN_DIR", NULL);
+    const cli_path paths[] = {{"TRAIN_DIR", a->train_dir}, {"--output", a->output},
+                              {"--test", a->test_dir},     {"--curve", a->curve},
+                              {"--plot", a->plot},         {"--init", a->init}};
+    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "train", USAGE, errf);
+    if (code >= 0)
+        return code;
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
-    int code = check_selection_options(a, errf);
+    code = check_selection_options(a, errf);
     if (code >= 0)
         return code;
     if (a->n_rates == 0) { /* no --lr: the default rate alone */
