@@ -167,6 +167,19 @@ int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsign
     return CLI_EXIT_OK;
 }
 
+int cli_check_classes(const catlr_dataset *ds, const char *dir, const char *const names[2],
+                      const char *whose, FILE *errf) {
+    for (size_t k = 0; k < 2; k++) {
+        if (strcmp(catlr_dataset_class_name(ds, k), names[k]) != 0) {
+            fprintf(errf, "catlr: %s: class folders '%s', '%s' differ from %s '%s', '%s'\n", dir,
+                    catlr_dataset_class_name(ds, 0), catlr_dataset_class_name(ds, 1), whose,
+                    names[0], names[1]);
+            return CLI_EXIT_FAIL;
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_parse_threshold(const char *s, double *out) {
     double v;
     if (cli_parse_nonnegative(s, &v) != 0 || v > 1)

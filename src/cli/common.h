@@ -102,6 +102,13 @@ void cli_warn_skip(void *user, const catlr_error *err);
 int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
                      int quiet, catlr_dataset **ds, FILE *errf);
 
+/* ds, loaded from dir, must hold the class folders names[0], names[1] (in
+ * byte order, as a dataset and a model keep them), which belong to whose
+ * ("the model's", "the training folder's"). CLI_EXIT_OK, or CLI_EXIT_FAIL
+ * after "catlr: DIR: class folders 'a', 'b' differ from WHOSE 'c', 'd'". */
+int cli_check_classes(const catlr_dataset *ds, const char *dir, const char *const names[2],
+                      const char *whose, FILE *errf);
+
 /* fopen(path, mode) for an output file, with the error line on errf when
  * it fails (then NULL). */
 FILE *cli_open_output(const char *path, const char *mode, FILE *errf);

@@ -117,15 +117,8 @@ static int load(const eval_args *a, catlr_model *model, catlr_dataset **ds, FILE
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
-    for (size_t k = 0; k < 2; k++) {
-        if (strcmp(catlr_dataset_class_name(*ds, k), model->class_names[k]) != 0) {
-            fprintf(errf, "catlr: %s: class folders '%s', '%s' differ from the model's '%s', '%s'\n",
-                    a->dir, catlr_dataset_class_name(*ds, 0), catlr_dataset_class_name(*ds, 1),
-                    model->class_names[0], model->class_names[1]);
-            return CLI_EXIT_FAIL;
-        }
-    }
-    return CLI_EXIT_OK;
+    const char *const names[2] = {model->class_names[0], model->class_names[1]};
+    return cli_check_classes(*ds, a->dir, names, "the model's", errf);
 }
 
 /* What the model made of the folder. */

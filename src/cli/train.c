@@ -357,23 +357,6 @@ static int load(const char *dir, const train_args *a, catlr_dataset **ds, size_t
     return CLI_EXIT_OK;
 }
 
-/* The test folder must hold the same two classes as the training folder. */
-static int check_same_classes(const catlr_dataset *train, const catlr_dataset *test,
-                              const char *test_dir, FILE *errf) {
-    for (size_t k = 0; k < 2; k++) {
-        if (strcmp(catlr_dataset_class_name(train, k), catlr_dataset_class_name(test, k)) != 0) {
-            fprintf(errf,
-                    "catlr: %s: class folders '%s', '%s' differ from the training "
-                    "folder's '%s', '%s'\n",
-                    test_dir, catlr_dataset_class_name(test, 0),
-                    catlr_dataset_class_name(test, 1), catlr_dataset_class_name(train, 0),
-                    catlr_dataset_class_name(train, 1));
-            return CLI_EXIT_FAIL;
-        }
-    }
-    return CLI_EXIT_OK;
-}
-
 /* Seconds on a clock that only goes forward. */
 static double now(void) {
     struct timespec ts;
@@ -540,8 +523,12 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
         code = load(a->train_dir, a, &train, &m_total, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, &test_m_total, errf);
+        /* the test folder must hold the training folder's two classes */
+        const char *const train_names[2] = {catlr_dataset_class_name(train, 0),
+                                            catlr_dataset_class_name(train, 1)};
         if (code == CLI_EXIT_OK)
-            code = check_same_classes(train, test, a->test_dir, errf);
+            code = cli_check_classes(test, a->test_dir, train_names, "the training folder's",
+                                     errf);
     }
     if (code == CLI_EXIT_OK && a->init != NULL)
         code = train_setup_check_init(a->init, &init, train, errf);
