@@ -1,6 +1,6 @@
 /* common.c: error lines, number parsing, output files and the loading of
  * models and folders for the subcommands. */
-#define _POSIX_C_SOURCE 200809L /* lstat */
+#define _POSIX_C_SOURCE 200809L /* lstat, stat */
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +26,19 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
     for (size_t k = 0; k < n; k++)
         if (paths[k].path != NULL && paths[k].path[0] == '\0')
             return cli_usage_error(errf, cmd, usage, "%s must not be empty", paths[k].name);
+    return -1;
+}
+
+int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
+                      const char *usage, FILE *errf) {
+    struct stat in, sb;
+    if (input->path == NULL || stat(input->path, &in) != 0)
+        return -1; /* no input, or none yet: its own error comes later */
+    for (size_t k = 0; k < n; k++)
+        if (outputs[k].path != NULL && stat(outputs[k].path, &sb) == 0 &&
+            sb.st_dev == in.st_dev && sb.st_ino == in.st_ino && S_ISREG(sb.st_mode))
+            return cli_usage_error(errf, cmd, usage, "%s would overwrite %s '%s'",
+                                   outputs[k].name, input->name, input->path);
     return -1;
 }
 

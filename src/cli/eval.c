@@ -100,7 +100,11 @@ static int parse_args(int argc, char **argv, eval_args *a, FILE *out, FILE *errf
     if (a->dir == NULL)
         return cli_usage_error(errf, "eval", USAGE, "missing DIR");
     const cli_path paths[] = {{"MODEL", a->model}, {"DIR", a->dir}, {"--roc", a->roc}};
-    return cli_check_paths(paths, sizeof paths / sizeof paths[0], "eval", USAGE, errf);
+    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "eval", USAGE, errf);
+    if (code >= 0)
+        return code;
+    const cli_path model = {"MODEL", a->model};
+    return cli_check_outputs(&paths[2], 1, &model, "eval", USAGE, errf);
 }
 
 // ----------------------------------------------------------------------------

@@ -274,6 +274,13 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "train", USAGE, errf);
     if (code >= 0)
         return code;
+    /* the curve and the chart are opened first; the model is written
+     * beside its path and renamed, after --init is read, so -o may be it */
+    const cli_path outputs[] = {{"--curve", a->curve}, {"--plot", a->plot}};
+    const cli_path init = {"the --init model", a->init};
+    code = cli_check_outputs(outputs, 2, &init, "train", USAGE, errf);
+    if (code >= 0)
+        return code;
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
     code = check_selection_options(a, errf);
