@@ -732,6 +732,21 @@ static void test_empty_paths(void **state) {
     }
 }
 
+/* Ensure train refuses two outputs that are one file, before reading
+ * anything: the one written last would replace the other, and the command
+ * would still succeed. -o's default, catlr.model, counts. */
+static void test_train_outputs_distinct(void **state) {
+    (void)state;
+    result r = run("train", "--curve", "x.csv", "--plot", "x.csv", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --curve and --plot name the same file 'x.csv'", "train");
+    r = run("train", "--plot", "m.model", "-o", "m.model", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --plot and --output name the same file 'm.model'",
+                       "train");
+    r = run("train", "--curve", "catlr.model", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --curve and --output name the same file 'catlr.model'",
+                       "train");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_help),
@@ -763,6 +778,7 @@ int main(void) {
         cmocka_unit_test(test_predict_wrong_geometry),
         cmocka_unit_test(test_predict_bad_image),
         cmocka_unit_test(test_empty_paths),
+        cmocka_unit_test(test_train_outputs_distinct),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

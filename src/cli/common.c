@@ -42,6 +42,26 @@ int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, 
     return -1;
 }
 
+/* Do the paths a and b name one file? */
+static int same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    if (strcmp(a, b) == 0)
+        return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const char *usage,
+                       FILE *errf) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (outputs[i].path != NULL && outputs[j].path != NULL &&
+                same_file(outputs[i].path, outputs[j].path))
+                return cli_usage_error(errf, cmd, usage, "%s and %s name the same file '%s'",
+                                       outputs[i].name, outputs[j].name, outputs[i].path);
+    return -1;
+}
+
 int cli_load_model(const char *path, catlr_model *model, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_load(path, model, &err);

@@ -64,6 +64,13 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
 int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
                       const char *usage, FILE *errf);
 
+/* Refuse two outputs that are one file (the same spelling, or existing
+ * files with the same device and inode): the one written last would
+ * replace the other, with exit 0. -1 when all differ, else the usage
+ * error "NAME and NAME name the same file 'PATH'" and CLI_EXIT_USAGE. */
+int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const char *usage,
+                       FILE *errf);
+
 /* Load the model at path and check that it classifies catlr's 64x64x3
  * images (catlr_predict_check). CLI_EXIT_OK, or CLI_EXIT_FAIL after the
  * error line, with *model freed. */

@@ -276,9 +276,11 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         return code;
     /* the curve and the chart are opened first; the model is written
      * beside its path and renamed, after --init is read, so -o may be it */
-    const cli_path outputs[] = {{"--curve", a->curve}, {"--plot", a->plot}};
+    const cli_path outputs[] = {{"--curve", a->curve}, {"--plot", a->plot}, {"--output", a->output}};
     const cli_path init = {"the --init model", a->init};
     code = cli_check_outputs(outputs, 2, &init, "train", USAGE, errf);
+    if (code < 0)
+        code = cli_check_distinct(outputs, 3, "train", USAGE, errf);
     if (code >= 0)
         return code;
     if (a->positive[0] == '\0')
