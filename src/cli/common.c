@@ -29,26 +29,26 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
     return -1;
 }
 
+/* Do the paths a and b name one regular file, or one that is not there
+ * yet? A device such as /dev/null may be named twice: nothing in it is
+ * lost. */
+static int same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    int a_exists = stat(a, &sa) == 0;
+    if (a_exists && !S_ISREG(sa.st_mode))
+        return 0;
+    if (strcmp(a, b) == 0)
+        return 1;
+    return a_exists && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
                       const char *usage, FILE *errf) {
-    struct stat in, sb;
-    if (input->path == NULL || stat(input->path, &in) != 0)
-        return -1; /* no input, or none yet: its own error comes later */
-    for (size_t k = 0; k < n; k++)
-        if (outputs[k].path != NULL && stat(outputs[k].path, &sb) == 0 &&
-            sb.st_dev == in.st_dev && sb.st_ino == in.st_ino && S_ISREG(sb.st_mode))
+    for (size_t k = 0; k < n && input->path != NULL; k++)
+        if (outputs[k].path != NULL && same_file(outputs[k].path, input->path))
             return cli_usage_error(errf, cmd, usage, "%s would overwrite %s '%s'",
                                    outputs[k].name, input->name, input->path);
     return -1;
-}
-
-/* Do the paths a and b name one file? */
-static int same_file(const char *a, const char *b) {
-    struct stat sa, sb;
-    if (strcmp(a, b) == 0)
-        return 1;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
 }
 
 int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const char *usage,

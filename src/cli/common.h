@@ -58,7 +58,8 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
  * output is truncated when it is opened, before the input is read, and
  * removed when the command then fails, so the input would be lost. Each
  * given output (path NULL: not given) is compared with input (NULL: none)
- * as files (device and inode), so "./m.model" and "m.model" are one.
+ * by spelling and, when both exist, as files (device and inode), so
+ * "./m.model" and "m.model" are one.
  * -1 when none is the input, else the usage error "NAME would overwrite
  * INPUT_NAME 'INPUT'" of command cmd and CLI_EXIT_USAGE. */
 int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
