@@ -694,6 +694,65 @@ static void test_predict_bad_image(void **state) {
     result_free(&r);
 }
 
+/* Ensure an empty FILE or DIR, as an operand or an option's value, is a
+ * usage error that says which one is empty, in every command: opening ""
+ * would fail with an error line that names no file. Checked before any
+ * file is read, so none of the paths here needs to exist. */
+static void test_empty_paths(void **state) {
+    (void)state;
+    const struct {
+        const char *argv[6];
+        const char *message;
+    } cases[] = {
+        {{"train", "", NULL}, "catlr: train: TRAIN_DIR must not be empty"},
+        {{"train", "-o", "", "d", NULL}, "catlr: train: --output must not be empty"},
+        {{"train", "-t", "", "d", NULL}, "catlr: train: --test must not be empty"},
+        {{"train", "--curve", "", "d", NULL}, "catlr: train: --curve must not be empty"},
+        {{"train", "--plot", "", "d", NULL}, "catlr: train: --plot must not be empty"},
+        {{"train", "--init", "", "d", NULL}, "catlr: train: --init must not be empty"},
+        {{"cv", "", NULL}, "catlr: cv: DIR must not be empty"},
+        {{"cv", "-o", "", "d", NULL}, "catlr: cv: --output must not be empty"},
+        {{"eval", "", "d", NULL}, "catlr: eval: MODEL must not be empty"},
+        {{"eval", "m", "", NULL}, "catlr: eval: DIR must not be empty"},
+        {{"eval", "--roc", "", "m", "d", NULL}, "catlr: eval: --roc must not be empty"},
+        {{"info", "", NULL}, "catlr: info: MODEL must not be empty"},
+        {{"predict", "", "a.png", NULL}, "catlr: predict: MODEL must not be empty"},
+        {{"predict", "m", "a.png", "", NULL}, "catlr: predict: IMAGE_OR_DIR must not be empty"},
+        {{"predict", "m", "--files-from", "", NULL},
+         "catlr: predict: --files-from must not be empty"},
+        {{"weights", "", "w.png", NULL}, "catlr: weights: MODEL must not be empty"},
+        {{"weights", "m", "", NULL}, "catlr: weights: OUT.png must not be empty"},
+        {{"import", "", "d", NULL}, "catlr: import: FILE.h5 must not be empty"},
+        {{"import", "f.h5", "", NULL}, "catlr: import: DIR must not be empty"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *const *a = cases[k].argv;
+        result r = run(a[0], a[1], a[2], a[3], a[4], a[5], NULL);
+        assert_usage_error(&r, cases[k].message, a[0]);
+    }
+}
+
+/* Ensure train refuses two outputs that are one file, before reading
+ * anything: the one written last would replace the other, and the command
+ * would still succeed. -o's default, catlr.model, counts. */
+static void test_train_outputs_distinct(void **state) {
+    (void)state;
+    result r = run("train", "--curve", "x.csv", "--plot", "x.csv", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --curve and --plot name the same file 'x.csv'", "train");
+    r = run("train", "--plot", "m.model", "-o", "m.model", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --plot and --output name the same file 'm.model'",
+                       "train");
+    r = run("train", "--curve", "catlr.model", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --curve and --output name the same file 'catlr.model'",
+                       "train");
+    /* a device loses nothing: the check lets it by, and the missing folder
+     * is what fails */
+    r = run("train", "--curve", "/dev/null", "--plot", "/dev/null", "/nonexistent", NULL);
+    assert_int_equal(r.code, 1);
+    assert_null(strstr(r.err, "same file"));
+    result_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_help),
@@ -724,6 +783,8 @@ int main(void) {
         cmocka_unit_test(test_predict_bad_model),
         cmocka_unit_test(test_predict_wrong_geometry),
         cmocka_unit_test(test_predict_bad_image),
+        cmocka_unit_test(test_empty_paths),
+        cmocka_unit_test(test_train_outputs_distinct),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

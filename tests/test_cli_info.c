@@ -185,6 +185,30 @@ static void test_info_older_version(void **state) {
     free(path);
 }
 
+/* Ensure info shows a model for images of another size (2x3x1): the file
+ * passes every check of the loader, so info reports what it holds, while
+ * predict, which needs 64x64x3, refuses it with exit 1. */
+static void test_info_other_image_size(void **state) {
+    char *path = test_path(*state, "small.model");
+    catlr_model m;
+    assert_int_equal(catlr_model_init(&m, 2, 3, 1, "a", "b", 1, NULL), CATLR_OK);
+    assert_int_equal(catlr_model_save(&m, path, NULL), CATLR_OK);
+    catlr_model_free(&m);
+    result r = run("info", path, NULL);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "image size:      2x3x1 (6 weights)\n"));
+    assert_non_null(strstr(r.out, "positive class:  b\n"));
+    assert_string_equal(r.err, "");
+    result_free(&r);
+    char want[1200];
+    snprintf(want, sizeof want, "catlr: %s: model is for 2x3x1 images, catlr reads 64x64x3",
+             path);
+    r = run("predict", path, path, NULL);
+    assert_failure(&r, want);
+    result_free(&r);
+    free(path);
+}
+
 /* Ensure info's usage errors and --help. */
 static void test_info_usage(void **state) {
     (void)state;
@@ -210,6 +234,7 @@ int main(void) {
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_info_damaged),
         cmocka_unit_test(test_info_older_version),
+        cmocka_unit_test(test_info_other_image_size),
         cmocka_unit_test(test_info_usage),
     };
     return cmocka_run_group_tests(tests, test_tempdir_setup, test_tempdir_teardown);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -218,7 +219,8 @@ static void test_predict_threads(void **state) {
 
 /* Ensure --files-from takes one path a line after the operands, files and
  * folders alike, skipping empty lines and reading "\r\n" endings; a list
- * that cannot be read fails at once with one line and nothing on stdout. */
+ * that cannot be read, or is a folder, fails at once with one line and
+ * nothing on stdout. */
 static void test_predict_files_from(void **state) {
     fixtures *fx = *state;
     char list[1024], b[1024], sub[1024], a[1024];
@@ -241,6 +243,13 @@ static void test_predict_files_from(void **state) {
 
     r = run("predict", fx->model, "--files-from", "/nonexistent/list.txt", NULL);
     assert_failure(&r, "catlr: /nonexistent/list.txt: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    /* a folder given as LIST: the loaders' words, not "Is a directory" */
+    char want[1200];
+    snprintf(want, sizeof want, "catlr: %s: is a folder, not a file", sub);
+    r = run("predict", fx->model, a, "--files-from", sub, NULL);
+    assert_failure(&r, want);
     assert_string_equal(r.out, "");
     result_free(&r);
     /* an empty list is no error: nothing to do */
@@ -449,6 +458,23 @@ static void test_eval_ranking(void **state) {
     result_free(&r);
 }
 
+/* Ensure --roc naming MODEL (here by a hard link) is a usage error before
+ * anything is opened, since opening it would truncate the model before it
+ * is read; the model survives and still scores. */
+static void test_eval_roc_not_model(void **state) {
+    fixtures *fx = *state;
+    char alias[1024], want[2200];
+    at(fx, "alias.model", alias, sizeof alias);
+    assert_int_equal(link(fx->model, alias), 0);
+    result r = run("eval", "--roc", alias, fx->model, fx->ranked, NULL);
+    snprintf(want, sizeof want, "catlr: eval: --roc would overwrite MODEL '%s'", fx->model);
+    assert_usage_error(&r, want, "eval");
+    r = run("eval", fx->model, fx->ranked, NULL);
+    assert_int_equal(r.code, 0);
+    result_free(&r);
+    remove(alias);
+}
+
 /* Ensure --roc writes the header and one row per operating point, from
  * nothing positive (threshold 1) to everything positive, with the rates
  * and counts of each. */
@@ -542,6 +568,7 @@ int main(void) {
         cmocka_unit_test(test_predict_equals_eval),
         cmocka_unit_test(test_eval_ranking),
         cmocka_unit_test(test_eval_roc_file),
+        cmocka_unit_test(test_eval_roc_not_model),
         cmocka_unit_test(test_eval_roc_errors),
         cmocka_unit_test(test_eval_threshold_per_file),
     };

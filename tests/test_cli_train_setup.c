@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -291,6 +292,28 @@ static void test_init_refusals(void **state) {
     assert_null(f);
 }
 
+/* Ensure --curve or --plot naming the --init model, by its own name or by
+ * another (a hard link), is a usage error before anything is opened: the
+ * output would be truncated before the model is read, then removed when
+ * the model cannot be. The model survives; -o may still name it. */
+static void test_init_not_overwritten(void **state) {
+    fixtures *fx = *state;
+    char alias[1024], want[2200];
+    out_path(fx, "-alias.model", alias, sizeof alias);
+    assert_int_equal(link(fx->birds, alias), 0);
+    const char *outputs[] = {"--curve", "--plot"};
+    for (size_t k = 0; k < 2; k++) {
+        result r = run("train", "-q", "--init", fx->birds, outputs[k], alias, fx->train, NULL);
+        snprintf(want, sizeof want, "catlr: train: %s would overwrite the --init model '%s'",
+                 outputs[k], fx->birds);
+        assert_usage_error(&r, want, "train");
+    }
+    catlr_model model = load(fx->birds); /* still whole */
+    assert_string_equal(model.class_names[0], "bird");
+    catlr_model_free(&model);
+    remove(alias);
+}
+
 /* Ensure a warm start from a model trained to convergence stops at once
  * with --tol: 1 iteration, and the first cost printed is the cost the
  * loaded model recorded (to the float rounding of its weights); the new
@@ -341,6 +364,7 @@ int main(void) {
         cmocka_unit_test(test_augment_usage_error),
         cmocka_unit_test(test_augment_flip),
         cmocka_unit_test(test_init_refusals),
+        cmocka_unit_test(test_init_not_overwritten),
         cmocka_unit_test(test_init_warm_start),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

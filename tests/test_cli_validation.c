@@ -465,13 +465,18 @@ static void test_pick_threshold(void **state) {
 }
 
 /* Ensure --pick-threshold with a validation set lacking a class (0.04: no
- * cat) fails before training with exit 1 and one line that says so. */
+ * cat) fails before training with exit 1 and one line that names the
+ * training folder and the class. */
 static void test_pick_threshold_one_class(void **state) {
     fixtures *fx = *state;
     result r = run("train", fx->train, "-q", "-i", "3", "--val-split", "0.04",
                    "--pick-threshold", "-o", fx->model, NULL);
-    assert_failure(&r, "catlr: --pick-threshold: the validation set holds no 'cat' image to "
-                       "pick a threshold on; use a larger --val-split");
+    char want[1200];
+    snprintf(want, sizeof want,
+             "catlr: %s: the validation set holds no 'cat' image for --pick-threshold to pick "
+             "a threshold on; use a larger --val-split",
+             fx->train);
+    assert_failure(&r, want);
     assert_string_equal(r.out, "");
     result_free(&r);
 }

@@ -1,6 +1,6 @@
 /* common.c: error lines, number parsing, output files and the loading of
  * models and folders for the subcommands. */
-#define _POSIX_C_SOURCE 200809L /* lstat */
+#define _POSIX_C_SOURCE 200809L /* lstat, stat */
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,6 +19,47 @@ void cli_print_error(FILE *errf, const catlr_error *err) {
         fprintf(errf, "catlr: %s: %s\n", err->path, err->reason);
     else
         fprintf(errf, "catlr: %s\n", err->reason);
+}
+
+int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char *usage,
+                    FILE *errf) {
+    for (size_t k = 0; k < n; k++)
+        if (paths[k].path != NULL && paths[k].path[0] == '\0')
+            return cli_usage_error(errf, cmd, usage, "%s must not be empty", paths[k].name);
+    return -1;
+}
+
+/* Do the paths a and b name one regular file, or one that is not there
+ * yet? A device such as /dev/null may be named twice: nothing in it is
+ * lost. */
+static int same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    int a_exists = stat(a, &sa) == 0;
+    if (a_exists && !S_ISREG(sa.st_mode))
+        return 0;
+    if (strcmp(a, b) == 0)
+        return 1;
+    return a_exists && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
+                      const char *usage, FILE *errf) {
+    for (size_t k = 0; k < n && input->path != NULL; k++)
+        if (outputs[k].path != NULL && same_file(outputs[k].path, input->path))
+            return cli_usage_error(errf, cmd, usage, "%s would overwrite %s '%s'",
+                                   outputs[k].name, input->name, input->path);
+    return -1;
+}
+
+int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const char *usage,
+                       FILE *errf) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (outputs[i].path != NULL && outputs[j].path != NULL &&
+                same_file(outputs[i].path, outputs[j].path))
+                return cli_usage_error(errf, cmd, usage, "%s and %s name the same file '%s'",
+                                       outputs[i].name, outputs[j].name, outputs[i].path);
+    return -1;
 }
 
 int cli_load_model(const char *path, catlr_model *model, FILE *errf) {
@@ -159,12 +200,82 @@ int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsign
     return CLI_EXIT_OK;
 }
 
+int cli_check_classes(const catlr_dataset *ds, const char *dir, const char *const names[2],
+                      const char *whose, FILE *errf) {
+    for (size_t k = 0; k < 2; k++) {
+        if (strcmp(catlr_dataset_class_name(ds, k), names[k]) != 0) {
+            fprintf(errf, "catlr: %s: class folders '%s', '%s' differ from %s '%s', '%s'\n", dir,
+                    catlr_dataset_class_name(ds, 0), catlr_dataset_class_name(ds, 1), whose,
+                    names[0], names[1]);
+            return CLI_EXIT_FAIL;
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_parse_threshold(const char *s, double *out) {
     double v;
     if (cli_parse_nonnegative(s, &v) != 0 || v > 1)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
+                       const char *usage, FILE *errf) {
+    size_t n;
+    if (cli_parse_count(value, &n) != 0 || n > CATLR_MAX_THREADS)
+        return cli_usage_error(errf, cmd, usage,
+                               "--threads must be a whole number from 1 to " CLI_STR(
+                                   CATLR_MAX_THREADS) ", got '%s'",
+                               value);
+    *threads = (unsigned)n;
+    return -1;
+}
+
+int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
+                    FILE *errf) {
+    if (cli_parse_u64(value, seed) != 0)
+        return cli_usage_error(errf, cmd, usage,
+                               "--seed must be a whole number from 0 to 2^64-1, got '%s'", value);
+    return -1;
+}
+
+/* A list option: option's values read by parse, each "one" ("a positive
+ * number"); in the message "many" ("positive numbers") when the user wrote
+ * a list, so that "--lr 0" gets the words train and cv both use. */
+static int option_list(const char *option, const char *value,
+                       int (*parse)(const char *, double *), const char *one, const char *many,
+                       double *values, size_t max, size_t *n, const char *cmd,
+                       const char *usage, FILE *errf) {
+    if (cli_parse_list(value, parse, values, max, n) == 0)
+        return -1;
+    if (strchr(value, ',') == NULL)
+        return cli_usage_error(errf, cmd, usage, "%s must be %s, got '%s'", option, one, value);
+    return cli_usage_error(errf, cmd, usage, "%s must be 1 to %zu %s separated by commas, got '%s'",
+                           option, max, many, value);
+}
+
+int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+                     const char *usage, FILE *errf) {
+    return option_list("--lr", value, cli_parse_positive, "a positive number", "positive numbers",
+                       rates, max, n, cmd, usage, errf);
+}
+
+int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
+                   const char *usage, FILE *errf) {
+    return option_list("--l2", value, cli_parse_nonnegative, "a number >= 0", "numbers >= 0",
+                       l2s, max, n, cmd, usage, errf);
+}
+
+int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
+                      const char *usage, FILE *errf) {
+    int s = cli_parse_solver(value);
+    if (s < 0)
+        return cli_usage_error(errf, cmd, usage,
+                               "--solver must be auto, primal or gram, got '%s'", value);
+    *solver = (catlr_solver)s;
+    return -1;
 }
 
 FILE *cli_open_output(const char *path, const char *mode, FILE *errf) {

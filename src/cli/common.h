@@ -12,6 +12,7 @@
 #include "catlr/catlr.h"
 #include "catlr/dataset.h"
 #include "catlr/model.h"
+#include "catlr/train.h"
 
 enum {
     CLI_EXIT_OK = 0,   /* success, --help, --version */
@@ -38,6 +39,38 @@ void cli_print_error(FILE *errf, const catlr_error *err);
  * and "Try 'catlr CMD --help'." on errf. Returns CLI_EXIT_USAGE. */
 int cli_usage_error(FILE *errf, const char *cmd, const char *usage,
                     const char *fmt, ...) CLI_PRINTF(4, 5);
+
+/* A FILE or DIR of the command line: what the usage calls it ("MODEL",
+ * "--output") and the value given, or NULL when it was not given. */
+typedef struct cli_path {
+    const char *name;
+    const char *path;
+} cli_path;
+
+/* Refuse an empty path: "" names no file, so the error line that opening
+ * it gives ("catlr: No such file or directory") would name none either.
+ * -1 when every given path holds a character, else the usage error "NAME
+ * must not be empty" of command cmd and CLI_EXIT_USAGE. */
+int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char *usage,
+                    FILE *errf);
+
+/* Refuse an output that is the input file of the same command line: the
+ * output is truncated when it is opened, before the input is read, and
+ * removed when the command then fails, so the input would be lost. Each
+ * given output (path NULL: not given) is compared with input (NULL: none)
+ * by spelling and, when both exist, as files (device and inode), so
+ * "./m.model" and "m.model" are one.
+ * -1 when none is the input, else the usage error "NAME would overwrite
+ * INPUT_NAME 'INPUT'" of command cmd and CLI_EXIT_USAGE. */
+int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
+                      const char *usage, FILE *errf);
+
+/* Refuse two outputs that are one file (the same spelling, or existing
+ * files with the same device and inode): the one written last would
+ * replace the other, with exit 0. -1 when all differ, else the usage
+ * error "NAME and NAME name the same file 'PATH'" and CLI_EXIT_USAGE. */
+int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const char *usage,
+                       FILE *errf);
 
 /* Load the model at path and check that it classifies catlr's 64x64x3
  * images (catlr_predict_check). CLI_EXIT_OK, or CLI_EXIT_FAIL after the
@@ -87,6 +120,13 @@ void cli_warn_skip(void *user, const catlr_error *err);
 int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
                      int quiet, catlr_dataset **ds, FILE *errf);
 
+/* ds, loaded from dir, must hold the class folders names[0], names[1] (in
+ * byte order, as a dataset and a model keep them), which belong to whose
+ * ("the model's", "the training folder's"). CLI_EXIT_OK, or CLI_EXIT_FAIL
+ * after "catlr: DIR: class folders 'a', 'b' differ from WHOSE 'c', 'd'". */
+int cli_check_classes(const catlr_dataset *ds, const char *dir, const char *const names[2],
+                      const char *whose, FILE *errf);
+
 /* fopen(path, mode) for an output file, with the error line on errf when
  * it fails (then NULL). */
 FILE *cli_open_output(const char *path, const char *mode, FILE *errf);
@@ -103,5 +143,31 @@ void cli_remove_output(const char *path);
 /* A decision threshold: a finite number from 0 to 1 written as the whole
  * of s ("0.3", "1", "0"). 0 on success, -1 if s is anything else. */
 int cli_parse_threshold(const char *s, double *out);
+
+/* The options several commands share, each read and refused in one place so
+ * that every command spells its error the same way. Each stores the value
+ * and returns -1, or prints the usage error of command cmd (usage its
+ * one-line usage) and returns CLI_EXIT_USAGE. */
+
+/* --threads N: 1 to CATLR_MAX_THREADS. */
+int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
+                       const char *usage, FILE *errf);
+
+/* --seed S: 0 to 2^64-1. */
+int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
+                    FILE *errf);
+
+/* --lr RATE[,RATE...]: 1 to max positive numbers into rates (*n of them).
+ * The message speaks of one number when value holds no comma. */
+int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+                     const char *usage, FILE *errf);
+
+/* --l2 LAMBDA[,LAMBDA...]: the same with numbers >= 0. */
+int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
+                   const char *usage, FILE *errf);
+
+/* --solver NAME: auto, primal or gram. */
+int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
+                      const char *usage, FILE *errf);
 
 #endif /* CATLR_CLI_COMMON_H */

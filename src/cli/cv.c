@@ -115,59 +115,30 @@ static int apply_number(int id, const char *value, cv_args *a, FILE *errf) {
         }
         a->folds = (unsigned)count;
         break;
-    case OPT_SEED:
-        if (cli_parse_u64(value, &a->seed) != 0)
-            return usage_error(errf, "--seed must be a whole number >= 0, got", value);
-        break;
+    case OPT_SEED: return cli_option_seed(value, &a->seed, "cv", USAGE, errf);
     case OPT_LR:
-        if (cli_parse_list(value, cli_parse_positive, a->rates, CV_MAX_VALUES, &a->n_rates) != 0)
-            return usage_error(errf,
-                               "--lr must be 1 to " CLI_STR(CV_MAX_VALUES)
-                               " positive numbers separated by commas, got",
-                               value);
-        break;
+        return cli_option_rates(value, a->rates, CV_MAX_VALUES, &a->n_rates, "cv", USAGE, errf);
     case OPT_L2:
-        if (cli_parse_list(value, cli_parse_nonnegative, a->l2s, CV_MAX_VALUES, &a->n_l2s) != 0)
-            return usage_error(errf,
-                               "--l2 must be 1 to " CLI_STR(CV_MAX_VALUES)
-                               " numbers >= 0 separated by commas, got",
-                               value);
-        break;
+        return cli_option_l2s(value, a->l2s, CV_MAX_VALUES, &a->n_l2s, "cv", USAGE, errf);
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->opts.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
         break;
-    case OPT_THREADS:
-        if (cli_parse_count(value, &count) != 0 || count > CATLR_MAX_THREADS)
-            return usage_error(errf, "--threads must be a whole number from 1 to " CLI_STR(
-                                         CATLR_MAX_THREADS) ", got",
-                               value);
-        a->opts.threads = (unsigned)count;
-        break;
+    case OPT_THREADS: return cli_option_threads(value, &a->opts.threads, "cv", USAGE, errf);
     }
     return -1;
 }
 
 /* Apply one option. -1 to go on, or an exit code. */
 static int apply_option(int id, const char *value, cv_args *a, FILE *out, FILE *errf) {
-    int solver;
     switch (id) {
     case OPT_OUTPUT: a->output = value; break;
     case OPT_POSITIVE: a->positive = value; break;
     case OPT_SKIP_BAD: a->skip_bad = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
-    case OPT_SOLVER:
-        if ((solver = cli_parse_solver(value)) < 0)
-            return usage_error(errf, "--solver must be auto, primal or gram, got", value);
-        a->opts.solver = (catlr_solver)solver;
-        break;
+    case OPT_SOLVER: return cli_option_solver(value, &a->opts.solver, "cv", USAGE, errf);
     case OPT_CLASS_WEIGHT:
-        if (train_setup_parse_class_weight(value, &a->opts) != 0)
-            return usage_error(errf,
-                               "--class-weight must be 'balanced' or two positive numbers "
-                               "W_POS,W_NEG, got",
-                               value);
-        break;
+        return train_setup_option_class_weight(value, &a->opts, "cv", USAGE, errf);
     case OPT_HELP: print_help(out); return CLI_EXIT_OK;
     default: return apply_number(id, value, a, errf);
     }
@@ -198,6 +169,10 @@ static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) 
     }
     if (a->dir == NULL)
         return usage_error(errf, "missing DIR", NULL);
+    const cli_path paths[] = {{"DIR", a->dir}, {"--output", a->output}};
+    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "cv", USAGE, errf);
+    if (code >= 0)
+        return code;
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
     if (a->n_rates == 0) {

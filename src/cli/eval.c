@@ -99,7 +99,12 @@ static int parse_args(int argc, char **argv, eval_args *a, FILE *out, FILE *errf
         return cli_usage_error(errf, "eval", USAGE, "missing MODEL");
     if (a->dir == NULL)
         return cli_usage_error(errf, "eval", USAGE, "missing DIR");
-    return -1;
+    const cli_path paths[] = {{"MODEL", a->model}, {"DIR", a->dir}, {"--roc", a->roc}};
+    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "eval", USAGE, errf);
+    if (code >= 0)
+        return code;
+    const cli_path model = {"MODEL", a->model};
+    return cli_check_outputs(&paths[2], 1, &model, "eval", USAGE, errf);
 }
 
 // ----------------------------------------------------------------------------
@@ -116,15 +121,8 @@ static int load(const eval_args *a, catlr_model *model, catlr_dataset **ds, FILE
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
-    for (size_t k = 0; k < 2; k++) {
-        if (strcmp(catlr_dataset_class_name(*ds, k), model->class_names[k]) != 0) {
-            fprintf(errf, "catlr: %s: class folders '%s', '%s' differ from the model's '%s', '%s'\n",
-                    a->dir, catlr_dataset_class_name(*ds, 0), catlr_dataset_class_name(*ds, 1),
-                    model->class_names[0], model->class_names[1]);
-            return CLI_EXIT_FAIL;
-        }
-    }
-    return CLI_EXIT_OK;
+    const char *const names[2] = {model->class_names[0], model->class_names[1]};
+    return cli_check_classes(*ds, a->dir, names, "the model's", errf);
 }
 
 /* What the model made of the folder. */

@@ -72,9 +72,8 @@ static int parse_args(int argc, char **argv, import_args *a, FILE *out, FILE *er
         return cli_usage_error(errf, "import", USAGE, "missing FILE.h5");
     if (a->dir == NULL)
         return cli_usage_error(errf, "import", USAGE, "missing DIR");
-    if (a->dir[0] == '\0')
-        return cli_usage_error(errf, "import", USAGE, "DIR must not be empty");
-    return -1;
+    const cli_path paths[] = {{"FILE.h5", a->file}, {"DIR", a->dir}};
+    return cli_check_paths(paths, sizeof paths / sizeof paths[0], "import", USAGE, errf);
 }
 
 // ----------------------------------------------------------------------------

@@ -37,11 +37,6 @@ static const cli_option OPTIONS[] = {
     {'j', "json", 0, OPT_JSON},
 };
 
-/* The class folder name of label 1 (positive) or 0. */
-static const char *label_name(const catlr_model *m, int label) {
-    return catlr_model_class_of_label(m, label);
-}
-
 static int has_split(const catlr_model *m) {
     return m->val_fraction > 0;
 }
@@ -77,7 +72,8 @@ static void print_training(const catlr_model *m, FILE *out) {
     number_line(out, "L2 lambda:", m->l2);
     number_line(out, "tolerance:", m->tol);
     key(out, "solver:");
-    fprintf(out, "%s\n", m->solver == CATLR_SOLVER_AUTO ? "not recorded" : catlr_solver_name(m->solver));
+    fprintf(out, "%s\n",
+            m->solver == CATLR_SOLVER_AUTO ? "not recorded" : catlr_solver_name(m->solver));
     key(out, "split:");
     if (has_split(m)) {
         fputs("validation fraction ", out);
@@ -98,9 +94,9 @@ static void print_training(const catlr_model *m, FILE *out) {
         fputc('\n', out);
     }
     key(out, "class weights:");
-    fprintf(out, "%s ", label_name(m, 1));
+    fprintf(out, "%s ", catlr_model_class_of_label(m, 1));
     cli_json_number(out, m->class_weight[1]);
-    fprintf(out, ", %s ", label_name(m, 0));
+    fprintf(out, ", %s ", catlr_model_class_of_label(m, 0));
     cli_json_number(out, m->class_weight[0]);
     fputs(m->class_weight_balanced ? " (balanced)\n" : "\n", out);
     key(out, "augmentation:");
@@ -117,7 +113,7 @@ static void print_text(const char *path, unsigned version, const catlr_model *m,
     key(out, "classes:");
     fprintf(out, "%s, %s\n", m->class_names[0], m->class_names[1]);
     key(out, "positive class:");
-    fprintf(out, "%s\n", label_name(m, 1));
+    fprintf(out, "%s\n", catlr_model_class_of_label(m, 1));
     key(out, "image size:");
     fprintf(out, "%lux%lux%lu (%zu weights)\n", (unsigned long)m->height,
             (unsigned long)m->width, (unsigned long)m->channels, catlr_model_n_x(m));
@@ -169,7 +165,7 @@ static void print_json(const char *path, unsigned version, const catlr_model *m,
     fputc(',', out);
     cli_json_string(out, m->class_names[1]);
     fputs("],\"positive\":", out);
-    cli_json_string(out, label_name(m, 1));
+    cli_json_string(out, catlr_model_class_of_label(m, 1));
     fprintf(out, ",\"height\":%lu,\"width\":%lu,\"channels\":%lu", (unsigned long)m->height,
             (unsigned long)m->width, (unsigned long)m->channels);
     json_number(out, "lr", m->lr);
@@ -188,7 +184,7 @@ static void print_json(const char *path, unsigned version, const catlr_model *m,
     json_counts(out, "val_count", m, m->val_count);
     fputs(",\"class_weight\":{", out);
     for (int label = 1; label >= 0; label--) {
-        cli_json_string(out, label_name(m, label));
+        cli_json_string(out, catlr_model_class_of_label(m, label));
         fputc(':', out);
         cli_json_number(out, m->class_weight[label]);
         fputs(label ? "," : "}", out);
@@ -226,6 +222,10 @@ int catlr_cmd_info(int argc, char **argv, FILE *out, FILE *errf) {
     }
     if (path == NULL)
         return cli_usage_error(errf, "info", USAGE, "missing MODEL");
+    const cli_path model_path = {"MODEL", path};
+    int code = cli_check_paths(&model_path, 1, "info", USAGE, errf);
+    if (code >= 0)
+        return code;
     catlr_model model;
     catlr_error err;
     if (catlr_model_load(path, &model, &err) != CATLR_OK) {

@@ -5,16 +5,16 @@
  * so that memory stays small whatever the number of images and the lines
  * come out in the order of the input. An image that cannot be read is
  * reported on errf and the others still run; the exit code is then 1. */
-#define _POSIX_C_SOURCE 200809L /* getline */
+#define _POSIX_C_SOURCE 200809L /* getline, fileno */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "catlr/batch.h"
 #include "catlr/model.h"
 #include "catlr/predict.h"
-#include "catlr/train.h"
 #include "cli.h"
 #include "args.h"
 #include "common.h"
@@ -58,7 +58,7 @@ typedef struct predict_args {
     enum output_format format;
     int has_threshold;
     double threshold;
-    int threads; /* 0: all cores */
+    unsigned threads; /* 0: all cores */
 } predict_args;
 
 enum { OPT_HELP = 1, OPT_JSON, OPT_CSV, OPT_FILES_FROM, OPT_THRESHOLD, OPT_THREADS };
@@ -74,7 +74,6 @@ static const cli_option OPTIONS[] = {
 
 /* Apply one option. -1 to go on, or an exit code. */
 static int apply_option(int id, const char *value, predict_args *a, FILE *errf) {
-    size_t threads;
     switch (id) {
     case OPT_JSON:
     case OPT_CSV: {
@@ -91,14 +90,7 @@ static int apply_option(int id, const char *value, predict_args *a, FILE *errf) 
                                    "--threshold must be a number from 0 to 1, got '%s'", value);
         a->has_threshold = 1;
         break;
-    case OPT_THREADS:
-        if (cli_parse_count(value, &threads) != 0 || threads > CATLR_MAX_THREADS)
-            return cli_usage_error(errf, "predict", USAGE,
-                                   "--threads must be a whole number from 1 to " CLI_STR(
-                                       CATLR_MAX_THREADS) ", got '%s'",
-                                   value);
-        a->threads = (int)threads;
-        break;
+    case OPT_THREADS: return cli_option_threads(value, &a->threads, "predict", USAGE, errf);
     }
     return -1;
 }
@@ -128,7 +120,13 @@ static int parse_args(int argc, char **argv, predict_args *a, FILE *out, FILE *e
         return cli_usage_error(errf, "predict", USAGE, "missing MODEL");
     if (a->count < 2 && a->files_from == NULL)
         return cli_usage_error(errf, "predict", USAGE, "missing IMAGE_OR_DIR (or --files-from LIST)");
-    return -1;
+    const cli_path list = {"--files-from", a->files_from};
+    int code = cli_check_paths(&list, 1, "predict", USAGE, errf);
+    for (int k = 0; k < a->count && code < 0; k++) {
+        const cli_path operand = {k == 0 ? "MODEL" : "IMAGE_OR_DIR", a->operands[k]};
+        code = cli_check_paths(&operand, 1, "predict", USAGE, errf);
+    }
+    return code;
 }
 
 // ----------------------------------------------------------------------------
@@ -165,6 +163,14 @@ static int add_list_file(catlr_file_list *list, const char *name, problems *prob
     FILE *f = is_stdin ? stdin : fopen(name, "r");
     if (f == NULL) {
         fprintf(probs->errf, "catlr: %s: %s\n", name, strerror(errno));
+        return -1;
+    }
+    /* a folder opens, and only its first read fails ("Is a directory");
+     * say it as the loaders do. A fifo stays welcome: LIST may be <(find) */
+    struct stat sb;
+    if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fprintf(probs->errf, "catlr: %s: is a folder, not a file\n", name);
+        fclose(f);
         return -1;
     }
     char *line = NULL;
@@ -262,7 +268,7 @@ static size_t classify(const predict_args *a, const catlr_model *model, double t
     for (size_t j0 = 0; j0 < list->count; j0 += CHUNK) {
         size_t n = list->count - j0 < CHUNK ? list->count - j0 : CHUNK;
         const char *const *paths = (const char *const *)list->items + j0;
-        failed += catlr_batch_decode(paths, n, a->threads, b->X, b->status, b->errors);
+        failed += catlr_batch_decode(paths, n, (int)a->threads, b->X, b->status, b->errors);
         /* the same call eval makes on its matrix, so an image gets the same
          * p through either command */
         catlr_predict_proba(model, b->X, n, b->p);

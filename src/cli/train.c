@@ -164,11 +164,8 @@ static int apply_selection_option(int id, const char *value, train_args *a, FILE
                                      "excluded), got", value);
         break;
     case OPT_SEED:
-        if (cli_parse_u64(value, &a->seed) != 0)
-            return usage_error(errf, "--seed must be a whole number from 0 to 2^64-1, got",
-                               value);
         a->seed_given = 1;
-        break;
+        return cli_option_seed(value, &a->seed, "train", USAGE, errf);
     case OPT_EVAL_EVERY:
         if (cli_parse_count(value, &a->opts.eval_every) != 0)
             return usage_error(errf, "--eval-every must be a whole number >= 1, got", value);
@@ -192,8 +189,6 @@ static int check_selection_options(const train_args *a, FILE *errf) {
 
 /* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
 static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
-    size_t threads;
-    int solver;
     if (id >= OPT_VAL_SPLIT)
         return apply_selection_option(id, value, a, errf);
     switch (id) {
@@ -205,25 +200,12 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         if (cli_parse_nonnegative(value, &a->opts.tol) != 0)
             return usage_error(errf, "--tol must be a number >= 0, got", value);
         break;
-    case OPT_SOLVER:
-        if ((solver = cli_parse_solver(value)) < 0)
-            return usage_error(errf, "--solver must be auto, primal or gram, got", value);
-        a->opts.solver = (catlr_solver)solver;
-        break;
+    case OPT_SOLVER: return cli_option_solver(value, &a->opts.solver, "train", USAGE, errf);
     case OPT_THREADS:
-        if (cli_parse_count(value, &threads) != 0 || threads > CATLR_MAX_THREADS)
-            return usage_error(errf, "--threads must be a whole number from 1 to " CLI_STR(CATLR_MAX_THREADS) ", got",
-                               value);
-        a->opts.threads = (unsigned)threads;
-        break;
+        return cli_option_threads(value, &a->opts.threads, "train", USAGE, errf);
     case OPT_TIMINGS: a->timings = 1; break;
     case OPT_CLASS_WEIGHT:
-        if (train_setup_parse_class_weight(value, &a->opts) != 0)
-            return usage_error(errf,
-                               "--class-weight must be 'balanced' or two positive numbers "
-                               "W_POS,W_NEG, got",
-                               value);
-        break;
+        return train_setup_option_class_weight(value, &a->opts, "train", USAGE, errf);
     case OPT_AUGMENT:
         if (train_setup_parse_augment(value, &a->augment) != 0)
             return usage_error(errf, "--augment must be flip, got", value);
@@ -247,14 +229,8 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     case OPT_PLOT: a->plot = value; break;
     case OPT_SKIP_BAD: a->skip_bad = 1; break;
     case OPT_LR:
-        if (train_report_parse_rates(value, a->rates, &a->n_rates) != 0)
-            return usage_error(errf,
-                               strchr(value, ',') == NULL
-                                   ? "--lr must be a positive number, got"
-                                   : "--lr must be 1 to " CLI_STR(TRAIN_REPORT_MAX_RATES)
-                                     " positive numbers separated by commas, got",
-                               value);
-        break;
+        return cli_option_rates(value, a->rates, TRAIN_REPORT_MAX_RATES, &a->n_rates, "train",
+                                USAGE, errf);
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->opts.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
@@ -292,9 +268,24 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     }
     if (a->train_dir == NULL)
         return usage_error(errf, "missing TRAIN_DIR", NULL);
+    const cli_path paths[] = {{"TRAIN_DIR", a->train_dir}, {"--output", a->output},
+                              {"--test", a->test_dir},     {"--curve", a->curve},
+                              {"--plot", a->plot},         {"--init", a->init}};
+    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "train", USAGE, errf);
+    if (code >= 0)
+        return code;
+    /* the curve and the chart are opened first; the model is written
+     * beside its path and renamed, after --init is read, so -o may be it */
+    const cli_path outputs[] = {{"--curve", a->curve}, {"--plot", a->plot}, {"--output", a->output}};
+    const cli_path init = {"the --init model", a->init};
+    code = cli_check_outputs(outputs, 2, &init, "train", USAGE, errf);
+    if (code < 0)
+        code = cli_check_distinct(outputs, 3, "train", USAGE, errf);
+    if (code >= 0)
+        return code;
     if (a->positive[0] == '\0')
         return usage_error(errf, "--positive must name a class folder", NULL);
-    int code = check_selection_options(a, errf);
+    code = check_selection_options(a, errf);
     if (code >= 0)
         return code;
     if (a->n_rates == 0) { /* no --lr: the default rate alone */
@@ -372,23 +363,6 @@ static int load(const char *dir, const train_args *a, catlr_dataset **ds, size_t
         fprintf(errf, "%s: %zu images (%s: %.0f, %s: %.0f)\n", dir, *total,
                 catlr_dataset_class_name(*ds, 0), sums[LOAD_CLASS0],
                 catlr_dataset_class_name(*ds, 1), sums[LOAD_CLASS1]);
-    return CLI_EXIT_OK;
-}
-
-/* The test folder must hold the same two classes as the training folder. */
-static int check_same_classes(const catlr_dataset *train, const catlr_dataset *test,
-                              const char *test_dir, FILE *errf) {
-    for (size_t k = 0; k < 2; k++) {
-        if (strcmp(catlr_dataset_class_name(train, k), catlr_dataset_class_name(test, k)) != 0) {
-            fprintf(errf,
-                    "catlr: %s: class folders '%s', '%s' differ from the training "
-                    "folder's '%s', '%s'\n",
-                    test_dir, catlr_dataset_class_name(test, 0),
-                    catlr_dataset_class_name(test, 1), catlr_dataset_class_name(train, 0),
-                    catlr_dataset_class_name(train, 1));
-            return CLI_EXIT_FAIL;
-        }
-    }
     return CLI_EXIT_OK;
 }
 
@@ -558,8 +532,12 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
         code = load(a->train_dir, a, &train, &m_total, errf);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
         code = load(a->test_dir, a, &test, &test_m_total, errf);
+        /* the test folder must hold the training folder's two classes */
+        const char *const train_names[2] = {catlr_dataset_class_name(train, 0),
+                                            catlr_dataset_class_name(train, 1)};
         if (code == CLI_EXIT_OK)
-            code = check_same_classes(train, test, a->test_dir, errf);
+            code = cli_check_classes(test, a->test_dir, train_names, "the training folder's",
+                                     errf);
     }
     if (code == CLI_EXIT_OK && a->init != NULL)
         code = train_setup_check_init(a->init, &init, train, errf);
@@ -567,7 +545,7 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     if (code == CLI_EXIT_OK)
         code = train_sets_make(&sets, train, a->train_dir, a->val_split, a->seed, a->quiet, errf);
     if (code == CLI_EXIT_OK && a->pick_threshold)
-        code = train_threshold_check(&sets, train, errf);
+        code = train_threshold_check(&sets, train, a->train_dir, errf);
     if (code == CLI_EXIT_OK) { /* every process gets here, or none */
         /* the mirrors of the images trained on only: the validation set
          * stays the folder's own images */

@@ -14,11 +14,6 @@
 #include "common.h"
 #include "train_report.h"
 
-int train_report_parse_rates(const char *s, double rates[TRAIN_REPORT_MAX_RATES],
-                             size_t *n) {
-    return cli_parse_list(s, cli_parse_positive, rates, TRAIN_REPORT_MAX_RATES, n);
-}
-
 // ----------------------------------------------------------------------------
 // The progress line.
 

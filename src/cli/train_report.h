@@ -15,11 +15,6 @@
 
 #define TRAIN_REPORT_MAX_RATES 16
 
-/* "0.01,0.001,0.0001": 1 to TRAIN_REPORT_MAX_RATES positive finite numbers
- * separated by commas, nothing else. 0 on success, -1 if s is anything
- * else (rates and *n are then unspecified). */
-int train_report_parse_rates(const char *s, double rates[TRAIN_REPORT_MAX_RATES],
-                             size_t *n);
 
 /* The progress line for an iteration, written to buf (NUL-terminated):
  * "[rate R/N] iteration I/T  cost C  S it/s  M:SS left", the cost in colour

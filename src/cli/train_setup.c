@@ -32,6 +32,16 @@ int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts) {
     return 0;
 }
 
+int train_setup_option_class_weight(const char *value, catlr_train_opts *opts, const char *cmd,
+                                    const char *usage, FILE *errf) {
+    if (train_setup_parse_class_weight(value, opts) != 0)
+        return cli_usage_error(errf, cmd, usage,
+                               "--class-weight must be 'balanced' or two positive numbers "
+                               "W_POS,W_NEG, got '%s'",
+                               value);
+    return -1;
+}
+
 int train_setup_parse_augment(const char *value, uint32_t *augment) {
     if (strcmp(value, "flip") != 0)
         return -1;

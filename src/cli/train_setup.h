@@ -18,6 +18,11 @@
  * first. 0 on success, -1 if VALUE is anything else (opts unchanged). */
 int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts);
 
+/* The same as an option of command cmd (train or cv): -1 on success, or the
+ * usage error (common.h's cli_option_*) and CLI_EXIT_USAGE. */
+int train_setup_option_class_weight(const char *value, catlr_train_opts *opts, const char *cmd,
+                                    const char *usage, FILE *errf);
+
 /* --augment VALUE: "flip" gives CATLR_AUGMENT_FLIP in *augment. 0 on
  * success, -1 for anything else. */
 int train_setup_parse_augment(const char *value, uint32_t *augment);

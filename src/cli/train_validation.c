@@ -134,13 +134,14 @@ void train_sets_report_kept(const train_sets *sets, const catlr_model *model, FI
                 (unsigned long long)model->iterations, model->final_val_cost);
 }
 
-int train_threshold_check(const train_sets *sets, const catlr_dataset *ds, FILE *errf) {
+int train_threshold_check(const train_sets *sets, const catlr_dataset *ds, const char *dir,
+                          FILE *errf) {
     for (size_t k = 0; k < 2; k++) {
         if (sets->val_count[k] == 0) {
             fprintf(errf,
-                    "catlr: --pick-threshold: the validation set holds no '%s' image to "
-                    "pick a threshold on; use a larger --val-split\n",
-                    catlr_dataset_class_name(ds, k));
+                    "catlr: %s: the validation set holds no '%s' image for --pick-threshold "
+                    "to pick a threshold on; use a larger --val-split\n",
+                    dir, catlr_dataset_class_name(ds, k));
             return CLI_EXIT_FAIL;
         }
     }

@@ -58,8 +58,10 @@ void train_sets_report_kept(const train_sets *sets, const catlr_model *model, FI
 
 /* --pick-threshold before training: CLI_EXIT_OK when the validation set
  * holds both classes, which a threshold needs to be picked on, else
- * CLI_EXIT_FAIL after saying which class it lacks. */
-int train_threshold_check(const train_sets *sets, const catlr_dataset *ds, FILE *errf);
+ * CLI_EXIT_FAIL after a line naming dir (where ds was loaded from) and the
+ * class it lacks. */
+int train_threshold_check(const train_sets *sets, const catlr_dataset *ds, const char *dir,
+                          FILE *errf);
 
 /* --pick-threshold after training: the model's probabilities on the
  * validation set, their operating points (catlr_metrics_roc) and the one

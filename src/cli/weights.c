@@ -68,7 +68,8 @@ static int parse_args(int argc, char **argv, weights_args *a, FILE *out, FILE *e
         return cli_usage_error(errf, "weights", USAGE, "missing MODEL");
     if (a->output == NULL)
         return cli_usage_error(errf, "weights", USAGE, "missing OUT.png");
-    return -1;
+    const cli_path paths[] = {{"MODEL", a->model}, {"OUT.png", a->output}};
+    return cli_check_paths(paths, sizeof paths / sizeof paths[0], "weights", USAGE, errf);
 }
 
 int catlr_cmd_weights(int argc, char **argv, FILE *out, FILE *errf) {
