@@ -280,10 +280,7 @@ static void test_train_curve(void **state) {
                    "--lr", "0.002", "--curve", csv, NULL);
     assert_int_equal(r.code, 0);
     assert_int_equal(count_lines(r.out), 3 + 2); /* iterations 0, 3, 6 and accuracies */
-    size_t size;
-    char *text = (char *)test_read_file(csv, &size);
-    text = realloc(text, size + 1);
-    text[size] = '\0';
+    char *text = test_read_text(csv);
     assert_int_equal(count_lines(text), 8);
     assert_int_equal(strncmp(text, "iteration,cost,test_cost\n", 25), 0);
     const char *line = text + 25;

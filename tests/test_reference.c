@@ -69,16 +69,6 @@ static void assert_same_lines(const char *got, const char *want) {
     }
 }
 
-/* The whole file at path as a NUL-terminated string to free. */
-static char *read_text(const char *path) {
-    size_t size;
-    unsigned char *bytes = test_read_file(path, &size);
-    char *text = realloc(bytes, size + 1);
-    assert_non_null(text);
-    text[size] = '\0';
-    return text;
-}
-
 /* Run argv in-process, expect exit 0, return stdout (to free). */
 static char *run_ok(int argc, char **argv) {
     FILE *out = tmpfile(), *err = tmpfile();
@@ -110,7 +100,7 @@ static void assert_prints_table(const reference *ref, const char *model, char *s
         argv[argc++] = "--threads";
         argv[argc++] = threads;
     }
-    char *want = read_text(ref->expected_path);
+    char *want = test_read_text(ref->expected_path);
     char *got = run_ok(argc, argv);
     assert_same_lines(got, want);
     free(got);
@@ -143,15 +133,11 @@ static void test_course_table_gram(void **state) {
 
 /* The test-accuracy figure of expected.txt, e.g. "70.00". */
 static void expected_test_accuracy(const reference *ref, char *buf, size_t size) {
-    size_t n;
-    unsigned char *text = test_read_file(ref->expected_path, &n);
-    char *copy = realloc(text, n + 1);
-    assert_non_null(copy);
-    copy[n] = '\0';
-    const char *line = strstr(copy, "test accuracy: ");
+    char *text = test_read_text(ref->expected_path);
+    const char *line = strstr(text, "test accuracy: ");
     assert_non_null(line);
     snprintf(buf, size, "%.*s", (int)strcspn(line + 15, " "), line + 15);
-    free(copy);
+    free(text);
 }
 
 /* Run `catlr predict MODEL` on every test image and count the lines whose
@@ -218,7 +204,7 @@ static void test_import_course_table(void **state) {
     free(run_ok(5, (char *[]){"catlr", "import", "-q", h5_test, test, NULL}));
     char *got = run_ok(12, (char *[]){"catlr", "train", train, "--test", test, "--lr", "0.005",
                                       "--iterations", "2000", "-q", "-o", model, NULL});
-    char *want = read_text(ref->expected_path);
+    char *want = test_read_text(ref->expected_path);
     assert_same_lines(got, want);
     free(got);
     free(want);
