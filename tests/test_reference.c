@@ -6,8 +6,11 @@
  * course's settings and check that stdout is expected.txt, digit for digit,
  * with the default solver and with each solver forced;
  * then check that the saved model, through `catlr predict`, classifies the
- * test images with the test accuracy of the table. Without the variable the
- * program says so and exits 77, which CTest reports as skipped. */
+ * test images with the test accuracy of the table; and, in a build with
+ * HDF5, that the folders `catlr import` writes from the folder's
+ * train_catvnoncat.h5 and test_catvnoncat.h5 give the same table. Without
+ * the variable the program says so and exits 77, which CTest reports as
+ * skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,7 +191,6 @@ static void test_predict_matches_table(void **state) {
     assert_string_equal(got, want);
     catlr_dataset_free(ds);
 }
-
 
 /* Ensure `catlr import` of the course's two .h5 files gives folders on
  * which `catlr train` prints expected.txt exactly (the .h5 holds the same
