@@ -21,11 +21,8 @@ epochs=200
 copies=10 # per rank: 209 x 10 = 2090 images
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-if [ "$(id -u)" -eq 0 ]; then
-    OMPI_ALLOW_RUN_AS_ROOT=1
-    OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-    export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
-fi
+. "$(dirname "$0")/script_util.sh"
+mpi_allow_root
 
 # folder N: TRAIN_DIR's images linked N x copies times, under new names
 folder() {

@@ -1,6 +1,6 @@
 /* cli_run.h: what the CLI tests share: class folders of one-colour
- * images, running catlr in-process with a literal argv and tmpfile()
- * streams, and asserting the result. Include after <cmocka.h>,
+ * images, output paths, running catlr in-process with a literal argv and
+ * tmpfile() streams, and asserting the result. Include after <cmocka.h>,
  * "fixtures.h" and "test_util.h". */
 #ifndef CATLR_TEST_CLI_RUN_H
 #define CATLR_TEST_CLI_RUN_H
@@ -32,6 +32,14 @@ static inline void make_class_dirs(const char *root, const char *sub, const char
     test_mkdir(path);
     snprintf(path, sizeof path, "%s/%s/%s", root, sub, b);
     test_mkdir(path);
+}
+
+/* base followed by suffix (an output file's path and its extension), in
+ * the caller's buffer. */
+static inline const char *out_path(const char *base, const char *suffix, char *buf,
+                                   size_t size) {
+    snprintf(buf, size, "%s%s", base, suffix);
+    return buf;
 }
 
 typedef struct result {

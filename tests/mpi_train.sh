@@ -24,12 +24,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/script_util.sh"
 
-# Open MPI will not start as root (a container, CI) without these two.
-if [ "$(id -u)" -eq 0 ]; then
-    OMPI_ALLOW_RUN_AS_ROOT=1
-    OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-    export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
-fi
+mpi_allow_root
 cores=$(nproc 2>/dev/null || echo 1)
 
 # ranks N ARGS...: catlr with ARGS on N ranks, more ranks than cores

@@ -486,10 +486,7 @@ static void test_eval_roc_file(void **state) {
     assert_int_equal(r.code, 0);
     assert_string_equal(r.err, "");
     result_free(&r);
-    size_t size;
-    char *csv = (char *)test_read_file(path, &size);
-    csv = realloc(csv, size + 1);
-    csv[size] = '\0';
+    char *csv = test_read_text(path);
     assert_int_equal(count_lines(csv), 8); /* header + 7 points */
     assert_int_equal(strncmp(csv, "threshold,fpr,tpr,precision,recall,tp,fp,tn,fn\n"
                                   "1,0,0,0,0,0,0,3,3\n", 65), 0);

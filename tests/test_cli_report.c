@@ -72,12 +72,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-/* fx->out with a suffix, in a static-free buffer of the caller. */
-static const char *out_path(const fixtures *fx, const char *suffix, char *buf, size_t size) {
-    snprintf(buf, size, "%s%s", fx->out, suffix);
-    return buf;
-}
-
 static int file_exists(const char *path) {
     FILE *f = fopen(path, "rb");
     if (f != NULL)
@@ -274,16 +268,13 @@ static void assert_model_lr(const char *path, double lr) {
 static void test_train_curve(void **state) {
     fixtures *fx = *state;
     char csv[1024], model[1024];
-    out_path(fx, ".csv", csv, sizeof csv);
-    out_path(fx, ".model", model, sizeof model);
+    out_path(fx->out, ".csv", csv, sizeof csv);
+    out_path(fx->out, ".model", model, sizeof model);
     result r = run("train", "-q", fx->train, "-t", fx->test, "-o", model, "-i", "7", "-k", "3",
                    "--lr", "0.002", "--curve", csv, NULL);
     assert_int_equal(r.code, 0);
     assert_int_equal(count_lines(r.out), 3 + 2); /* iterations 0, 3, 6 and accuracies */
-    size_t size;
-    char *text = (char *)test_read_file(csv, &size);
-    text = realloc(text, size + 1);
-    text[size] = '\0';
+    char *text = test_read_text(csv);
     assert_int_equal(count_lines(text), 8);
     assert_int_equal(strncmp(text, "iteration,cost,test_cost\n", 25), 0);
     const char *line = text + 25;
@@ -310,8 +301,8 @@ static void test_train_curve(void **state) {
 static void test_train_plot(void **state) {
     fixtures *fx = *state;
     char png[1024], model[1024];
-    out_path(fx, ".png", png, sizeof png);
-    out_path(fx, ".model", model, sizeof model);
+    out_path(fx->out, ".png", png, sizeof png);
+    out_path(fx->out, ".model", model, sizeof model);
     result r = run("train", "-q", fx->train, "-t", fx->test, "-o", model, "-i", "30",
                    "--plot", png, NULL);
     if (!catlr_plot_supported()) {
@@ -353,8 +344,8 @@ static void test_train_outputs_unwritable(void **state) {
         result_free(&r);
     }
     char csv[1024], model[1024];
-    out_path(fx, "-diverged.csv", csv, sizeof csv);
-    out_path(fx, "-diverged.model", model, sizeof model);
+    out_path(fx->out, "-diverged.csv", csv, sizeof csv);
+    out_path(fx->out, "-diverged.model", model, sizeof model);
     r = run("train", "-q", "--lr", "1e300", "-o", model, "--curve", csv, fx->train, NULL);
     assert_int_equal(r.code, 1);
     assert_non_null(strstr(r.err, "stopped being finite"));
@@ -364,7 +355,7 @@ static void test_train_outputs_unwritable(void **state) {
     /* a curve sent to a device through a symlink: the failed run leaves
      * the link (and the device) alone */
     char link[1024];
-    out_path(fx, "-null.csv", link, sizeof link);
+    out_path(fx->out, "-null.csv", link, sizeof link);
     assert_int_equal(symlink("/dev/null", link), 0);
     r = run("train", "-q", "--lr", "1e300", "-o", model, "--curve", link, fx->train, NULL);
     assert_int_equal(r.code, 1);
@@ -382,8 +373,8 @@ static void test_train_outputs_unwritable(void **state) {
 static void test_train_rates(void **state) {
     fixtures *fx = *state;
     char csv[1024], model[1024];
-    out_path(fx, "-rates.csv", csv, sizeof csv);
-    out_path(fx, "-rates.model", model, sizeof model);
+    out_path(fx->out, "-rates.csv", csv, sizeof csv);
+    out_path(fx->out, "-rates.model", model, sizeof model);
     result r = run("train", fx->train, "-t", fx->test, "-o", model, "-i", "20", "-k", "10",
                    "--lr", "0.0001,0.001,0.00001", "--curve", csv, NULL);
     assert_int_equal(r.code, 0);
@@ -427,8 +418,8 @@ static void test_train_rates(void **state) {
 static void test_train_rates_failed(void **state) {
     fixtures *fx = *state;
     char model[1024], png[1024];
-    out_path(fx, "-failed.model", model, sizeof model);
-    out_path(fx, "-failed.png", png, sizeof png);
+    out_path(fx->out, "-failed.model", model, sizeof model);
+    out_path(fx->out, "-failed.png", png, sizeof png);
     const char *plot = catlr_plot_supported() ? "--plot" : "--lr";
     const char *plot_value = catlr_plot_supported() ? png : "1e300,0.001";
     result r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "1e300,0.001", plot,
@@ -447,7 +438,7 @@ static void test_train_rates_failed(void **state) {
         assert_int_equal(w, 800);
         free(rgb);
     }
-    out_path(fx, "-allfailed.model", model, sizeof model);
+    out_path(fx->out, "-allfailed.model", model, sizeof model);
     r = run("train", "-q", fx->train, "-o", model, "-i", "5", "--lr", "1e300,1e299", NULL);
     assert_int_equal(r.code, 1);
     const char *last = "catlr: training failed with every learning rate\n";
@@ -491,7 +482,7 @@ static void test_train_progress(void **state) {
     width = train_report_progress_line(buf, sizeof buf, 0, 1, 100, 100000, 0.5, 1.0, 0);
     assert_non_null(strstr(buf, "100 it/s  16:39 left"));
     char model[1024];
-    out_path(fx, "-progress.model", model, sizeof model);
+    out_path(fx->out, "-progress.model", model, sizeof model);
     result r = run("train", fx->train, "-o", model, "-i", "3", NULL);
     assert_int_equal(r.code, 0);
     assert_null(strchr(r.err, '\r'));
@@ -508,7 +499,7 @@ static void test_train_progress(void **state) {
 static void test_weights(void **state) {
     fixtures *fx = *state;
     char png[1024];
-    out_path(fx, "-weights.png", png, sizeof png);
+    out_path(fx->out, "-weights.png", png, sizeof png);
     result r = run("weights", "--zoom", "1", fx->always, png, NULL);
     if (!catlr_plot_supported()) {
         char want[1200];

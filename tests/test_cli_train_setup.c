@@ -105,12 +105,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-/* fx->out with a suffix, in the caller's buffer. */
-static const char *out_path(const fixtures *fx, const char *suffix, char *buf, size_t size) {
-    snprintf(buf, size, "%s%s", fx->out, suffix);
-    return buf;
-}
-
 /* The model at path, which must load. */
 static catlr_model load(const char *path) {
     catlr_model model;
@@ -147,7 +141,7 @@ static void test_class_weight_usage_errors(void **state) {
 static void test_class_weight_balanced(void **state) {
     fixtures *fx = *state;
     char model_path[1024];
-    out_path(fx, "-balanced.model", model_path, sizeof model_path);
+    out_path(fx->out, "-balanced.model", model_path, sizeof model_path);
     result r = run("train", "--class-weight", "balanced", "-i", "20", "-o", model_path,
                    fx->train, NULL);
     assert_int_equal(r.code, 0);
@@ -168,7 +162,7 @@ static void test_class_weight_balanced(void **state) {
 static void test_class_weight_given(void **state) {
     fixtures *fx = *state;
     char model_path[1024];
-    out_path(fx, "-given.model", model_path, sizeof model_path);
+    out_path(fx->out, "-given.model", model_path, sizeof model_path);
     result primal = run("train", "--class-weight", "2,0.5", "-i", "50", "-k", "10", "--solver",
                         "primal", "-o", model_path, fx->train, NULL);
     assert_int_equal(primal.code, 0);
@@ -212,7 +206,7 @@ static void test_augment_usage_error(void **state) {
 static void test_augment_flip(void **state) {
     fixtures *fx = *state;
     char model_path[1024];
-    out_path(fx, "-flip.model", model_path, sizeof model_path);
+    out_path(fx->out, "-flip.model", model_path, sizeof model_path);
     result flip = run("train", "--augment", "flip", "-i", "60", "-k", "20", "-r", "0.05", "-o",
                       model_path, fx->train, NULL);
     assert_int_equal(flip.code, 0);
@@ -250,9 +244,9 @@ static void test_augment_flip(void **state) {
 static void test_init_refusals(void **state) {
     fixtures *fx = *state;
     char model_path[1024], missing[1024], dog_model[1024], want[2048];
-    out_path(fx, "-refused.model", model_path, sizeof model_path);
-    out_path(fx, "-missing.model", missing, sizeof missing);
-    out_path(fx, "-dog.model", dog_model, sizeof dog_model);
+    out_path(fx->out, "-refused.model", model_path, sizeof model_path);
+    out_path(fx->out, "-missing.model", missing, sizeof missing);
+    out_path(fx->out, "-dog.model", dog_model, sizeof dog_model);
     result r = run("train", "-q", "-i", "1", "-p", "dog", "-o", dog_model, fx->train, NULL);
     assert_int_equal(r.code, 0);
     result_free(&r);
@@ -322,8 +316,8 @@ static void test_init_not_overwritten(void **state) {
 static void test_init_warm_start(void **state) {
     fixtures *fx = *state;
     char first[1024], warm[1024];
-    out_path(fx, "-first.model", first, sizeof first);
-    out_path(fx, "-warm.model", warm, sizeof warm);
+    out_path(fx->out, "-first.model", first, sizeof first);
+    out_path(fx->out, "-warm.model", warm, sizeof warm);
     result r = run("train", "-q", "-r", "0.05", "-i", "3000", "-k", "1000", "-o", first,
                    fx->train, NULL);
     assert_int_equal(r.code, 0);

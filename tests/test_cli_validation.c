@@ -75,17 +75,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-/* The whole file at path, NUL-terminated; the caller frees it. */
-static char *read_text(const char *path) {
-    size_t size;
-    char *text = (char *)test_read_file(path, &size);
-    assert_non_null(text);
-    text = realloc(text, size + 1);
-    assert_non_null(text);
-    text[size] = '\0';
-    return text;
-}
-
 static void load_model(const char *path, catlr_model *model) {
     assert_int_equal(catlr_model_load(path, model, NULL), CATLR_OK);
 }
@@ -285,7 +274,7 @@ static void test_eval_every_curve(void **state) {
     result r = run("train", fx->train, "-q", "-t", fx->test, "-i", "7", "-k", "3", "--val-split",
                    "0.2", "--eval-every", "3", "--curve", fx->csv, "-o", fx->model, NULL);
     assert_int_equal(r.code, 0);
-    char *text = read_text(fx->csv);
+    char *text = test_read_text(fx->csv);
     const char *header = "iteration,cost,test_cost,train_acc,val_cost,val_acc,test_acc\n";
     assert_int_equal(strncmp(text, header, strlen(header)), 0);
     assert_int_equal(count_lines(text), 4);
@@ -317,7 +306,7 @@ static void test_eval_every_curve(void **state) {
             "--curve", fx->csv, "-o", fx->model, NULL);
     assert_int_equal(r.code, 0);
     result_free(&r);
-    text = read_text(fx->csv);
+    text = test_read_text(fx->csv);
     assert_int_equal(strncmp(text, "iteration,cost,train_acc,val_cost,val_acc\n", 42), 0);
     assert_int_equal(count_lines(text), 8);
     catlr_model model;
@@ -343,7 +332,7 @@ static void test_curve_columns_unchanged(void **state) {
                    "--curve", fx->csv, "-o", fx->model, NULL);
     assert_int_equal(r.code, 0);
     result_free(&r);
-    char *text = read_text(fx->csv);
+    char *text = test_read_text(fx->csv);
     assert_int_equal(strncmp(text, "iteration,cost,test_cost\n", 25), 0);
     assert_int_equal(count_lines(text), 4);
     free(text);

@@ -1,5 +1,6 @@
 /* test_util.h: helpers shared by the tests: a double comparison that prints
- * both values in full, temporary folders, reading back a captured stream.
+ * both values in full, temporary folders, reading back a captured stream
+ * or a file.
  * Include after <cmocka.h>; the tests are built with _XOPEN_SOURCE=700 for
  * mkdtemp and nftw. */
 #ifndef CATLR_TEST_UTIL_H
@@ -106,6 +107,16 @@ static inline unsigned char *test_read_file(const char *path, size_t *size) {
     fclose(f);
     *size = (size_t)n;
     return buf;
+}
+
+/* The whole file at path as a NUL-terminated string to free. */
+static inline char *test_read_text(const char *path) {
+    size_t size;
+    char *text = (char *)test_read_file(path, &size);
+    text = realloc(text, size + 1);
+    assert_non_null(text);
+    text[size] = '\0';
+    return text;
 }
 
 static inline void test_write_file(const char *path, const void *data, size_t size) {

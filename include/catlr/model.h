@@ -6,7 +6,7 @@
  *   offset   size  field
  *   ------   ----  -----------------------------------------------------
  *        0      4  magic: the bytes "CTLR"  (CATLR_MODEL_MAGIC as u32)
- *        4      4  u32 format version       (CATLR_MODEL_VERSION = 2)
+ *        4      4  u32 format version       (CATLR_MODEL_VERSION = 3)
  *        8      4  u32 image height         (64)
  *       12      4  u32 image width          (64)
  *       16      4  u32 image channels       (3)
