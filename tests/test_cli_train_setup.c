@@ -293,7 +293,7 @@ static void test_init_refusals(void **state) {
 static void test_init_not_overwritten(void **state) {
     fixtures *fx = *state;
     char alias[1024], want[2200];
-    out_path(fx, "-alias.model", alias, sizeof alias);
+    out_path(fx->out, "-alias.model", alias, sizeof alias);
     assert_int_equal(link(fx->birds, alias), 0);
     const char *outputs[] = {"--curve", "--plot"};
     for (size_t k = 0; k < 2; k++) {
