@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -532,6 +533,14 @@ catlr_status catlr_model_save(const catlr_model *model, const char *path,
     if (why != NULL) {
         free(buf);
         return catlr_fail(err, CATLR_ERR_ARG, path, "%s", why);
+    }
+    /* the save renames a new file over path: over a device or a fifo
+     * (-o /dev/null, run as root) that would replace the node itself */
+    struct stat target;
+    if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
+        free(buf);
+        return catlr_fail(err, CATLR_ERR_IO, path,
+                          "not a regular file (a model file is replaced whole)");
     }
     char tmp[CATLR_ERROR_PATH_MAX + 32];
     int fd = create_temp(path, tmp, sizeof tmp);

@@ -1041,6 +1041,27 @@ static void test_load_memory_name(void **state) {
 // ----------------------------------------------------------------------------
 // Saving.
 
+/* Ensure saving over something that is not a regular file (here a fifo;
+ * the same holds for a device such as /dev/null) is refused and leaves it
+ * in place, instead of renaming a new file over the node. */
+static void test_save_refuses_non_regular(void **state) {
+    char *dir = new_dir(state, "fifo_target");
+    char *path = test_path(dir, "model.fifo");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    catlr_model model;
+    make_small(&model);
+    catlr_error err = {0};
+    assert_int_equal(catlr_model_save(&model, path, &err), CATLR_ERR_IO);
+    assert_contains(err.reason, "not a regular file");
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_only_entry(dir, "model.fifo");
+    catlr_model_free(&model);
+    free(path);
+    free(dir);
+}
+
 /* Ensure saving over an existing model replaces it and leaves no temporary
  * file: the folder then holds only the model. */
 static void test_save_replaces(void **state) {
@@ -1335,6 +1356,7 @@ int main(void) {
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_load_memory_name),
         cmocka_unit_test(test_save_replaces),
+        cmocka_unit_test(test_save_refuses_non_regular),
         cmocka_unit_test(test_save_killed_at_random),
         cmocka_unit_test(test_save_missing_folder),
         cmocka_unit_test(test_save_refuses_non_finite),

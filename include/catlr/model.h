@@ -157,7 +157,9 @@ const char *catlr_model_class_of_label(const catlr_model *model, int label);
 
 /* Write the model to path atomically: to a temporary file in the same
  * folder, flushed to disk, then renamed over path, so that path holds
- * either its old content or the complete new one. CATLR_ERR_IO names path;
+ * either its old content or the complete new one. CATLR_ERR_IO names path
+ * (also for a path that exists and is not a regular file: a device or a
+ * fifo is never replaced);
  * CATLR_ERR_NUMERIC for weights that are not finite, CATLR_ERR_ARG for a
  * training record that catlr_model_load would refuse (the checks listed
  * above the file table, e.g. a threshold outside [0, 1]): no such file
