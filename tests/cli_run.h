@@ -95,6 +95,19 @@ static inline double printed_cost(const char *out, size_t i) {
     return strtod(p + strlen(key), NULL);
 }
 
+/* 1 when text starts with the pieces, one after the other (no buffer to
+ * join them in, so no length limit on a message naming a long path). */
+static inline int starts_with3(const char *text, const char *a, const char *b, const char *c) {
+    const char *pieces[3] = {a, b, c};
+    for (int k = 0; k < 3; k++) {
+        size_t n = strlen(pieces[k]);
+        if (strncmp(text, pieces[k], n) != 0)
+            return 0;
+        text += n;
+    }
+    return 1;
+}
+
 /* Assert a usage error: exit 2, nothing on stdout, and on stderr first the
  * message line, then the usage line, then where to look for help. */
 static inline void assert_usage_error(result *r, const char *first_line, const char *command) {
@@ -102,11 +115,11 @@ static inline void assert_usage_error(result *r, const char *first_line, const c
         print_error("exit %d, stderr:\n%s", r->code, r->err);
     assert_int_equal(r->code, 2);
     assert_string_equal(r->out, "");
-    char want[512];
-    snprintf(want, sizeof want, "%s\nUsage: catlr %s", first_line, command);
-    if (strncmp(r->err, want, strlen(want)) != 0)
-        print_error("stderr:\n%s\nwant it to start with:\n%s\n", r->err, want);
-    assert_int_equal(strncmp(r->err, want, strlen(want)), 0);
+    int starts = starts_with3(r->err, first_line, "\nUsage: catlr ", command);
+    if (!starts)
+        print_error("stderr:\n%s\nwant it to start with:\n%s\nUsage: catlr %s\n", r->err,
+                    first_line, command);
+    assert_true(starts);
     assert_non_null(strstr(r->err, "--help'.\n"));
     assert_int_equal(count_lines(r->err), 3);
     result_free(r);
