@@ -535,12 +535,22 @@ static void test_train_odd_images(void **state) {
 }
 
 /* Ensure a model that cannot be written fails with exit 1 and names the
- * path, after the training lines were printed. */
+ * path before any training (nothing on stdout): a folder that is not
+ * there, and a target that is not a regular file. */
 static void test_train_unwritable_model(void **state) {
     fixtures *fx = *state;
     result r = run("train", "-q", "-i", "1", "-o", "/nonexistent/m.model", fx->train, NULL);
     assert_failure(&r, "catlr: /nonexistent/m.model: No such file or directory");
-    assert_non_null(strstr(r.out, "Cost after iteration 0: 0.693147\n"));
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    r = run("train", "-q", "-i", "1", "-o", "/dev/null", fx->train, NULL);
+    assert_failure(&r, "catlr: /dev/null: not a regular file (a model file is replaced whole)");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    r = run("train", "-q", "-i", "1", "-o", fx->train, fx->train, NULL); /* a folder */
+    assert_int_equal(r.code, 1);
+    assert_non_null(strstr(r.err, "not a regular file"));
+    assert_string_equal(r.out, "");
     result_free(&r);
 }
 

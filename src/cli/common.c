@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "catlr/predict.h"
 #include "common.h"
@@ -27,6 +28,28 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
         if (paths[k].path != NULL && paths[k].path[0] == '\0')
             return cli_usage_error(errf, cmd, usage, "%s must not be empty", paths[k].name);
     return -1;
+}
+
+int cli_check_model_output(const char *path, FILE *errf) {
+    if (path == NULL)
+        return CLI_EXIT_OK;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fprintf(errf, "catlr: %s: not a regular file (a model file is replaced whole)\n", path);
+        return CLI_EXIT_FAIL;
+    }
+    /* the folder: everything up to the last '/', "." without one */
+    const char *slash = strrchr(path, '/');
+    char folder[4096];
+    int len = slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path);
+    if (len >= (int)sizeof folder) /* a path the system would refuse too */
+        return CLI_EXIT_OK;
+    snprintf(folder, sizeof folder, "%.*s", len, slash == NULL ? "." : path);
+    if (access(folder, W_OK | X_OK) != 0) {
+        fprintf(errf, "catlr: %s: %s\n", path, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }
 
 /* Do the paths a and b name one regular file, or one that is not there

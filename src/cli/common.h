@@ -65,6 +65,14 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
 int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
                       const char *usage, FILE *errf);
 
+/* Whether a model file can later be saved at path, checked before the work
+ * that makes it (a training run may take hours): the folder it goes in
+ * exists and can be written to, and path, if it exists, is a regular file
+ * (catlr_model_save replaces it whole). CLI_EXIT_OK, or CLI_EXIT_FAIL
+ * after "catlr: PATH: reason". The save checks again: this only moves the
+ * likely failures to the start. NULL: nothing to check. */
+int cli_check_model_output(const char *path, FILE *errf);
+
 /* Refuse two outputs that are one file (the same spelling, or existing
  * files with the same device and inode): the one written last would
  * replace the other, with exit 0. -1 when all differ, else the usage

@@ -339,7 +339,10 @@ static int train_best(const cv_args *a, const catlr_dataset *ds, const catlr_cv_
 static int run(const cv_args *a, FILE *out, FILE *errf) {
     catlr_dataset *ds = NULL;
     grid g = {0, NULL, NULL, NULL};
-    int code = cli_load_dataset(a->dir, a->positive, a->skip_bad, a->opts.threads, a->quiet,
+    /* -o's folder before the folds are decoded and trained */
+    int code = cli_check_model_output(a->output, errf);
+    if (code == CLI_EXIT_OK)
+        code = cli_load_dataset(a->dir, a->positive, a->skip_bad, a->opts.threads, a->quiet,
                                 &ds, errf);
     if (code == CLI_EXIT_OK)
         code = cross_validate(a, ds, &g, errf);

@@ -517,6 +517,9 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
                                a->opts.report_every, a->test_dir != NULL, a->quiet,
                                a->opts.eval_every, a->val_split > 0};
     int code = train_report_open(&rep, &cfg, out, errf);
+    /* and -o's folder, before hours of training could end in a failed save */
+    if (code < 0 && !silent && cli_check_model_output(a->output, errf) != CLI_EXIT_OK)
+        code = train_report_close(&rep, 0);
     double opened = code < 0; /* rank 0 alone may fail to create its outputs */
     sum_counts(a->comm, &opened, 1);
     if (code >= 0)
