@@ -30,6 +30,31 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
     return -1;
 }
 
+int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_t n_options,
+                         const char *cmd, const char *usage, const char *operand_name,
+                         const char **operand, cli_apply_option apply, void *ctx, FILE *out,
+                         FILE *errf) {
+    cli_scanner s = cli_scan(argc, argv, options, n_options);
+    char msg[256];
+    const char *value;
+    for (int id; (id = cli_next(&s, &value, msg, sizeof msg)) != CLI_END;) {
+        if (id == CLI_ERROR)
+            return cli_usage_error(errf, cmd, usage, "%s", msg);
+        if (id == CLI_OPERAND) {
+            if (*operand != NULL)
+                return cli_usage_error(errf, cmd, usage, "unexpected argument '%s'", value);
+            *operand = value;
+            continue;
+        }
+        int code = apply(ctx, id, value, out, errf);
+        if (code >= 0)
+            return code;
+    }
+    if (*operand == NULL)
+        return cli_usage_error(errf, cmd, usage, "missing %s", operand_name);
+    return -1;
+}
+
 int cli_check_model_output(const char *path, FILE *errf) {
     if (path == NULL)
         return CLI_EXIT_OK;

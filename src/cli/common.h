@@ -13,6 +13,7 @@
 #include "catlr/dataset.h"
 #include "catlr/model.h"
 #include "catlr/train.h"
+#include "args.h"
 
 enum {
     CLI_EXIT_OK = 0,   /* success, --help, --version */
@@ -64,6 +65,20 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
  * INPUT_NAME 'INPUT'" of command cmd and CLI_EXIT_USAGE. */
 int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, const char *cmd,
                       const char *usage, FILE *errf);
+
+/* One option for a command: apply it to the command's arguments ctx. -1 to
+ * go on, or an exit code (help printed, usage error reported). */
+typedef int (*cli_apply_option)(void *ctx, int id, const char *value, FILE *out, FILE *errf);
+
+/* Read argv for a command that takes exactly one operand (train's
+ * TRAIN_DIR, cv's DIR): each option through apply, the operand into
+ * *operand. -1 to go on, or an exit code: apply's, or the usage error for
+ * a scanner error, a second operand ("unexpected argument 'X'") or none
+ * ("missing NAME"). */
+int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_t n_options,
+                         const char *cmd, const char *usage, const char *operand_name,
+                         const char **operand, cli_apply_option apply, void *ctx, FILE *out,
+                         FILE *errf);
 
 /* Whether a model file can later be saved at path, checked before the work
  * that makes it (a training run may take hours): the folder it goes in

@@ -145,32 +145,23 @@ static int apply_option(int id, const char *value, cv_args *a, FILE *out, FILE *
     return -1;
 }
 
+/* apply_option for cli_scan_one_operand. */
+static int apply_one(void *a, int id, const char *value, FILE *out, FILE *errf) {
+    return apply_option(id, value, a, out, errf);
+}
+
 /* Fill *a from argv. -1 to go on, or an exit code (help, usage error). */
 static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) {
     a->positive = "cat";
     a->folds = CV_DEFAULT_FOLDS;
     a->seed = CATLR_DEFAULT_SEED;
     a->opts = catlr_train_defaults();
-    cli_scanner s = cli_scan(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0]);
-    char msg[256];
-    const char *value;
-    for (int id; (id = cli_next(&s, &value, msg, sizeof msg)) != CLI_END;) {
-        if (id == CLI_ERROR)
-            return usage_error(errf, msg, NULL);
-        if (id == CLI_OPERAND) {
-            if (a->dir != NULL)
-                return usage_error(errf, "unexpected argument", value);
-            a->dir = value;
-            continue;
-        }
-        int code = apply_option(id, value, a, out, errf);
-        if (code >= 0)
-            return code;
-    }
-    if (a->dir == NULL)
-        return usage_error(errf, "missing DIR", NULL);
+    int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
+                                    "cv", USAGE, "DIR", &a->dir, apply_one, a, out, errf);
+    if (code >= 0)
+        return code;
     const cli_path paths[] = {{"DIR", a->dir}, {"--output", a->output}};
-    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "cv", USAGE, errf);
+    code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "cv", USAGE, errf);
     if (code >= 0)
         return code;
     if (a->positive[0] == '\0')

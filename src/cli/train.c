@@ -244,34 +244,25 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     return -1;
 }
 
+/* apply_option for cli_scan_one_operand. */
+static int apply_one(void *a, int id, const char *value, FILE *out, FILE *errf) {
+    return apply_option(id, value, a, out, errf);
+}
+
 /* Fill *a from argv. -1 to go on, or an exit code (help, usage error). */
 static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *errf) {
     a->output = "catlr.model";
     a->positive = "cat";
     a->opts = catlr_train_defaults();
     a->seed = CATLR_DEFAULT_SEED;
-    cli_scanner s = cli_scan(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0]);
-    char msg[256];
-    const char *value;
-    for (int id; (id = cli_next(&s, &value, msg, sizeof msg)) != CLI_END;) {
-        if (id == CLI_ERROR)
-            return usage_error(errf, msg, NULL);
-        if (id == CLI_OPERAND) {
-            if (a->train_dir != NULL)
-                return usage_error(errf, "unexpected argument", value);
-            a->train_dir = value;
-            continue;
-        }
-        int code = apply_option(id, value, a, out, errf);
-        if (code >= 0)
-            return code;
-    }
-    if (a->train_dir == NULL)
-        return usage_error(errf, "missing TRAIN_DIR", NULL);
+    int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
+                                    "train", USAGE, "TRAIN_DIR", &a->train_dir, apply_one, a, out, errf);
+    if (code >= 0)
+        return code;
     const cli_path paths[] = {{"TRAIN_DIR", a->train_dir}, {"--output", a->output},
                               {"--test", a->test_dir},     {"--curve", a->curve},
                               {"--plot", a->plot},         {"--init", a->init}};
-    int code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "train", USAGE, errf);
+    code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "train", USAGE, errf);
     if (code >= 0)
         return code;
     /* the curve and the chart are opened first; the model is written
