@@ -1,6 +1,6 @@
 #!/bin/sh
 # startup_libraries.sh OBJDUMP CATLR: catlr starts without HDF5, which only
-# `catlr import` loads (src/h5.c dlopens it): the program does not list
+# `catlr import` loads (src/data/h5.c dlopens it): the program does not list
 # libhdf5 among the libraries it needs (objdump -p), and `catlr --version`
 # opens no libhdf5 (glibc's LD_DEBUG=files, where it prints anything).
 set -u

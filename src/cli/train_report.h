@@ -1,7 +1,7 @@
 /* train_report.h: what `catlr train` shows besides the model: the course's
  * cost lines, the cost at every iteration as CSV (--curve) and as a chart
  * (--plot), the live progress line on a terminal, and the comparison of
- * several learning rates (--lr 0.01,0.001). train.c parses the options and
+ * several learning rates (--lr 0.01,0.001). cmd_train.c parses the options and
  * trains; this file watches the training and reports. */
 #ifndef CATLR_CLI_TRAIN_REPORT_H
 #define CATLR_CLI_TRAIN_REPORT_H

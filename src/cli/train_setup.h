@@ -1,7 +1,7 @@
 /* train_setup.h: what `catlr train` trains on and starts from, beyond the
  * folders and the defaults: the class weights (--class-weight), the
  * mirrored images (--augment flip) and the starting weights of another
- * model (--init MODEL). train.c parses the rest and trains. */
+ * model (--init MODEL). cmd_train.c parses the rest and trains. */
 #ifndef CATLR_CLI_TRAIN_SETUP_H
 #define CATLR_CLI_TRAIN_SETUP_H
 

@@ -1,7 +1,7 @@
 /* train_validation.h: `catlr train --val-split F --seed S` and
  * `--pick-threshold`: which examples of TRAIN_DIR are trained on and which
  * are held out to validate on, what the model file records of that split,
- * and the decision threshold picked on the held-out examples. train.c
+ * and the decision threshold picked on the held-out examples. cmd_train.c
  * parses the options; the trainer (catlr_train's validation set) keeps the
  * best iteration's weights. */
 #ifndef CATLR_CLI_TRAIN_VALIDATION_H

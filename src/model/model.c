@@ -1,0 +1,569 @@
+/* model.c: the binary model file (layout in include/catlr/model.h): build,
+ * save atomically, load and validate.
+ *
+ * Sees only catlr_model: no images, no training. Both directions go through
+ * one byte buffer holding the whole file, so the layout is written down in
+ * exactly two places, encode() and decode(), which mirror each other. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "catlr/model.h"
+#include "base/internal.h"
+
+// ----------------------------------------------------------------------------
+// The model in memory.
+
+size_t catlr_model_n_x(const catlr_model *model) {
+    CATLR_ASSERT(model != NULL);
+    return (size_t)model->height * model->width * model->channels;
+}
+
+/* Why this geometry cannot be a model's, or NULL. */
+static const char *check_geometry(uint64_t height, uint64_t width, uint64_t channels) {
+    if (height < 1 || height > CATLR_MODEL_MAX_SIDE || width < 1 ||
+        width > CATLR_MODEL_MAX_SIDE)
+        return "image height or width out of range";
+    if (channels < 1 || channels > 4)
+        return "channel count out of range";
+    if (height * width * channels > CATLR_MODEL_MAX_FEATURES)
+        return "too many weights";
+    return NULL;
+}
+
+/* Why this class name cannot be stored, or NULL. */
+static const char *check_name(const char *name) {
+    size_t n = strlen(name);
+    if (n == 0)
+        return "empty class name";
+    if (n > CATLR_CLASS_NAME_MAX)
+        return "class name longer than 255 bytes";
+    return NULL;
+}
+
+/* The format 3 fields' "not recorded" values (model.h): the course's
+ * threshold of 0.5, unit class weights, no validation set, best_iteration
+ * equal to iterations (0 in a new model: nothing ties them afterwards, so
+ * catlr_train and the loader each set both), and the version a save
+ * writes. */
+static void set_unrecorded(catlr_model *model) {
+    model->threshold = 0.5;
+    model->class_weight[0] = model->class_weight[1] = 1.0;
+    model->final_val_cost = NAN;
+    model->best_iteration = model->iterations;
+    model->version = CATLR_MODEL_VERSION;
+}
+
+catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t width,
+                              uint32_t channels, const char *class0,
+                              const char *class1, uint32_t positive,
+                              catlr_error *err) {
+    CATLR_ASSERT(model != NULL && class0 != NULL && class1 != NULL);
+    memset(model, 0, sizeof *model);
+    const char *why = check_geometry(height, width, channels);
+    if (why == NULL)
+        why = check_name(class0);
+    if (why == NULL)
+        why = check_name(class1);
+    if (why == NULL && positive > 1)
+        why = "positive class index is not 0 or 1";
+    if (why != NULL)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
+    size_t n = (size_t)height * width * channels;
+    model->w = calloc(n, sizeof *model->w);
+    if (model->w == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate %lu weights",
+                          (unsigned long)n);
+    model->height = height;
+    model->width = width;
+    model->channels = channels;
+    strcpy(model->class_names[0], class0);
+    strcpy(model->class_names[1], class1);
+    model->positive = positive;
+    set_unrecorded(model);
+    return CATLR_OK;
+}
+
+void catlr_model_free(catlr_model *model) {
+    if (model == NULL)
+        return;
+    free(model->w);
+    memset(model, 0, sizeof *model);
+}
+
+int catlr_model_finite(const catlr_model *model) {
+    CATLR_ASSERT(model != NULL && model->w != NULL);
+    int finite = isfinite(model->b);
+    size_t n = catlr_model_n_x(model);
+    for (size_t i = 0; i < n; i++)
+        finite &= isfinite(model->w[i]) != 0;
+    return finite;
+}
+
+const char *catlr_solver_name(catlr_solver solver) {
+    switch (solver) {
+    case CATLR_SOLVER_AUTO: return "auto";
+    case CATLR_SOLVER_PRIMAL: return "primal";
+    case CATLR_SOLVER_GRAM: return "gram";
+    }
+    return "?";
+}
+
+const char *catlr_model_class_of_label(const catlr_model *model, int label) {
+    CATLR_ASSERT(model != NULL && model->positive <= 1);
+    return model->class_names[label ? model->positive : 1 - model->positive];
+}
+
+// ----------------------------------------------------------------------------
+// Encoding: model -> the file's bytes.
+
+static void put_f32(uint8_t *p, float v) {
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    catlr_put_u32(p, u);
+}
+
+static void put_f64(uint8_t *p, double v) {
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    catlr_put_u64(p, u);
+}
+
+static float get_f32(const uint8_t *p) {
+    uint32_t u = catlr_get_u32(p);
+    float v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+static double get_f64(const uint8_t *p) {
+    uint64_t u = catlr_get_u64(p);
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* Header bytes of a file of this format version (1, 2 or 3). */
+static uint64_t header_size(uint32_t version) {
+    return version == 1   ? CATLR_MODEL_HEADER_SIZE_V1
+           : version == 2 ? CATLR_MODEL_HEADER_SIZE_V2
+                          : CATLR_MODEL_HEADER_SIZE;
+}
+
+/* The version 3 flags word of a model, and back. */
+static uint32_t flags_of(const catlr_model *model) {
+    return (model->threshold_picked ? CATLR_MODEL_THRESHOLD_PICKED : 0) |
+           (model->class_weight_balanced ? CATLR_MODEL_WEIGHTS_BALANCED : 0) |
+           (model->warm_start ? CATLR_MODEL_WARM_START : 0);
+}
+
+static void set_flags(catlr_model *model, uint32_t flags) {
+    model->threshold_picked = (flags & CATLR_MODEL_THRESHOLD_PICKED) != 0;
+    model->class_weight_balanced = (flags & CATLR_MODEL_WEIGHTS_BALANCED) != 0;
+    model->warm_start = (flags & CATLR_MODEL_WARM_START) != 0;
+}
+
+/* Total file size for a model of this version with these name lengths and
+ * n weights. */
+static uint64_t file_size(uint32_t version, uint64_t n0, uint64_t n1, uint64_t n) {
+    return header_size(version) + n0 + n1 + 4 * n + 4;
+}
+
+/* zlib's crc32 takes a uInt length; feed it in pieces that fit. */
+static uint32_t crc_of(const uint8_t *p, size_t len) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (len > 0) {
+        uInt piece = len > 0x40000000u ? 0x40000000u : (uInt)len;
+        crc = crc32(crc, p, piece);
+        p += piece;
+        len -= piece;
+    }
+    return (uint32_t)crc;
+}
+
+/* The whole file in a new buffer of *size bytes, or NULL (out of memory). */
+static uint8_t *encode(const catlr_model *model, size_t *size) {
+    size_t n0 = strlen(model->class_names[0]), n1 = strlen(model->class_names[1]);
+    size_t n = catlr_model_n_x(model);
+    size_t total = (size_t)file_size(CATLR_MODEL_VERSION, n0, n1, n);
+    uint8_t *buf = malloc(total);
+    if (buf == NULL)
+        return NULL;
+    catlr_put_u32(buf + 0, CATLR_MODEL_MAGIC);
+    catlr_put_u32(buf + 4, CATLR_MODEL_VERSION);
+    catlr_put_u32(buf + 8, model->height);
+    catlr_put_u32(buf + 12, model->width);
+    catlr_put_u32(buf + 16, model->channels);
+    catlr_put_u32(buf + 20, model->positive);
+    catlr_put_u32(buf + 24, (uint32_t)n0);
+    catlr_put_u32(buf + 28, (uint32_t)n1);
+    put_f64(buf + 32, model->lr);
+    catlr_put_u64(buf + 40, model->iterations);
+    put_f64(buf + 48, model->final_cost);
+    put_f64(buf + 56, model->b);
+    put_f64(buf + 64, model->l2);
+    put_f64(buf + 72, model->tol);
+    catlr_put_u32(buf + 80, model->stopped_early);
+    catlr_put_u32(buf + 84, model->solver);
+    put_f64(buf + 88, model->threshold);
+    put_f64(buf + 96, model->val_fraction);
+    catlr_put_u64(buf + 104, model->seed);
+    catlr_put_u64(buf + 112, model->train_count[0]);
+    catlr_put_u64(buf + 120, model->train_count[1]);
+    catlr_put_u64(buf + 128, model->val_count[0]);
+    catlr_put_u64(buf + 136, model->val_count[1]);
+    put_f64(buf + 144, model->class_weight[0]);
+    put_f64(buf + 152, model->class_weight[1]);
+    put_f64(buf + 160, model->final_val_cost);
+    catlr_put_u64(buf + 168, model->best_iteration);
+    catlr_put_u32(buf + 176, model->augment);
+    catlr_put_u32(buf + 180, flags_of(model));
+    uint8_t *p = buf + CATLR_MODEL_HEADER_SIZE;
+    memcpy(p, model->class_names[0], n0);
+    memcpy(p + n0, model->class_names[1], n1);
+    p += n0 + n1;
+    for (size_t i = 0; i < n; i++)
+        put_f32(p + 4 * i, model->w[i]);
+    catlr_put_u32(buf + total - 4, crc_of(buf, total - 4));
+    *size = total;
+    return buf;
+}
+
+// ----------------------------------------------------------------------------
+// Decoding: the file's bytes -> model, checking everything.
+
+/* The header's fields, before anything is trusted. */
+typedef struct header {
+    uint32_t version, height, width, channels, positive, n0, n1;
+} header;
+
+/* Check magic, version and sizes of the first CATLR_MODEL_HEADER_SIZE_V1
+ * bytes (the fields every version shares) against the file's length
+ * `size`. */
+static catlr_status check_header(const uint8_t *p, uint64_t size, const char *name,
+                                 header *h, catlr_error *err) {
+    if (size < CATLR_MODEL_HEADER_SIZE_V1 + 4)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name,
+                          "too short for a catlr model (%llu bytes)",
+                          (unsigned long long)size);
+    if (catlr_get_u32(p) != CATLR_MODEL_MAGIC)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "not a catlr model (bad magic)");
+    h->version = catlr_get_u32(p + 4);
+    if (h->version < 1 || h->version > CATLR_MODEL_VERSION)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name,
+                          "model format version %lu, this catlr reads versions 1 to %u",
+                          (unsigned long)h->version, CATLR_MODEL_VERSION);
+    h->height = catlr_get_u32(p + 8);
+    h->width = catlr_get_u32(p + 12);
+    h->channels = catlr_get_u32(p + 16);
+    h->positive = catlr_get_u32(p + 20);
+    h->n0 = catlr_get_u32(p + 24);
+    h->n1 = catlr_get_u32(p + 28);
+    const char *why = check_geometry(h->height, h->width, h->channels);
+    if (why != NULL)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "%s", why);
+    if (h->positive > 1)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "positive class index is not 0 or 1");
+    if (h->n0 < 1 || h->n0 > CATLR_CLASS_NAME_MAX || h->n1 < 1 ||
+        h->n1 > CATLR_CLASS_NAME_MAX)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "class name length out of range");
+    uint64_t want = file_size(h->version, h->n0, h->n1,
+                              (uint64_t)h->height * h->width * h->channels);
+    if (size != want)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name,
+                          "file is %llu bytes, its header describes %llu",
+                          (unsigned long long)size, (unsigned long long)want);
+    return CATLR_OK;
+}
+
+/* Copy a class name of n bytes, refusing embedded NULs. */
+static int copy_name(char *dst, const uint8_t *src, size_t n) {
+    if (memchr(src, '\0', n) != NULL)
+        return -1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+/* The training record of a version 2 header, or why it is not one. A
+ * version 1 file has none: no L2, no tolerance, solver not recorded. */
+static const char *decode_record_v2(const uint8_t *buf, catlr_model *model) {
+    model->l2 = get_f64(buf + 64);
+    model->tol = get_f64(buf + 72);
+    model->stopped_early = catlr_get_u32(buf + 80);
+    model->solver = catlr_get_u32(buf + 84);
+    if (!(model->l2 >= 0) || !isfinite(model->l2) || !(model->tol >= 0) ||
+        !isfinite(model->tol))
+        return "L2 lambda or tolerance is not a finite number >= 0";
+    if (model->stopped_early > 1)
+        return "early-stop flag is not 0 or 1";
+    if (model->solver > CATLR_SOLVER_GRAM)
+        return "unknown solver";
+    return NULL;
+}
+
+/* The model-selection record of a version 3 header, or why it is not one.
+ * Older files keep catlr_model_init's "not recorded" values. */
+static const char *decode_record_v3(const uint8_t *buf, catlr_model *model) {
+    model->threshold = get_f64(buf + 88);
+    model->val_fraction = get_f64(buf + 96);
+    model->seed = catlr_get_u64(buf + 104);
+    model->train_count[0] = catlr_get_u64(buf + 112);
+    model->train_count[1] = catlr_get_u64(buf + 120);
+    model->val_count[0] = catlr_get_u64(buf + 128);
+    model->val_count[1] = catlr_get_u64(buf + 136);
+    model->class_weight[0] = get_f64(buf + 144);
+    model->class_weight[1] = get_f64(buf + 152);
+    model->final_val_cost = get_f64(buf + 160);
+    model->best_iteration = catlr_get_u64(buf + 168);
+    model->augment = catlr_get_u32(buf + 176);
+    uint32_t flags = catlr_get_u32(buf + 180);
+    set_flags(model, flags);
+    if (!(model->threshold >= 0 && model->threshold <= 1))
+        return "decision threshold is not a number in [0, 1]";
+    if (!(model->val_fraction >= 0 && model->val_fraction < 1))
+        return "validation fraction is not a number in [0, 1)";
+    for (int c = 0; c < 2; c++)
+        if (!(model->class_weight[c] > 0) || !isfinite(model->class_weight[c]))
+            return "class weight is not a positive finite number";
+    if (!isnan(model->final_val_cost) &&
+        (!(model->final_val_cost >= 0) || !isfinite(model->final_val_cost)))
+        return "validation cost is neither NaN nor a finite number >= 0";
+    if (model->best_iteration > model->iterations)
+        return "best iteration is past the last iteration";
+    if ((model->augment & ~CATLR_AUGMENT_FLIP) != 0)
+        return "unknown augmentation bits";
+    if ((flags & ~(CATLR_MODEL_THRESHOLD_PICKED | CATLR_MODEL_WEIGHTS_BALANCED |
+                   CATLR_MODEL_WARM_START)) != 0)
+        return "unknown flag bits";
+    return NULL;
+}
+
+/* The records the file's version has, each checked. */
+static const char *decode_record(const uint8_t *buf, uint32_t version, catlr_model *model) {
+    model->best_iteration = model->iterations;
+    const char *why = version >= 2 ? decode_record_v2(buf, model) : NULL;
+    if (why == NULL && version >= 3)
+        why = decode_record_v3(buf, model);
+    return why;
+}
+
+/* Fill model from a buffer whose header and CRC have been checked. */
+static catlr_status decode(const uint8_t *buf, const header *h, const char *name,
+                           catlr_model *model, catlr_error *err) {
+    const uint8_t *p = buf + header_size(h->version);
+    char names[2][CATLR_CLASS_NAME_MAX + 1];
+    if (copy_name(names[0], p, h->n0) != 0 || copy_name(names[1], p + h->n0, h->n1) != 0)
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "class name holds a NUL byte");
+    catlr_status st = catlr_model_init(model, h->height, h->width, h->channels, names[0],
+                                       names[1], h->positive, err);
+    if (st != CATLR_OK) /* the header checks leave only out of memory */
+        return catlr_fail(err, st, name, "cannot allocate the weights");
+    model->lr = get_f64(buf + 32);
+    model->iterations = catlr_get_u64(buf + 40);
+    model->final_cost = get_f64(buf + 48);
+    model->b = get_f64(buf + 56);
+    model->version = h->version;
+    const char *why = decode_record(buf, h->version, model);
+    if (why != NULL) {
+        catlr_model_free(model);
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "%s", why);
+    }
+    p += h->n0 + h->n1;
+    size_t n = catlr_model_n_x(model);
+    for (size_t i = 0; i < n; i++)
+        model->w[i] = get_f32(p + 4 * i);
+    if (!catlr_model_finite(model)) {
+        catlr_model_free(model);
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "weights are not finite numbers");
+    }
+    return CATLR_OK;
+}
+
+static const char *display_name(const char *name) {
+    return name ? name : "(memory)";
+}
+
+catlr_status catlr_model_load_memory(const void *data, size_t size,
+                                     const char *name, catlr_model *model,
+                                     catlr_error *err) {
+    CATLR_ASSERT((data != NULL || size == 0) && model != NULL);
+    memset(model, 0, sizeof *model);
+    name = display_name(name);
+    const uint8_t *buf = data;
+    header h;
+    catlr_status st = check_header(buf, size, name, &h, err);
+    if (st != CATLR_OK)
+        return st;
+    if (catlr_get_u32(buf + size - 4) != crc_of(buf, size - 4))
+        return catlr_fail(err, CATLR_ERR_FORMAT, name, "checksum mismatch (file damaged)");
+    return decode(buf, &h, name, model, err);
+}
+
+// ----------------------------------------------------------------------------
+// Files.
+
+/* Read exactly len bytes or say why not. */
+static catlr_status read_exact(FILE *fp, void *buf, size_t len, const char *path,
+                               catlr_error *err) {
+    if (fread(buf, 1, len, fp) == len)
+        return CATLR_OK;
+    if (ferror(fp))
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    return catlr_fail(err, CATLR_ERR_FORMAT, path, "file ended early");
+}
+
+/* Check the header against the file's length, then read the whole file. */
+static catlr_status read_model_file(FILE *fp, uint64_t size, const char *path,
+                                    uint8_t **out, size_t *out_size, catlr_error *err) {
+    uint8_t head[CATLR_MODEL_HEADER_SIZE_V1];
+    size_t got = fread(head, 1, sizeof head, fp);
+    if (got < sizeof head && ferror(fp))
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    header h;
+    catlr_status st = check_header(head, got < sizeof head ? got : size, path, &h, err);
+    if (st != CATLR_OK)
+        return st;
+    uint8_t *buf = malloc((size_t)size);
+    if (buf == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, path, "cannot allocate %llu bytes",
+                          (unsigned long long)size);
+    memcpy(buf, head, sizeof head);
+    st = read_exact(fp, buf + sizeof head, (size_t)size - sizeof head, path, err);
+    if (st != CATLR_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *out_size = (size_t)size;
+    return CATLR_OK;
+}
+
+catlr_status catlr_model_load(const char *path, catlr_model *model, catlr_error *err) {
+    CATLR_ASSERT(path != NULL && model != NULL);
+    memset(model, 0, sizeof *model);
+    FILE *fp;
+    uint64_t file_length;
+    catlr_status st = catlr_open_regular(path, &fp, &file_length, err);
+    if (st != CATLR_OK)
+        return st;
+    uint8_t *buf = NULL;
+    size_t size = 0;
+    st = read_model_file(fp, file_length, path, &buf, &size, err);
+    fclose(fp);
+    /* read_model_file looked at the header only to know how much to read;
+     * the bytes are then judged by the one parser, as any buffer is */
+    if (st == CATLR_OK)
+        st = catlr_model_load_memory(buf, size, path, model, err);
+    free(buf);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
+// Saving: temporary file beside the target, fsync, rename.
+
+/* Create a new file beside path, named path.tmp-PID-K, for writing; the
+ * mode is 0666 less the umask, as for any new file. */
+static int create_temp(const char *path, char *tmp, size_t tmp_size) {
+    for (unsigned k = 0; k < 100; k++) {
+        int n = snprintf(tmp, tmp_size, "%s.tmp-%ld-%u", path, (long)getpid(), k);
+        if (n < 0 || (size_t)n >= tmp_size) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+/* write(2) until all of buf is out. */
+static int write_all(int fd, const uint8_t *buf, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Make the rename itself durable by syncing the folder that holds path.
+ * Best effort: some file systems refuse fsync on a folder. */
+static void sync_parent(const char *path) {
+    char copy[CATLR_ERROR_PATH_MAX];
+    if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
+        return;
+    int fd = open(dirname(copy), O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+catlr_status catlr_model_save(const catlr_model *model, const char *path,
+                              catlr_error *err) {
+    CATLR_ASSERT(model != NULL && model->w != NULL && path != NULL);
+    if (!catlr_model_finite(model))
+        return catlr_fail(err, CATLR_ERR_NUMERIC, path, "weights are not finite numbers");
+    size_t size;
+    uint8_t *buf = encode(model, &size);
+    if (buf == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
+    /* a record the loader refuses (a threshold above 1, a best iteration
+     * past the last) would make a file that never loads again: checked
+     * here by the code that reads it back, on a copy it may write to */
+    catlr_model scratch = *model;
+    const char *why = decode_record(buf, CATLR_MODEL_VERSION, &scratch);
+    if (why != NULL) {
+        free(buf);
+        return catlr_fail(err, CATLR_ERR_ARG, path, "%s", why);
+    }
+    /* the save renames a new file over path: over a device or a fifo
+     * (-o /dev/null, run as root) that would replace the node itself */
+    struct stat target;
+    if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
+        free(buf);
+        return catlr_fail(err, CATLR_ERR_IO, path,
+                          "not a regular file (a model file is replaced whole)");
+    }
+    char tmp[CATLR_ERROR_PATH_MAX + 32];
+    int fd = create_temp(path, tmp, sizeof tmp);
+    if (fd < 0) {
+        free(buf);
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    }
+    /* write, flush to disk, close: each can be where a full disk shows up */
+    int ok = write_all(fd, buf, size) == 0 && fsync(fd) == 0;
+    int saved_errno = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved_errno = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        saved_errno = errno;
+    }
+    free(buf);
+    if (!ok) {
+        unlink(tmp);
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(saved_errno));
+    }
+    sync_parent(path);
+    return CATLR_OK;
+}

@@ -1,0 +1,391 @@
+/* train_loop.c: the gradient-descent loop, written once for both solvers
+ * (primal.c, gram.c, behind solver.h): costs, reports, the tolerance, the
+ * divergence checks, the validation set's choice of weights, and for a
+ * training set split across processes the sums added up over them (a step
+ * that does nothing in one process). Owns the scratch vectors z (m),
+ * z_test (test_m) and z_val (val_m); reports through a callback, never by
+ * printing. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "catlr/core.h"
+#include "catlr/predict.h"
+#include "catlr/train.h"
+#include "base/internal.h"
+#include "solver.h"
+
+catlr_train_opts catlr_train_defaults(void) {
+    catlr_train_opts opts = {0};
+    opts.lr = CATLR_DEFAULT_LR;
+    opts.iterations = CATLR_DEFAULT_ITERATIONS;
+    opts.report_every = CATLR_DEFAULT_REPORT_EVERY;
+    opts.solver = CATLR_SOLVER_AUTO;
+    return opts;
+}
+
+const char *catlr_train_check(const catlr_train_opts *opts) {
+    CATLR_ASSERT(opts != NULL);
+    if (!(opts->lr > 0) || !isfinite(opts->lr))
+        return "learning rate must be a positive finite number";
+    if (opts->iterations < 1)
+        return "iterations must be at least 1";
+    if (opts->report_every < 1)
+        return "report interval must be at least 1";
+    if (opts->test_m > 0 && (opts->test_X == NULL || opts->test_y == NULL))
+        return "a test set needs its pixels and labels";
+    if (opts->val_m > 0 && (opts->val_X == NULL || opts->val_y == NULL))
+        return "a validation set needs its pixels and labels";
+    if (!(opts->l2 >= 0) || !isfinite(opts->l2))
+        return "L2 lambda must be a finite number >= 0";
+    if (!(opts->tol >= 0) || !isfinite(opts->tol))
+        return "tolerance must be a finite number >= 0";
+    if (opts->solver != CATLR_SOLVER_AUTO && opts->solver != CATLR_SOLVER_PRIMAL &&
+        opts->solver != CATLR_SOLVER_GRAM)
+        return "unknown solver";
+    if (opts->threads > CATLR_MAX_THREADS)
+        return "thread count over 1024";
+    const double *cw = opts->class_weight;
+    if (opts->class_weight_balanced != 0 && opts->class_weight_balanced != 1)
+        return "class_weight_balanced must be 0 or 1";
+    if ((cw[0] != 0 || cw[1] != 0) && opts->class_weight_balanced)
+        return "balanced class weights exclude given ones";
+    if ((cw[0] != 0 || cw[1] != 0) &&
+        (!(cw[0] > 0 && cw[1] > 0) || !isfinite(cw[0]) || !isfinite(cw[1])))
+        return "class weights must be finite numbers > 0";
+    const catlr_train_reducer *red = &opts->reducer;
+    if (red->allreduce_sum != NULL && red->m_total < 1)
+        return "a split training set needs m_total >= 1";
+    if (red->allreduce_sum != NULL && red->test_m_total < opts->test_m)
+        return "test_m_total is below this process's test_m";
+    if (red->allreduce_sum != NULL && opts->solver == CATLR_SOLVER_GRAM)
+        return "the Gram solver trains in one process only; use primal";
+    /* the choice of weights and the accuracies come from this process's
+     * examples alone */
+    if (red->allreduce_sum != NULL && (opts->val_m > 0 || opts->eval_every > 0))
+        return "a validation set and accuracies need one process";
+    return NULL;
+}
+
+catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts) {
+    CATLR_ASSERT(opts != NULL);
+    if (opts->solver != CATLR_SOLVER_AUTO)
+        return opts->solver;
+    if (opts->reducer.allreduce_sum != NULL)
+        return CATLR_SOLVER_PRIMAL;
+    const size_t held_m = opts->test_m + opts->val_m;
+    if (catlr_gram_bytes(m, held_m) > (double)CATLR_GRAM_MAX_BYTES ||
+        n_x > CATLR_GRAM_MAX_FEATURES)
+        return CATLR_SOLVER_PRIMAL;
+    /* multiply-adds: K (half of it, by symmetry), Kt and Kv once, then
+     * m (m + val_m) per iteration; against one forward and one gradient
+     * pass per iteration, and a forward pass of the validation set */
+    const double n = (double)n_x, md = (double)m, it = (double)opts->iterations;
+    const double val_m = (double)opts->val_m;
+    double gram = n * md * (md / 2 + (double)held_m) + it * md * (md + val_m);
+    double primal = it * n * (2 * md + val_m);
+    return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
+}
+
+double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
+                       const double *class_weight, double *dz) {
+    double sum = 0;
+    for (size_t j = 0; j < m; j++) {
+        dz[j] = catlr_core_sigmoid(z[j]) - y[j];
+        if (class_weight != NULL)
+            dz[j] *= class_weight[y[j] != 0];
+        sum += dz[j];
+    }
+    return sum;
+}
+
+static catlr_status not_finite(catlr_error *err, const char *what, size_t iteration) {
+    return catlr_fail(err, CATLR_ERR_NUMERIC, NULL,
+                      "%s stopped being finite at iteration %lu "
+                      "(is the learning rate too large?)",
+                      what, (unsigned long)iteration);
+}
+
+/* One training run: the problem, its solver and the scratch vectors. */
+typedef struct run {
+    catlr_problem pb;
+    catlr_solver_impl sv;
+    double *z;      /* (m) */
+    double *z_test; /* (test_m), NULL without a test set */
+    double *z_val;  /* (val_m), NULL without a validation set */
+} run;
+
+/* The sums of the examples' costs that go with an iteration's gradient:
+ * this process's, then (after the reduce) every process's. */
+enum { COST_SUM, TEST_COST_SUM, N_SUMS };
+
+/* buf (n) summed over the processes of a split training set; nothing to do
+ * in one process. */
+static catlr_status sum_across(const run *r, double *buf, size_t n, catlr_error *err) {
+    const catlr_train_reducer *red = r->pb.reducer;
+    return red == NULL ? CATLR_OK : red->allreduce_sum(red->ctx, buf, n, err);
+}
+
+/* This process's sum of its training examples' costs for the forward pass
+ * z, weighted by class when the run has class weights. */
+static double train_cost_sum(const run *r) {
+    return r->pb.class_weight != NULL
+               ? catlr_core_cost_sum_weighted(r->z, r->pb.y, r->pb.m, r->pb.class_weight)
+               : catlr_core_cost_sum(r->z, r->pb.y, r->pb.m);
+}
+
+/* This process's cost sums for the weights whose forward pass z holds: the
+ * training set's, and the test set's (the plain cross-entropy, so that runs
+ * with and without class weights compare on it) when with_test. */
+static void cost_sums(const run *r, const catlr_train_opts *opts, int with_test,
+                      double sums[N_SUMS]) {
+    sums[COST_SUM] = train_cost_sum(r);
+    if (with_test && r->pb.test_m > 0) {
+        r->sv.test_forward(r->sv.state, r->z_test);
+        sums[TEST_COST_SUM] = catlr_core_cost_sum(r->z_test, opts->test_y, r->pb.test_m);
+    }
+}
+
+/* The training cost from the sum of every example's (weighted) cost, with the L2
+ * term lambda/(2m) ||w||^2 when lambda > 0. */
+static double cost_of(const run *r, double cost_sum) {
+    const double m = (double)r->pb.m_total;
+    double cost = cost_sum / m;
+    if (r->pb.l2 > 0)
+        cost += r->pb.l2 / (2.0 * m) * r->sv.norm2(r->sv.state);
+    return cost;
+}
+
+double catlr_solver_accuracy(const double *z, const uint8_t *y, size_t m) {
+    size_t wrong = 0;
+    for (size_t j = 0; j < m; j++)
+        wrong += catlr_predict_label(catlr_core_sigmoid(z[j])) != y[j];
+    return catlr_accuracy_percent(wrong, m);
+}
+
+/* Report step i to on_step, with the test set's cost (the cross-entropy
+ * alone: the L2 term belongs to the training objective) when it has one,
+ * and on an evaluated step the accuracies, from the z vectors the costs
+ * were computed from (z_test by cost_sums, z_val by validate; one process,
+ * so they hold every example). */
+static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step,
+                   const double sums[N_SUMS], int evaluated) {
+    if (step->has_cost && r->pb.test_m_total > 0)
+        step->test_cost = sums[TEST_COST_SUM] / (double)r->pb.test_m_total;
+    if (evaluated) {
+        step->train_acc = catlr_solver_accuracy(r->z, r->pb.y, r->pb.m);
+        if (r->pb.test_m > 0)
+            step->test_acc = catlr_solver_accuracy(r->z_test, opts->test_y, r->pb.test_m);
+        if (r->z_val != NULL)
+            step->val_acc = catlr_solver_accuracy(r->z_val, opts->val_y, opts->val_m);
+    }
+    opts->on_step(opts->user, step);
+}
+
+/* The weights a validation set has chosen so far: those of the iteration
+ * with the lowest validation cost, a copy of which the solver keeps. */
+typedef struct kept {
+    size_t iteration;
+    double cost, val_cost; /* their training and validation costs */
+} kept;
+
+/* The validation cost of the weights of iteration i, whose forward pass z
+ * holds and whose training cost is cost (NAN when it was not needed until
+ * now); they are kept when it is the lowest so far (strictly: on a tie
+ * the earlier, fewer steps, stays). One process: no sum to add up. */
+static double validate(const run *r, const catlr_train_opts *opts, size_t i, double cost,
+                       kept *best) {
+    r->sv.val_forward(r->sv.state, r->z_val);
+    double val_cost = catlr_core_cost(r->z_val, opts->val_y, opts->val_m);
+    if (val_cost < best->val_cost) {
+        r->sv.save(r->sv.state);
+        *best = (kept){i, isnan(cost) ? cost_of(r, train_cost_sum(r)) : cost, val_cost};
+    }
+    return val_cost;
+}
+
+/* After the last iteration i: make the kept weights the current ones (when
+ * they are not already) and their training cost *cost. */
+static void restore_kept(const run *r, size_t i, const kept *best, double *cost) {
+    if (best->iteration != i)
+        r->sv.restore(r->sv.state);
+    *cost = best->cost;
+}
+
+/* The loop proper. */
+static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *model,
+                            catlr_error *err) {
+    const catlr_solver_impl *sv = &r->sv;
+    double previous = NAN, cost = NAN;
+    kept best = {0, NAN, INFINITY};
+    size_t i = 0;
+    int stopped = 0;
+    for (; i < opts->iterations; i++) {
+        sv->forward(sv->state, r->z, 1);
+        catlr_train_step step = {i, 0, NAN, NAN, NAN, NAN, NAN, NAN};
+        int evaluated = opts->eval_every > 0 && i % opts->eval_every == 0;
+        step.has_cost = opts->on_step != NULL && (i % opts->report_every == 0 || evaluated);
+        /* a validation set needs the training cost only of the weights it
+         * keeps (validate); computed on every step, it took as long as the
+         * Gram step itself on the course's data */
+        const int costed = step.has_cost || (opts->tol > 0 && r->z_val == NULL);
+        double sums[N_SUMS] = {0, 0};
+        if (costed)
+            cost_sums(r, opts, step.has_cost, sums);
+        /* the gradient's sums and the costs', over every process at once */
+        catlr_status st = CATLR_OK;
+        if (sv->reduce != NULL)
+            st = sv->reduce(sv->state, sums, N_SUMS, err);
+        if (st != CATLR_OK)
+            return st;
+        if (costed || r->z_val != NULL) {
+            cost = costed ? cost_of(r, sums[COST_SUM]) : NAN;
+            if (costed && !isfinite(cost))
+                return not_finite(err, "the cost", i);
+            /* with a validation set, tol watches its cost */
+            double watched = r->z_val != NULL ? validate(r, opts, i, cost, &best) : cost;
+            if (opts->tol > 0 && i > 0 && previous - watched < opts->tol) {
+                stopped = 1;
+                break;
+            }
+            previous = watched;
+            step.cost = step.has_cost ? cost : NAN;
+            step.val_cost = step.has_cost && r->z_val != NULL ? watched : NAN;
+        }
+        if (opts->on_step != NULL)
+            report(r, opts, &step, sums, evaluated);
+        sv->step(sv->state, r->z);
+        if (!sv->finite(sv->state))
+            return not_finite(err, "the weights", i);
+    }
+    if (!stopped) {
+        sv->forward(sv->state, r->z, 0);
+        double sum = train_cost_sum(r);
+        catlr_status st = sum_across(r, &sum, 1, err);
+        if (st != CATLR_OK)
+            return st;
+        cost = cost_of(r, sum);
+        if (!isfinite(cost))
+            return not_finite(err, "the cost", i);
+        if (r->z_val != NULL)
+            validate(r, opts, i, cost, &best);
+    }
+    if (r->z_val != NULL)
+        restore_kept(r, i, &best, &cost);
+    sv->finish(sv->state);
+    if (!catlr_model_finite(model))
+        return not_finite(err, "the weights", i);
+    model->final_cost = cost;
+    model->lr = opts->lr;
+    model->iterations = i;
+    model->l2 = opts->l2;
+    model->tol = opts->tol;
+    model->stopped_early = (uint32_t)stopped;
+    model->best_iteration = r->z_val != NULL ? best.iteration : i;
+    model->final_val_cost = r->z_val != NULL ? best.val_cost : NAN;
+    return CATLR_OK;
+}
+
+/* What the model records of the data it was trained on: the class weights
+ * and the examples of each class folder (label 1 is folder positive), from
+ * count (2), the examples of each label in every process. */
+static void record_data(catlr_model *model, const catlr_train_opts *opts,
+                        const double count[2], const double weight[2]) {
+    model->class_weight[0] = weight[0];
+    model->class_weight[1] = weight[1];
+    model->class_weight_balanced = (uint32_t)opts->class_weight_balanced;
+    model->train_count[model->positive] = (uint64_t)count[1];
+    model->train_count[1 - model->positive] = (uint64_t)count[0];
+}
+
+/* With a reducer, whether every process set up its solver (st is this
+ * one's outcome): one that did goes on only if all did, so that none waits
+ * in a sum that another will never make. */
+static catlr_status all_set_up(const run *r, catlr_status st, catlr_error *err) {
+    if (r->pb.reducer == NULL)
+        return st;
+    double failed = st != CATLR_OK;
+    catlr_status sent = sum_across(r, &failed, 1, st == CATLR_OK ? err : NULL);
+    if (st != CATLR_OK || sent != CATLR_OK)
+        return st != CATLR_OK ? st : sent;
+    if (failed > 0)
+        return catlr_fail(err, CATLR_ERR_IO, NULL,
+                          "%.0f other process%s could not set up training", failed,
+                          failed > 1 ? "es" : "");
+    return CATLR_OK;
+}
+
+catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
+                         const catlr_train_opts *opts, catlr_model *model,
+                         catlr_error *err) {
+    CATLR_ASSERT(opts != NULL && model != NULL && model->w != NULL &&
+                 (m == 0 || (X != NULL && y != NULL)));
+    const char *why = catlr_train_check(opts);
+    if (why != NULL)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
+    const catlr_train_reducer *reducer =
+        opts->reducer.allreduce_sum != NULL ? &opts->reducer : NULL;
+    const size_t m_total = reducer != NULL ? reducer->m_total : m;
+    if (m_total == 0)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
+    /* the examples of each label in every process: for "balanced" weights
+     * and the record */
+    double count[2] = {0, 0}, weight[2];
+    for (size_t j = 0; j < m && m <= m_total; j++) /* m > m_total fails at set-up */
+        count[y[j] != 0]++;
+    catlr_status st = reducer != NULL ? reducer->allreduce_sum(reducer->ctx, count, 2, err)
+                                      : CATLR_OK;
+    if (st != CATLR_OK)
+        return st;
+    if (catlr_train_class_weights_of_counts(opts, count, weight, err) != CATLR_OK)
+        return CATLR_ERR_ARG;
+    const size_t n_x = catlr_model_n_x(model);
+    /* the test set's cost is only ever reported through on_step, its z
+     * through test_z: without either, the solvers need not prepare for the
+     * test set (for the Gram solver, n_x m test_m multiply-adds) */
+    const size_t test_m = opts->on_step != NULL || opts->test_z != NULL ? opts->test_m : 0;
+    const size_t test_m_total = opts->on_step == NULL && opts->test_z == NULL ? 0
+                                : reducer != NULL                            ? reducer->test_m_total
+                                                                             : test_m;
+    const size_t val_m = opts->val_m;
+    /* a process of a split training set may hold no example: z has room
+     * for one anyway, so that its size is never 0 */
+    run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
+              catlr_thread_count((int)opts->threads), m_total, test_m_total, reducer,
+              /* weights 1, 1 take the unweighted path, so that they give
+               * the run without weights bit for bit */
+              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt,
+              val_m > 0 ? opts->val_X : NULL, val_m},
+             {0},
+             malloc((m > 0 ? m : 1) * sizeof *r.z),
+             NULL,
+             NULL};
+    if (test_m > 0)
+        r.z_test = malloc(test_m * sizeof *r.z_test);
+    if (val_m > 0)
+        r.z_val = malloc(val_m * sizeof *r.z_val);
+    catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
+    if (m > m_total)
+        st = catlr_fail(err, CATLR_ERR_ARG, NULL, "m is over the reducer's m_total");
+    else if (r.z == NULL || (test_m > 0 && r.z_test == NULL) || (val_m > 0 && r.z_val == NULL))
+        st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
+    else if (solver == CATLR_SOLVER_GRAM)
+        st = catlr_gram_new(&r.pb, model, &r.sv, err);
+    else
+        st = catlr_primal_new(&r.pb, model, &r.sv, err);
+    const int made = st == CATLR_OK;
+    st = all_set_up(&r, st, err);
+    if (st == CATLR_OK) {
+        model->solver = (uint32_t)solver;
+        st = descend(&r, opts, model, err);
+        if (st == CATLR_OK && opts->test_z != NULL && test_m > 0)
+            r.sv.test_forward(r.sv.state, opts->test_z);
+    }
+    if (made)
+        r.sv.free(r.sv.state);
+    if (st == CATLR_OK)
+        record_data(model, opts, count, weight);
+    free(r.z);
+    free(r.z_test);
+    free(r.z_val);
+    return st;
+}
