@@ -36,8 +36,10 @@ static void print_help(FILE *out) {
             "  -o, --output MODEL     where to write the model (default catlr.model)\n"
             "  -t, --test DIR         also report the accuracy on DIR/<class>/\n"
             "  -r, --lr RATE[,RATE]   learning rate (default %g); several rates train\n"
-            "                         one model each, compared in a table, and the\n"
-            "                         best is written\n"
+            "                         one model each, compared in a table; the one\n"
+            "                         written has the best validation accuracy with\n"
+            "                         --val-split, else the lowest training cost\n"
+            "                         (--test never chooses)\n"
             "  -i, --iterations N     gradient-descent steps (default %d)\n"
             "  -k, --print-every K    print the cost every K iterations (default %d)\n"
             "  -p, --positive NAME    class folder labelled 1 (default cat)\n"
@@ -466,17 +468,17 @@ static int fit_rates(const catlr_dataset *train, const train_sets *sets, const t
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK) {
             /* the folder's images trained on, without mirrors */
-            double train_acc =
+            train_run_scores scores = {NAN, NAN, NAN};
+            scores.train =
                 print_accuracy(out, "train", &model, sets->X, sets->y, sets->m, a->comm);
             if (sets->val_m > 0)
-                print_accuracy(out, "validation", &model, sets->val_X, sets->val_y,
-                               sets->val_m, a->comm);
-            double test_acc = test != NULL ? print_accuracy(out, "test", &model,
-                                                            catlr_dataset_pixels(test),
-                                                            catlr_dataset_labels(test),
-                                                            catlr_dataset_count(test), a->comm)
-                                           : NAN;
-            if (train_report_end_run(rep, &model, train_acc, test_acc)) {
+                scores.validation = print_accuracy(out, "validation", &model, sets->val_X,
+                                                   sets->val_y, sets->val_m, a->comm);
+            if (test != NULL)
+                scores.test = print_accuracy(out, "test", &model, catlr_dataset_pixels(test),
+                                             catlr_dataset_labels(test),
+                                             catlr_dataset_count(test), a->comm);
+            if (train_report_end_run(rep, &model, &scores)) {
                 catlr_model_free(best);
                 *best = model; /* moved: best owns the weights now */
                 model.w = NULL;

@@ -17,25 +17,26 @@
 // ----------------------------------------------------------------------------
 // The progress line.
 
-size_t train_report_progress_line(char *buf, size_t size, size_t rate_index,
-                                  size_t n_rates, size_t iteration, size_t iterations,
-                                  double cost, double elapsed, int colour) {
+size_t train_report_progress_line(char *buf, size_t size, const train_progress *p) {
     char rate_part[48] = "", speed[32] = "-- it/s", left[32] = "";
-    if (n_rates > 1)
-        snprintf(rate_part, sizeof rate_part, "rate %zu/%zu  ", rate_index + 1, n_rates);
-    if (iteration > 0 && elapsed > 0) {
-        double per_second = iteration / elapsed;
-        double remaining = (iterations - iteration) / per_second;
+    if (p->n_rates > 1)
+        snprintf(rate_part, sizeof rate_part, "rate %zu/%zu  ", p->rate_index + 1, p->n_rates);
+    if (p->iteration > 0 && p->elapsed > 0) {
+        double per_second = p->iteration / p->elapsed;
+        double remaining = (p->iterations - p->iteration) / per_second;
         unsigned long secs = (unsigned long)(remaining + 0.5);
         snprintf(speed, sizeof speed, "%.0f it/s", per_second);
         snprintf(left, sizeof left, "  %lu:%02lu left", secs / 60, secs % 60);
     }
     char cost_text[32];
-    snprintf(cost_text, sizeof cost_text, "%f", cost);
-    /* cyan cost, as the one number to watch; the escapes take no columns */
-    const char *on = colour ? "\033[36m" : "", *off = colour ? "\033[0m" : "";
-    int n = snprintf(buf, size, "%siteration %zu/%zu  cost %s%s%s  %s%s", rate_part,
-                     iteration, iterations, on, cost_text, off, speed, left);
+    snprintf(cost_text, sizeof cost_text, "%f", p->cost);
+    /* cyan cost, as the one number to watch; the escapes take no columns.
+     * "@J" says which iteration the cost is from, since it is computed only
+     * every print interval while the iteration counter moves on. */
+    const char *on = p->colour ? "\033[36m" : "", *off = p->colour ? "\033[0m" : "";
+    int n = snprintf(buf, size, "%siteration %zu/%zu  cost %s%s%s @%zu  %s%s", rate_part,
+                     p->iteration, p->iterations, on, cost_text, off, p->cost_iteration, speed,
+                     left);
     size_t escapes = strlen(on) + strlen(off);
     return n > 0 && (size_t)n > escapes ? (size_t)n - escapes : 0;
 }
@@ -62,9 +63,17 @@ static void draw_progress(train_report *r, size_t iteration) {
         return;
     r->last_draw = now;
     char line[256];
-    size_t width = train_report_progress_line(
-        line, sizeof line, r->rate_index, r->cfg.n_rates, iteration, r->cfg.iterations,
-        r->last_cost, seconds_between(&r->run_start, &now), r->colour);
+    const train_progress p = {
+        .rate_index = r->rate_index,
+        .n_rates = r->cfg.n_rates,
+        .iteration = iteration,
+        .iterations = r->cfg.iterations,
+        .cost = r->last_cost,
+        .cost_iteration = r->last_cost_iteration,
+        .elapsed = seconds_between(&r->run_start, &now),
+        .colour = r->colour,
+    };
+    size_t width = train_report_progress_line(line, sizeof line, &p);
     /* pad over what is left of a longer previous line */
     int pad = r->shown > width ? (int)(r->shown - width) : 0;
     fprintf(r->errf, "\r%s%*s", line, pad, "");
@@ -122,6 +131,7 @@ static void on_step(void *user, const catlr_train_step *step) {
     size_t i = step->iteration;
     if (step->has_cost) {
         r->last_cost = step->cost;
+        r->last_cost_iteration = i;
         if (r->curve_fp != NULL)
             write_curve_row(r, step);
         size_t k = r->rate_index, at = k * r->cfg.iterations + i;
@@ -169,13 +179,14 @@ void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts) {
     r->last_draw = r->run_start;
 }
 
-int train_report_end_run(train_report *r, const catlr_model *model, double train_accuracy,
-                         double test_accuracy) {
+int train_report_end_run(train_report *r, const catlr_model *model,
+                         const train_run_scores *scores) {
     clear_progress(r);
     size_t k = r->rate_index;
     r->final_cost[k] = model->final_cost;
-    r->train_accuracy[k] = train_accuracy;
-    r->test_accuracy[k] = test_accuracy;
+    r->train_accuracy[k] = scores->train;
+    r->val_accuracy[k] = scores->validation;
+    r->test_accuracy[k] = scores->test; /* shown, never compared */
     r->val_cost[k] = model->final_val_cost;
     if (!r->have_best) {
         r->have_best = 1;
@@ -184,10 +195,10 @@ int train_report_end_run(train_report *r, const catlr_model *model, double train
     }
     size_t b = r->best;
     int better = model->final_cost < r->final_cost[b];
-    if (r->cfg.has_test && test_accuracy != r->test_accuracy[b])
-        better = test_accuracy > r->test_accuracy[b];
-    if (r->cfg.has_val) /* chosen on the held-out set, never the test set */
-        better = model->final_val_cost < r->val_cost[b];
+    if (r->cfg.has_val) /* chosen on the held-out set */
+        better = r->val_accuracy[k] != r->val_accuracy[b]
+                     ? r->val_accuracy[k] > r->val_accuracy[b]
+                     : model->final_val_cost < r->val_cost[b];
     if (better)
         r->best = k;
     return better;
@@ -265,30 +276,41 @@ int train_report_open(train_report *r, const train_report_config *cfg, FILE *out
 /* The learning-rate table on stdout, and which rate the model keeps. */
 static void print_rate_table(const train_report *r) {
     FILE *out = r->out;
-    fprintf(out, "\n%-14s  %-10s  %s%-14s%s\n", "learning rate", "final cost",
+    fprintf(out, "\n%-14s  %-10s  %s%-14s%s%s\n", "learning rate", "final cost",
             r->cfg.has_val ? "val cost    " : "", "train accuracy",
-            r->cfg.has_test ? "  test accuracy" : "");
+            r->cfg.has_val ? "  val accuracy" : "", r->cfg.has_test ? "  test accuracy" : "");
     for (size_t k = 0; k < r->cfg.n_rates; k++) {
         if (r->failed[k]) {
             fprintf(out, "%-14g  failed\n", r->cfg.rates[k]);
             continue;
         }
-        char acc[32], val[32] = "";
-        snprintf(acc, sizeof acc, "%.2f %%", r->train_accuracy[k]);
+        char cols[3][32] = {"", "", ""};
+        snprintf(cols[0], sizeof cols[0], "%.2f %%", r->train_accuracy[k]);
         if (r->cfg.has_val)
-            snprintf(val, sizeof val, "%-10f  ", r->val_cost[k]);
-        /* padded only where a column follows: no trailing blanks */
+            snprintf(cols[1], sizeof cols[1], "%.2f %%", r->val_accuracy[k]);
         if (r->cfg.has_test)
-            fprintf(out, "%-14g  %-10f  %s%-14s  %.2f %%\n", r->cfg.rates[k],
-                    r->final_cost[k], val, acc, r->test_accuracy[k]);
-        else
-            fprintf(out, "%-14g  %-10f  %s%s\n", r->cfg.rates[k], r->final_cost[k], val, acc);
+            snprintf(cols[2], sizeof cols[2], "%.2f %%", r->test_accuracy[k]);
+        /* each column padded only where another follows: no trailing blanks */
+        fprintf(out, "%-14g  %-10f  ", r->cfg.rates[k], r->final_cost[k]);
+        if (r->cfg.has_val)
+            fprintf(out, "%-10f  ", r->val_cost[k]);
+        int more = r->cfg.has_val || r->cfg.has_test;
+        fprintf(out, "%-*s", more ? 14 : 0, cols[0]);
+        if (r->cfg.has_val)
+            fprintf(out, "  %-*s", r->cfg.has_test ? 12 : 0, cols[1]);
+        if (r->cfg.has_test)
+            fprintf(out, "  %s", cols[2]);
+        fputc('\n', out);
     }
-    if (!r->cfg.quiet)
-        fprintf(r->errf, "best learning rate: %g (%s)\n", r->cfg.rates[r->best],
-                r->cfg.has_val    ? "lowest validation cost"
-                : r->cfg.has_test ? "highest test accuracy"
-                                  : "lowest training cost");
+    if (r->cfg.quiet)
+        return;
+    if (r->cfg.has_val)
+        fprintf(r->errf, "kept learning rate: %g (highest validation accuracy, then lowest "
+                "validation cost)\n", r->cfg.rates[r->best]);
+    else
+        fprintf(r->errf, "kept learning rate: %g (lowest final training cost; the test set "
+                "never chooses: use --val-split or 'catlr cv' to choose on held-out data)\n",
+                r->cfg.rates[r->best]);
 }
 
 /* The series of one chart: for each run with something recorded

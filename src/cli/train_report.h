@@ -16,13 +16,27 @@
 #define TRAIN_REPORT_MAX_RATES 16
 
 
+/* What the progress line shows of the iteration being run. */
+typedef struct train_progress {
+    size_t rate_index, n_rates; /* run R of N: shown when n_rates > 1 */
+    size_t iteration, iterations;
+    double cost;            /* the last cost computed, */
+    size_t cost_iteration;  /* at this iteration (costs are computed only
+                               every print interval unless a curve needs
+                               every one) */
+    double elapsed;         /* seconds since the run began */
+    int colour;             /* the cost in colour */
+} train_progress;
+
 /* The progress line for an iteration, written to buf (NUL-terminated):
- * "[rate R/N] iteration I/T  cost C  S it/s  M:SS left", the cost in colour
- * when colour is 1, the rate part only when n_rates > 1. elapsed: seconds
- * since the run began. Returns the visible width (escapes not counted). */
-size_t train_report_progress_line(char *buf, size_t size, size_t rate_index,
-                                  size_t n_rates, size_t iteration, size_t iterations,
-                                  double cost, double elapsed, int colour);
+ * "[rate R/N] iteration I/T  cost C @J  S it/s  M:SS left", where C is the
+ * cost at iteration J. Returns the visible width (escapes not counted). */
+size_t train_report_progress_line(char *buf, size_t size, const train_progress *p);
+
+/* The accuracies of a finished run, in percent; NAN for a set not given. */
+typedef struct train_run_scores {
+    double train, validation, test;
+} train_run_scores;
 
 /* Everything the report needs to know before training starts. */
 typedef struct train_report_config {
@@ -61,6 +75,7 @@ typedef struct train_report {
     double train_accuracy[TRAIN_REPORT_MAX_RATES];
     double test_accuracy[TRAIN_REPORT_MAX_RATES];
     double val_cost[TRAIN_REPORT_MAX_RATES];
+    double val_accuracy[TRAIN_REPORT_MAX_RATES];
     int failed[TRAIN_REPORT_MAX_RATES];      /* the run's training failed */
     size_t recorded[TRAIN_REPORT_MAX_RATES]; /* finite costs stored for the
                                                 chart: iterations 0 .. n-1 */
@@ -72,6 +87,7 @@ typedef struct train_report {
     struct timespec run_start, last_draw;
     size_t shown;       /* visible width of the line on screen, 0 if none */
     double last_cost;
+    size_t last_cost_iteration;
 } train_report;
 
 /* Check and open what the report writes, and see whether errf is a
@@ -87,12 +103,13 @@ int train_report_open(train_report *r, const train_report_config *cfg, FILE *out
 void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts);
 
 /* After run k trained: clear the progress line and record the run's
- * results (test_accuracy NAN without a test set). Returns 1 when run k is
- * the best so far: with a validation set the lowest validation cost of the
- * kept weights; else the highest test accuracy (the lower training cost on
- * a tie), or without a test set the lowest training cost. */
-int train_report_end_run(train_report *r, const catlr_model *model, double train_accuracy,
-                         double test_accuracy);
+ * results. Returns 1 when run k is the best so far: with a validation set
+ * the highest validation accuracy (the lower validation cost on a tie),
+ * else the lowest final training cost. The test set never chooses: a
+ * choice made on it would make the test accuracy reported for the chosen
+ * model an optimistic one. */
+int train_report_end_run(train_report *r, const catlr_model *model,
+                         const train_run_scores *scores);
 
 /* After run k failed, before its error line: clear the progress line,
  * and mark it "failed" in the table; it cannot be the best. */

@@ -367,9 +367,9 @@ static void test_train_outputs_unwritable(void **state) {
 }
 
 /* Ensure --lr with three rates trains three models, prints each run under
- * its rate, then the table, names the best on stderr (highest test
- * accuracy, ties to the lower training cost) and writes that one; the CSV
- * gets the lr column. */
+ * its rate, then the table, names the kept rate on stderr (the lowest
+ * final training cost: the test set never chooses) and writes that one;
+ * the CSV gets the lr column. */
 static void test_train_rates(void **state) {
     fixtures *fx = *state;
     char csv[1024], model[1024];
@@ -387,7 +387,9 @@ static void test_train_rates(void **state) {
     assert_non_null(table);
     assert_non_null(strstr(table, "\n0.001           0."));
     assert_non_null(strstr(table, "\n1e-05           0."));
-    assert_non_null(strstr(r.err, "best learning rate: 0.001 (highest test accuracy)\n"));
+    assert_non_null(strstr(r.err, "kept learning rate: 0.001 (lowest final training cost; the "
+                                  "test set never chooses: use --val-split or 'catlr cv' to "
+                                  "choose on held-out data)\n"));
     result_free(&r);
     assert_model_lr(model, 0.001);
     size_t size;
@@ -407,7 +409,7 @@ static void test_train_rates(void **state) {
     assert_null(strstr(r.out, " \n")); /* no trailing blanks after the accuracy */
     result_free(&r);
     r = run("train", fx->train, "-o", model, "-i", "5", "--lr", "0.0001,0.001", NULL);
-    assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
+    assert_non_null(strstr(r.err, "kept learning rate: 0.001 (lowest final training cost;"));
     result_free(&r);
 }
 
@@ -427,7 +429,7 @@ static void test_train_rates_failed(void **state) {
     assert_int_equal(r.code, 0);
     /* the Gram solver sees float overflow only when it forms w, at the end */
     assert_non_null(strstr(r.err, "catlr: the weights stopped being finite at iteration "));
-    assert_non_null(strstr(r.err, "best learning rate: 0.001 (lowest training cost)\n"));
+    assert_non_null(strstr(r.err, "kept learning rate: 0.001 (lowest final training cost;"));
     assert_non_null(strstr(r.out, "\n1e+300          failed\n0.001           0."));
     result_free(&r);
     assert_model_lr(model, 0.001);
@@ -473,13 +475,21 @@ static void test_train_bad_rates(void **state) {
 static void test_train_progress(void **state) {
     fixtures *fx = *state;
     char buf[256];
-    size_t width = train_report_progress_line(buf, sizeof buf, 0, 1, 500, 2000, 0.25, 2.0, 0);
-    assert_string_equal(buf, "iteration 500/2000  cost 0.250000  250 it/s  0:06 left");
+    train_progress p = {.iteration = 500, .iterations = 2000, .cost = 0.25,
+                        .cost_iteration = 500, .elapsed = 2.0, .n_rates = 1};
+    size_t width = train_report_progress_line(buf, sizeof buf, &p);
+    assert_string_equal(buf, "iteration 500/2000  cost 0.250000 @500  250 it/s  0:06 left");
     assert_int_equal(width, strlen(buf));
-    width = train_report_progress_line(buf, sizeof buf, 1, 3, 0, 2000, 0.693147, 0.0, 1);
-    assert_string_equal(buf, "rate 2/3  iteration 0/2000  cost \033[36m0.693147\033[0m  -- it/s");
+    /* the cost shown is the last one computed, with its own iteration */
+    p = (train_progress){.rate_index = 1, .n_rates = 3, .iteration = 136, .iterations = 300,
+                         .cost = 0.584508, .cost_iteration = 100, .elapsed = 0.0, .colour = 1};
+    width = train_report_progress_line(buf, sizeof buf, &p);
+    assert_string_equal(buf,
+                        "rate 2/3  iteration 136/300  cost \033[36m0.584508\033[0m @100  -- it/s");
     assert_int_equal(width, strlen(buf) - 9);
-    width = train_report_progress_line(buf, sizeof buf, 0, 1, 100, 100000, 0.5, 1.0, 0);
+    p = (train_progress){.iteration = 100, .iterations = 100000, .cost = 0.5, .elapsed = 1.0,
+                         .n_rates = 1};
+    width = train_report_progress_line(buf, sizeof buf, &p);
     assert_non_null(strstr(buf, "100 it/s  16:39 left"));
     char model[1024];
     out_path(fx->out, "-progress.model", model, sizeof model);

@@ -363,24 +363,31 @@ static void test_eval_every_plot(void **state) {
 }
 
 /* Ensure several rates with --val-split print a table with the validation
- * cost of each run's kept weights, and the model file gets the rate with
- * the lowest, as stderr says. */
+ * cost and accuracy of each run's kept weights, and the model file gets the
+ * rate with the highest validation accuracy (the lower validation cost on a
+ * tie), as stderr says. */
 static void test_rates_chosen_on_validation(void **state) {
     fixtures *fx = *state;
     result r = run("train", fx->train, "-i", "20", "--lr", "0.0001,0.05", "--val-split", "0.4",
                    "-o", fx->model, NULL);
     assert_int_equal(r.code, 0);
-    const char *table = strstr(r.out, "\nlearning rate   final cost  val cost    train accuracy\n");
+    const char *table = strstr(r.out, "\nlearning rate   final cost  val cost    train accuracy"
+                                      "  val accuracy\n");
     assert_non_null(table);
-    double rate[2], cost[2], val[2], acc[2];
+    double rate[2], cost[2], val[2], acc[2], val_acc[2];
     const char *row = strchr(table + 1, '\n') + 1;
     for (size_t k = 0; k < 2; k++, row = strchr(row, '\n') + 1)
-        assert_int_equal(sscanf(row, "%lf %lf %lf %lf %%", &rate[k], &cost[k], &val[k], &acc[k]),
-                         4);
-    size_t best = val[1] < val[0] ? 1 : 0;
+        assert_int_equal(sscanf(row, "%lf %lf %lf %lf %% %lf %%", &rate[k], &cost[k], &val[k],
+                                &acc[k], &val_acc[k]),
+                         5);
+    size_t best = val_acc[0] != val_acc[1] ? (val_acc[1] > val_acc[0] ? 1 : 0)
+                                           : (val[1] < val[0] ? 1 : 0);
     assert_true(val[0] != val[1]);
-    char line[128];
-    snprintf(line, sizeof line, "best learning rate: %g (lowest validation cost)\n", rate[best]);
+    char line[160];
+    snprintf(line, sizeof line,
+             "kept learning rate: %g (highest validation accuracy, then lowest validation "
+             "cost)\n",
+             rate[best]);
     assert_non_null(strstr(r.err, line));
     result_free(&r);
     catlr_model model;
