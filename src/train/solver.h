@@ -116,11 +116,6 @@ catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
                                                  const double count[2], double weight[2],
                                                  catlr_error *err);
 
-/* dz_j = sigmoid(z_j) - y_j for j < m, times class_weight[y_j] when
- * class_weight (2) is not NULL; returns sum_j dz_j, summed in order. */
-double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
-                       const double *class_weight, double *dz);
-
 /* The accuracy in percent of the weights whose forward pass on m >= 1
  * examples labelled y (m) is z (m): catlr_predict_label's rule and the
  * course's formula, as catlr_predict_accuracy gives from a model. */

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/predict.h"
 #include "catlr/train.h"
 #include "base/internal.h"
@@ -84,18 +84,6 @@ catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_o
     double gram = n * md * (md / 2 + (double)held_m) + it * md * (md + val_m);
     double primal = it * n * (2 * md + val_m);
     return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
-}
-
-double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
-                       const double *class_weight, double *dz) {
-    double sum = 0;
-    for (size_t j = 0; j < m; j++) {
-        dz[j] = catlr_core_sigmoid(z[j]) - y[j];
-        if (class_weight != NULL)
-            dz[j] *= class_weight[y[j] != 0];
-        sum += dz[j];
-    }
-    return sum;
 }
 
 static catlr_status not_finite(catlr_error *err, const char *what, size_t iteration) {
