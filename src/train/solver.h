@@ -111,7 +111,8 @@ double catlr_gram_bytes(size_t m, size_t held_m);
 
 /* catlr_train_class_weights from count (2), the examples of label 0 and of
  * label 1 (in every process of a split training set, so that "balanced"
- * is the same everywhere). */
+ * is the same everywhere), for opts that catlr_train_check has passed
+ * (this does not check them again). */
 catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
                                                  const double count[2], double weight[2],
                                                  catlr_error *err);
