@@ -1,5 +1,5 @@
 /* test_model.c: the model in memory (init, free, labels) and its binary file
- * (layout of include/catlr/model.h, exact round trip, every refusal of the
+ * (layout of docs/model-format.md, checked against the code's table; exact round trip, every refusal of the
  * loader with its own reason, atomic save). Files are made while the tests
  * run, in a mkdtemp folder that the group teardown removes; damaged files are
  * made by patching a saved one and, where the test needs it, recomputing the
@@ -22,7 +22,12 @@
 #include <cmocka.h>
 
 #include "catlr/model.h"
+#include "model/model_format.h"
 #include "test_util.h"
+
+#ifndef CATLR_MODEL_FORMAT_DOC
+#error "CATLR_MODEL_FORMAT_DOC: the path of docs/model-format.md, from CMake"
+#endif
 
 /* The smallest model used below: 1x2x1 with names "non-cat" and "cat", so
  * its file is 184 + 7 + 3 + 4*2 + 4 = 206 bytes (110 in format version 2,
@@ -468,7 +473,7 @@ static void test_round_trip_small(void **state) {
     free(dir);
 }
 
-/* Ensure the file is exactly the table in model.h. For 64x64x3 the length is
+/* Ensure the file is exactly the table of docs/model-format.md. For 64x64x3 the length is
  * 184 + n0 + n1 + 4*12288 + 4 = 49,340 + the names (n0 = 9 for "chat noir",
  * n1 = 8 for "Katze ü": 49,357); then each field at its offset, little-endian,
  * and the last 4 bytes zlib's crc32 of the rest. A 2x3x4 model tells height,
@@ -551,6 +556,96 @@ static void test_file_layout(void **state) {
     free(buf);
     catlr_model_free(&model);
     free(dir);
+}
+
+/* Ensure the code's table of header fields is the format: each field
+ * starts where the one before ends, the first at 0 and the last ends at
+ * CATLR_MODEL_HEADER_SIZE; the fields of versions 1 and 2 come first and
+ * end at their header sizes; and the two field kinds agree on sizes
+ * (u32: 4 bytes, u64 and f64: 8). */
+static void test_format_table(void **state) {
+    (void)state;
+    const catlr_model_field *f = catlr_model_format();
+    uint32_t end = 0, since = 1;
+    for (size_t k = 0; k < CATLR_F_COUNT; k++) {
+        assert_int_equal(f[k].offset, end);
+        assert_int_equal(f[k].size, f[k].type == CATLR_FIELD_U32 ? 4 : 8);
+        assert_true(f[k].since >= since && f[k].since <= CATLR_MODEL_VERSION);
+        since = f[k].since;
+        end += f[k].size;
+    }
+    assert_int_equal(end, CATLR_MODEL_HEADER_SIZE);
+    assert_int_equal(catlr_model_format_header_size(3), CATLR_MODEL_HEADER_SIZE);
+    assert_int_equal(catlr_model_format_header_size(2), CATLR_MODEL_HEADER_SIZE_V2);
+    assert_int_equal(catlr_model_format_header_size(1), CATLR_MODEL_HEADER_SIZE_V1);
+}
+
+/* The cells of a Markdown table row "| a | b | ... |", trimmed, into
+ * cells[0 .. max); returns their number. Writes into line. */
+static size_t table_cells(char *line, char **cells, size_t max) {
+    size_t n = 0;
+    char *p = strchr(line, '|');
+    while (p != NULL && n < max) {
+        char *next = strchr(p + 1, '|');
+        if (next == NULL)
+            break;
+        *next = '\0';
+        char *cell = p + 1;
+        while (*cell == ' ')
+            cell++;
+        for (char *e = next; e > cell && e[-1] == ' ';)
+            *--e = '\0';
+        cells[n++] = cell;
+        p = next;
+    }
+    return n;
+}
+
+static const char *type_name(catlr_field_type type) {
+    return type == CATLR_FIELD_U32 ? "u32" : type == CATLR_FIELD_U64 ? "u64" : "f64";
+}
+
+/* Ensure docs/model-format.md describes the header the code writes: its
+ * table under "## The header" has one row per field of the code's table,
+ * in the same order, with the same offset, size, type, name (in
+ * backticks) and first version. */
+static void test_format_document(void **state) {
+    (void)state;
+    char *text = test_read_text(CATLR_MODEL_FORMAT_DOC);
+    assert_non_null(text);
+    char *at = strstr(text, "\n## The header\n");
+    assert_non_null(at);
+    const catlr_model_field *f = catlr_model_format();
+    size_t rows = 0, k = 0;
+    for (char *line = strtok(at, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (line[0] != '|') {
+            if (rows > 0)
+                break; /* the table has ended */
+            continue;
+        }
+        if (rows++ < 2)
+            continue; /* the column names and the alignment row */
+        char *cells[6];
+        assert_int_equal(table_cells(line, cells, 6), 6);
+        if (k >= CATLR_F_COUNT) {
+            print_error("row %zu of the document is past the code's %d fields: %s\n", k,
+                        (int)CATLR_F_COUNT, cells[3]);
+            fail();
+        }
+        char name[64];
+        snprintf(name, sizeof name, "`%s`", f[k].name);
+        if (strcmp(cells[3], name) != 0)
+            print_error("row %zu: the document has %s, the code %s\n", k, cells[3], name);
+        assert_string_equal(cells[3], name);
+        assert_int_equal(strtoul(cells[0], NULL, 10), f[k].offset);
+        assert_int_equal(strtoul(cells[1], NULL, 10), f[k].size);
+        assert_string_equal(cells[2], type_name(f[k].type));
+        assert_int_equal(strtoul(cells[4], NULL, 10), f[k].since);
+        assert_true(cells[5][0] != '\0'); /* every field says what it means */
+        k++;
+    }
+    assert_int_equal(k, CATLR_F_COUNT);
+    free(text);
 }
 
 // ----------------------------------------------------------------------------
@@ -1337,6 +1432,8 @@ int main(void) {
         cmocka_unit_test(test_round_trip_full),
         cmocka_unit_test(test_round_trip_small),
         cmocka_unit_test(test_file_layout),
+        cmocka_unit_test(test_format_table),
+        cmocka_unit_test(test_format_document),
         cmocka_unit_test(test_load_missing),
         cmocka_unit_test(test_load_directory),
         cmocka_unit_test(test_load_fifo),
