@@ -4,7 +4,7 @@
  * catlr is a logistic-regression cat / non-cat classifier on 64x64 RGB
  * images, the model of the course "Neural Networks and Deep Learning",
  * week 2. Include <catlr/catlr.h> for these basics, or the module header
- * you need (image.h, dataset.h, core.h, train.h, model.h, predict.h); each
+ * you need (image.h, dataset.h, train.h, model.h, predict.h); each
  * includes this one. */
 #ifndef CATLR_CATLR_H
 #define CATLR_CATLR_H

@@ -1,62 +1,12 @@
 /* model.h: a trained classifier, and its binary file.
  *
  * The file is little-endian, written field by field (never a struct dump),
- * so it reads the same on every machine and never depends on the locale.
- *
- *   offset   size  field
- *   ------   ----  -----------------------------------------------------
- *        0      4  magic: the bytes "CTLR"  (CATLR_MODEL_MAGIC as u32)
- *        4      4  u32 format version       (CATLR_MODEL_VERSION = 3)
- *        8      4  u32 image height         (64)
- *       12      4  u32 image width          (64)
- *       16      4  u32 image channels       (3)
- *       20      4  u32 positive class index (0 or 1: which name is label 1)
- *       24      4  u32 n0, bytes in class name 0 (1..255)
- *       28      4  u32 n1, bytes in class name 1 (1..255)
- *       32      8  f64 learning rate it was trained with
- *       40      8  u64 iterations it was trained for (steps taken)
- *       48      8  f64 cost of the final weights on the training set
- *                  (with the L2 term when lambda > 0)
- *       56      8  f64 b, the bias
- *       64      8  f64 L2 lambda (0: none)
- *       72      8  f64 tolerance it was trained with (0: none)
- *       80      4  u32 1 when the tolerance stopped training early, else 0
- *       84      4  u32 solver: 1 primal, 2 gram (catlr_solver)
- *       88      8  f64 decision threshold: label 1 when p > threshold
- *       96      8  f64 validation fraction (--val-split; 0: none)
- *      104      8  u64 seed of the split
- *      112     16  u64 x2 examples trained on, class folder 0 and 1
- *      128     16  u64 x2 validation examples, class folder 0 and 1
- *      144     16  f64 x2 class weights of label 0 and label 1 (1, 1: none)
- *      160      8  f64 cost of the kept weights on the validation set
- *                  (NaN: no validation set)
- *      168      8  u64 best iteration: the step count of the kept weights
- *      176      4  u32 augmentation bits (CATLR_AUGMENT_FLIP)
- *      180      4  u32 flags: CATLR_MODEL_THRESHOLD_PICKED,
- *                  CATLR_MODEL_WEIGHTS_BALANCED, CATLR_MODEL_WARM_START
- *      184     n0  class name 0 (no terminating NUL)
- *   184+n0     n1  class name 1
- *   184+n0+n1  4n  f32 w[n], n = height*width*channels, feature order of
- *                  image.h (channel-planar)
- *    end-4      4  u32 CRC-32 (zlib's crc32) of every byte before it
- *
- * The file is exactly 184 + n0 + n1 + 4n + 4 bytes (49,340 + the names for a
- * 64x64x3 model). Older versions are still read: version 2 stops the header
- * at offset 88, version 1 at offset 64 (no L2, tolerance, early-stop flag or
- * solver; they load as 0); the fields they lack load as "not recorded":
- * threshold 0.5, no validation set, class weights 1, counts 0, best
- * iteration = iterations, no flags. Class names are the training folders' names in byte
- * order; class name 0 of a model trained with --positive cat on {cat,
- * non-cat} is "cat" and the positive index is 0.
- *
- * Loading checks, in this order and each with its own reason: the magic, the
- * version, the header's sizes (within their limits, and adding up to the
- * file's length), then the CRC; nothing is allocated before the sizes are
- * known to agree with the length; then the version 2 record (finite L2 and
- * tolerance >= 0, a flag of 0 or 1, a known solver), then the version 3
- * record (threshold in [0, 1], fraction in [0, 1), positive finite class
- * weights, a validation cost that is NaN or finite >= 0, best iteration <=
- * iterations, known bits only). New fields mean a new
+ * so it reads the same on every machine and never depends on the locale: a
+ * 184-byte header (magic "CTLR", version, geometry, the class names'
+ * lengths, the training record), the two class names, the float32 weights
+ * and a CRC-32. docs/model-format.md gives every field's offset, size and
+ * meaning, what versions 1 and 2 lack (they are still read) and what
+ * loading checks, in order, each with its own reason. New fields mean a new
  * version number; the loader refuses versions it does not know. */
 #ifndef CATLR_MODEL_H
 #define CATLR_MODEL_H

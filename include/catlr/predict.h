@@ -1,6 +1,6 @@
 /* predict.h: apply a trained model to pixels.
  *
- * The same forward pass the trainer uses (core.h), followed by the sigmoid:
+ * The same forward pass the trainer uses, followed by the sigmoid:
  * a picture gets the same probability here as it had during training. */
 #ifndef CATLR_PREDICT_H
 #define CATLR_PREDICT_H

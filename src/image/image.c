@@ -1,6 +1,6 @@
 /* image.c: catlr_image_load and catlr_image_load_memory: pick the decoder
  * by the file's first bytes, not by its name (a photo saved as .png by a
- * phone is still a JPEG), and the size caps both decoders check. */
+ * phone is still a JPEG). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>
@@ -28,20 +28,6 @@ static enum image_kind sniff(const uint8_t *head, size_t n) {
 
 static catlr_status not_an_image(const char *name, catlr_error *err) {
     return catlr_fail(err, CATLR_ERR_FORMAT, name, "not a PNG or JPEG file");
-}
-
-catlr_status catlr_image_check_size(uint64_t width, uint64_t height, const char *name,
-                                    catlr_error *err) {
-    if (width == 0 || height == 0)
-        return catlr_fail(err, CATLR_ERR_FORMAT, name, "image has no pixels");
-    if (width > CATLR_IMAGE_MAX_SIDE || height > CATLR_IMAGE_MAX_SIDE ||
-        width * height > CATLR_IMAGE_MAX_PIXELS)
-        return catlr_fail(err, CATLR_ERR_SHAPE, name,
-                          "image is %llux%llu pixels, more than catlr reads (sides up to "
-                          "%d, %lu pixels in all)",
-                          (unsigned long long)width, (unsigned long long)height,
-                          CATLR_IMAGE_MAX_SIDE, (unsigned long)CATLR_IMAGE_MAX_PIXELS);
-    return CATLR_OK;
 }
 
 catlr_status catlr_image_load_memory(const void *data, size_t size, const char *name,

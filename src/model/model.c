@@ -1,9 +1,10 @@
-/* model.c: the binary model file (layout in include/catlr/model.h): build,
+/* model.c: the binary model file (layout in docs/model-format.md): build,
  * save atomically, load and validate.
  *
  * Sees only catlr_model: no images, no training. Both directions go through
- * one byte buffer holding the whole file, so the layout is written down in
- * exactly two places, encode() and decode(), which mirror each other. */
+ * one byte buffer holding the whole file; the header's fields and offsets
+ * are written down once, in model_format.c's table, which encode() and
+ * decode() both follow. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 #include "catlr/model.h"
 #include "base/internal.h"
+#include "model_format.h"
 
 // ----------------------------------------------------------------------------
 // The model in memory.
@@ -133,12 +135,6 @@ static void put_f32(uint8_t *p, float v) {
     catlr_put_u32(p, u);
 }
 
-static void put_f64(uint8_t *p, double v) {
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    catlr_put_u64(p, u);
-}
-
 static float get_f32(const uint8_t *p) {
     uint32_t u = catlr_get_u32(p);
     float v;
@@ -146,37 +142,10 @@ static float get_f32(const uint8_t *p) {
     return v;
 }
 
-static double get_f64(const uint8_t *p) {
-    uint64_t u = catlr_get_u64(p);
-    double v;
-    memcpy(&v, &u, sizeof v);
-    return v;
-}
-
-/* Header bytes of a file of this format version (1, 2 or 3). */
-static uint64_t header_size(uint32_t version) {
-    return version == 1   ? CATLR_MODEL_HEADER_SIZE_V1
-           : version == 2 ? CATLR_MODEL_HEADER_SIZE_V2
-                          : CATLR_MODEL_HEADER_SIZE;
-}
-
-/* The version 3 flags word of a model, and back. */
-static uint32_t flags_of(const catlr_model *model) {
-    return (model->threshold_picked ? CATLR_MODEL_THRESHOLD_PICKED : 0) |
-           (model->class_weight_balanced ? CATLR_MODEL_WEIGHTS_BALANCED : 0) |
-           (model->warm_start ? CATLR_MODEL_WARM_START : 0);
-}
-
-static void set_flags(catlr_model *model, uint32_t flags) {
-    model->threshold_picked = (flags & CATLR_MODEL_THRESHOLD_PICKED) != 0;
-    model->class_weight_balanced = (flags & CATLR_MODEL_WEIGHTS_BALANCED) != 0;
-    model->warm_start = (flags & CATLR_MODEL_WARM_START) != 0;
-}
-
 /* Total file size for a model of this version with these name lengths and
  * n weights. */
 static uint64_t file_size(uint32_t version, uint64_t n0, uint64_t n1, uint64_t n) {
-    return header_size(version) + n0 + n1 + 4 * n + 4;
+    return catlr_model_format_header_size(version) + n0 + n1 + 4 * n + 4;
 }
 
 /* zlib's crc32 takes a uInt length; feed it in pieces that fit. */
@@ -199,35 +168,7 @@ static uint8_t *encode(const catlr_model *model, size_t *size) {
     uint8_t *buf = malloc(total);
     if (buf == NULL)
         return NULL;
-    catlr_put_u32(buf + 0, CATLR_MODEL_MAGIC);
-    catlr_put_u32(buf + 4, CATLR_MODEL_VERSION);
-    catlr_put_u32(buf + 8, model->height);
-    catlr_put_u32(buf + 12, model->width);
-    catlr_put_u32(buf + 16, model->channels);
-    catlr_put_u32(buf + 20, model->positive);
-    catlr_put_u32(buf + 24, (uint32_t)n0);
-    catlr_put_u32(buf + 28, (uint32_t)n1);
-    put_f64(buf + 32, model->lr);
-    catlr_put_u64(buf + 40, model->iterations);
-    put_f64(buf + 48, model->final_cost);
-    put_f64(buf + 56, model->b);
-    put_f64(buf + 64, model->l2);
-    put_f64(buf + 72, model->tol);
-    catlr_put_u32(buf + 80, model->stopped_early);
-    catlr_put_u32(buf + 84, model->solver);
-    put_f64(buf + 88, model->threshold);
-    put_f64(buf + 96, model->val_fraction);
-    catlr_put_u64(buf + 104, model->seed);
-    catlr_put_u64(buf + 112, model->train_count[0]);
-    catlr_put_u64(buf + 120, model->train_count[1]);
-    catlr_put_u64(buf + 128, model->val_count[0]);
-    catlr_put_u64(buf + 136, model->val_count[1]);
-    put_f64(buf + 144, model->class_weight[0]);
-    put_f64(buf + 152, model->class_weight[1]);
-    put_f64(buf + 160, model->final_val_cost);
-    catlr_put_u64(buf + 168, model->best_iteration);
-    catlr_put_u32(buf + 176, model->augment);
-    catlr_put_u32(buf + 180, flags_of(model));
+    catlr_model_format_encode(model, buf);
     uint8_t *p = buf + CATLR_MODEL_HEADER_SIZE;
     memcpy(p, model->class_names[0], n0);
     memcpy(p + n0, model->class_names[1], n1);
@@ -256,19 +197,19 @@ static catlr_status check_header(const uint8_t *p, uint64_t size, const char *na
         return catlr_fail(err, CATLR_ERR_FORMAT, name,
                           "too short for a catlr model (%llu bytes)",
                           (unsigned long long)size);
-    if (catlr_get_u32(p) != CATLR_MODEL_MAGIC)
+    if (catlr_model_format_get(p, CATLR_F_MAGIC) != CATLR_MODEL_MAGIC)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "not a catlr model (bad magic)");
-    h->version = catlr_get_u32(p + 4);
+    h->version = (uint32_t)catlr_model_format_get(p, CATLR_F_VERSION);
     if (h->version < 1 || h->version > CATLR_MODEL_VERSION)
         return catlr_fail(err, CATLR_ERR_FORMAT, name,
                           "model format version %lu, this catlr reads versions 1 to %u",
                           (unsigned long)h->version, CATLR_MODEL_VERSION);
-    h->height = catlr_get_u32(p + 8);
-    h->width = catlr_get_u32(p + 12);
-    h->channels = catlr_get_u32(p + 16);
-    h->positive = catlr_get_u32(p + 20);
-    h->n0 = catlr_get_u32(p + 24);
-    h->n1 = catlr_get_u32(p + 28);
+    h->height = (uint32_t)catlr_model_format_get(p, CATLR_F_HEIGHT);
+    h->width = (uint32_t)catlr_model_format_get(p, CATLR_F_WIDTH);
+    h->channels = (uint32_t)catlr_model_format_get(p, CATLR_F_CHANNELS);
+    h->positive = (uint32_t)catlr_model_format_get(p, CATLR_F_POSITIVE);
+    h->n0 = (uint32_t)catlr_model_format_get(p, CATLR_F_NAME0_LENGTH);
+    h->n1 = (uint32_t)catlr_model_format_get(p, CATLR_F_NAME1_LENGTH);
     const char *why = check_geometry(h->height, h->width, h->channels);
     if (why != NULL)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "%s", why);
@@ -295,13 +236,9 @@ static int copy_name(char *dst, const uint8_t *src, size_t n) {
     return 0;
 }
 
-/* The training record of a version 2 header, or why it is not one. A
- * version 1 file has none: no L2, no tolerance, solver not recorded. */
-static const char *decode_record_v2(const uint8_t *buf, catlr_model *model) {
-    model->l2 = get_f64(buf + 64);
-    model->tol = get_f64(buf + 72);
-    model->stopped_early = catlr_get_u32(buf + 80);
-    model->solver = catlr_get_u32(buf + 84);
+/* Why the version 2 record (training settings) cannot be a model's, or
+ * NULL. */
+static const char *check_record_v2(const catlr_model *model) {
     if (!(model->l2 >= 0) || !isfinite(model->l2) || !(model->tol >= 0) ||
         !isfinite(model->tol))
         return "L2 lambda or tolerance is not a finite number >= 0";
@@ -312,23 +249,9 @@ static const char *decode_record_v2(const uint8_t *buf, catlr_model *model) {
     return NULL;
 }
 
-/* The model-selection record of a version 3 header, or why it is not one.
- * Older files keep catlr_model_init's "not recorded" values. */
-static const char *decode_record_v3(const uint8_t *buf, catlr_model *model) {
-    model->threshold = get_f64(buf + 88);
-    model->val_fraction = get_f64(buf + 96);
-    model->seed = catlr_get_u64(buf + 104);
-    model->train_count[0] = catlr_get_u64(buf + 112);
-    model->train_count[1] = catlr_get_u64(buf + 120);
-    model->val_count[0] = catlr_get_u64(buf + 128);
-    model->val_count[1] = catlr_get_u64(buf + 136);
-    model->class_weight[0] = get_f64(buf + 144);
-    model->class_weight[1] = get_f64(buf + 152);
-    model->final_val_cost = get_f64(buf + 160);
-    model->best_iteration = catlr_get_u64(buf + 168);
-    model->augment = catlr_get_u32(buf + 176);
-    uint32_t flags = catlr_get_u32(buf + 180);
-    set_flags(model, flags);
+/* Why the version 3 record (model selection) with this flags word cannot
+ * be a model's, or NULL. */
+static const char *check_record_v3(const catlr_model *model, uint32_t flags) {
     if (!(model->threshold >= 0 && model->threshold <= 1))
         return "decision threshold is not a number in [0, 1]";
     if (!(model->val_fraction >= 0 && model->val_fraction < 1))
@@ -349,19 +272,25 @@ static const char *decode_record_v3(const uint8_t *buf, catlr_model *model) {
     return NULL;
 }
 
-/* The records the file's version has, each checked. */
+/* The header's fields that the file's version has, into model, each
+ * record checked. A version 1 file has no training record (no L2, no
+ * tolerance, solver not recorded), versions 1 and 2 no model-selection
+ * record: those keep catlr_model_init's "not recorded" values, with the
+ * best iteration the last. */
 static const char *decode_record(const uint8_t *buf, uint32_t version, catlr_model *model) {
-    model->best_iteration = model->iterations;
-    const char *why = version >= 2 ? decode_record_v2(buf, model) : NULL;
+    catlr_model_format_decode(buf, version, model);
+    if (version < 3)
+        model->best_iteration = model->iterations;
+    const char *why = version >= 2 ? check_record_v2(model) : NULL;
     if (why == NULL && version >= 3)
-        why = decode_record_v3(buf, model);
+        why = check_record_v3(model, (uint32_t)catlr_model_format_get(buf, CATLR_F_FLAGS));
     return why;
 }
 
 /* Fill model from a buffer whose header and CRC have been checked. */
 static catlr_status decode(const uint8_t *buf, const header *h, const char *name,
                            catlr_model *model, catlr_error *err) {
-    const uint8_t *p = buf + header_size(h->version);
+    const uint8_t *p = buf + catlr_model_format_header_size(h->version);
     char names[2][CATLR_CLASS_NAME_MAX + 1];
     if (copy_name(names[0], p, h->n0) != 0 || copy_name(names[1], p + h->n0, h->n1) != 0)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "class name holds a NUL byte");
@@ -369,10 +298,6 @@ static catlr_status decode(const uint8_t *buf, const header *h, const char *name
                                        names[1], h->positive, err);
     if (st != CATLR_OK) /* the header checks leave only out of memory */
         return catlr_fail(err, st, name, "cannot allocate the weights");
-    model->lr = get_f64(buf + 32);
-    model->iterations = catlr_get_u64(buf + 40);
-    model->final_cost = get_f64(buf + 48);
-    model->b = get_f64(buf + 56);
     model->version = h->version;
     const char *why = decode_record(buf, h->version, model);
     if (why != NULL) {

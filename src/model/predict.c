@@ -1,6 +1,6 @@
 /* predict.c: probabilities, labels and accuracy of a model on pixels. */
 #include "catlr/predict.h"
-#include "catlr/core.h"
+#include "train/core.h"
 #include "base/internal.h"
 
 catlr_status catlr_predict_check(const catlr_model *model, const char *path,

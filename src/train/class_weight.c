@@ -11,6 +11,10 @@
 catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8_t *y,
                                        size_t m, double weight[2], catlr_error *err) {
     CATLR_ASSERT(opts != NULL && weight != NULL && (y != NULL || m == 0));
+    weight[0] = weight[1] = 1.0;
+    const char *why = catlr_train_check(opts);
+    if (why != NULL)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
     double count[2] = {0, 0};
     for (size_t j = 0; j < m; j++)
         count[y[j] != 0]++;
@@ -21,9 +25,6 @@ catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
                                                  const double count[2], double weight[2],
                                                  catlr_error *err) {
     weight[0] = weight[1] = 1.0;
-    const char *why = catlr_train_check(opts);
-    if (why != NULL)
-        return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
     if (opts->class_weight_balanced) {
         if (count[0] == 0 || count[1] == 0)
             return catlr_fail(err, CATLR_ERR_ARG, NULL,

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "kernel.h"
 
 /* 1/255 is not a binary fraction, so the scale is applied as a division by
@@ -82,6 +82,28 @@ double catlr_core_cost_sum_weighted(const double *z, const uint8_t *y, size_t m,
 // ----------------------------------------------------------------------------
 // Backward: dz = a - y, dw = X dz^T / (255 m), db = sum(dz) / m.
 
+/* The one place the gradient's rule is written: dz = c (a - y), c the
+ * example's class weight (1 without weights). The weight multiplies after
+ * the subtraction, so that a run without weights skips it and keeps its
+ * bits. */
+static double dz_of(double z, uint8_t y, const double *class_weight) {
+    double dz = catlr_core_sigmoid(z) - y;
+    if (class_weight != NULL)
+        dz *= class_weight[y != 0];
+    return dz;
+}
+
+/* z, y, dz: (m). */
+double catlr_core_dz(const double *z, const uint8_t *y, size_t m, const double *class_weight,
+                     double *dz) {
+    double sum = 0;
+    for (size_t j = 0; j < m; j++) {
+        dz[j] = dz_of(z[j], y[j], class_weight);
+        sum += dz[j];
+    }
+    return sum;
+}
+
 /* X: (n_x, m) uint8; z, y: (m); dw: (n_x), written.
  * The loop runs over examples j outside and features i inside so that X is
  * read in memory order, once; that order is for the cache, not the maths.
@@ -93,7 +115,7 @@ void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
         dw[i] = 0;
     double dz_sum = 0;
     for (size_t j = 0; j < m; j++) {
-        double dz = catlr_core_sigmoid(z[j]) - y[j];
+        double dz = dz_of(z[j], y[j], NULL);
         const uint8_t *x = X + j * n_x;
         for (size_t i = 0; i < n_x; i++)
             dw[i] += x[i] * dz;

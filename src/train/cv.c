@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/cv.h"
 #include "catlr/split.h"
 #include "cv_batch.h"

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/train.h"
 #include "base/internal.h"
 #include "kernel.h"
@@ -183,7 +183,7 @@ static void gram_step(void *state, const double *z) {
     gram *g = state;
     const catlr_problem *pb = g->pb;
     const double md = (double)pb->m;
-    double dz_sum = catlr_solver_dz(z, pb->y, pb->m, pb->class_weight, g->dz);
+    double dz_sum = catlr_core_dz(z, pb->y, pb->m, pb->class_weight, g->dz);
     const double r = 1.0 - pb->lr * pb->l2 / md;
     for (size_t j = 0; j < pb->m; j++)
         g->alpha[j] = r * g->alpha[j] - pb->lr * g->dz[j] / md;

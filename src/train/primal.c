@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "base/internal.h"
 #include "kernel.h"
 #include "solver.h"
@@ -69,11 +69,9 @@ static void slot_pass(primal *p, size_t s, double *z) {
     for (size_t c0 = lo; c0 < hi; c0 += CHUNK) {
         size_t c1 = min_size(hi, c0 + CHUNK);
         forward_range(p, pb->X, c0, c1, z);
-        for (size_t j = c0; j < c1; j++) {
-            p->dz[j] = catlr_core_sigmoid(z[j]) - pb->y[j];
-            if (pb->class_weight != NULL) /* weighted: dz_j = c_{y_j} (a_j - y_j) */
-                p->dz[j] *= pb->class_weight[pb->y[j] != 0];
-        }
+        /* the chunk's sum of dz is not needed: reduce adds dz in
+         * example order, over every slot */
+        (void)catlr_core_dz(z + c0, pb->y + c0, c1 - c0, pb->class_weight, p->dz + c0);
         /* the chunk's images in one pass over acc, which stays in
          * registers while they are added in image order */
         catlr_kernel_axpyk_u8(acc, p->dz + c0, pb->X + c0 * n_x, n_x, c1 - c0, n_x);

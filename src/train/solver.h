@@ -111,15 +111,11 @@ double catlr_gram_bytes(size_t m, size_t held_m);
 
 /* catlr_train_class_weights from count (2), the examples of label 0 and of
  * label 1 (in every process of a split training set, so that "balanced"
- * is the same everywhere). */
+ * is the same everywhere), for opts that catlr_train_check has passed
+ * (this does not check them again). */
 catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
                                                  const double count[2], double weight[2],
                                                  catlr_error *err);
-
-/* dz_j = sigmoid(z_j) - y_j for j < m, times class_weight[y_j] when
- * class_weight (2) is not NULL; returns sum_j dz_j, summed in order. */
-double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
-                       const double *class_weight, double *dz);
 
 /* The accuracy in percent of the weights whose forward pass on m >= 1
  * examples labelled y (m) is z (m): catlr_predict_label's rule and the

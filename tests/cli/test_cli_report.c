@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/model.h"
 #include "catlr/plot.h"
 #include "cli/json.h"

@@ -4,7 +4,7 @@
 Images: one small PNG of each kind the decoder handles (palette with and
 without transparency, gray 1..16 bits, gray+alpha, RGB, RGBA, 16-bit,
 Adam7, 1x1 and odd sizes, 64x64) and small JPEGs (colour, progressive,
-gray, CMYK). Models: valid model files (model.h's layout, format 3, and
+gray, CMYK). Models: valid model files (docs/model-format.md's layout, format 3, and
 one each of formats 1 and 2) for tiny geometries, so that mutations reach
 every field.
 Run from this folder: python3 make_seeds.py"""

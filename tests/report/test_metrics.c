@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/metrics.h"
 #include "catlr/predict.h"
 #include "test_util.h"

@@ -1,5 +1,8 @@
-/* test_core.c: sigmoid, forward, cost, backward and update against values
- * worked by hand, against finite differences, and in their limits. */
+/* test_core.c: sigmoid, forward, cost, dz, backward and update against
+ * values worked by hand, against finite differences, and in their limits;
+ * and both solvers of catlr_train against a loop over these functions, the
+ * float64 reference their fused kernels stand in for. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +10,9 @@
 
 #include <cmocka.h>
 
-#include "catlr/core.h"
+#include "catlr/model.h"
+#include "catlr/train.h"
+#include "train/core.h"
 #include "test_util.h"
 
 static const double LOG2 = 0.6931471805599453;
@@ -167,6 +172,25 @@ static void test_backward_by_hand(void **state) {
     assert_close(db, 0.0, 1e-16);
 }
 
+/* Ensure dz = c (a - y) holds by hand: z = (0, 0, log 3) gives
+ * a = (1/2, 1/2, 3/4), so with y = (1, 0, 1) dz = (-1/2, 1/2, -1/4), sum
+ * -1/4; with class weights (2, 4) (label 0, label 1) dz = (-2, 1, -1), sum
+ * -2. All exact in binary but a(log 3), within one rounding of 3/4. */
+static void test_dz_by_hand(void **state) {
+    (void)state;
+    const double z[3] = {0, 0, log(3.0)};
+    const uint8_t y[3] = {1, 0, 1};
+    const double weight[2] = {2, 4};
+    double dz[3];
+    assert_close(catlr_core_dz(z, y, 3, NULL, dz), -0.25, 1e-15);
+    assert_true(dz[0] == -0.5 && dz[1] == 0.5);
+    assert_close(dz[2], -0.25, 1e-15);
+    assert_close(catlr_core_dz(z, y, 3, weight, dz), -2.0, 1e-15);
+    assert_true(dz[0] == -2.0 && dz[1] == 1.0);
+    assert_close(dz[2], -1.0, 1e-15);
+    assert_true(catlr_core_dz(z, y, 0, NULL, dz) == 0.0);
+}
+
 /* J(w, b) on the toy set, for the finite differences below. */
 static double cost_at(const uint8_t *X, size_t n_x, size_t m, const float *w, double b,
                       const uint8_t *y) {
@@ -275,6 +299,60 @@ static void test_one_descent_step(void **state) {
     assert_close(catlr_core_cost(z, y, 2), 0.651628015849282, 1e-8);
 }
 
+// ----------------------------------------------------------------------------
+// The solvers against the reference.
+
+enum { REF_SIDE = 2, REF_N_X = REF_SIDE * REF_SIDE * 3, REF_M = 40, REF_STEPS = 5 };
+
+/* A fixed set of REF_M examples of REF_N_X pixels, label 1 for about half
+ * of them, with pixels that lean to the label so that the steps move. */
+static void reference_set(uint8_t X[REF_N_X * REF_M], uint8_t y[REF_M]) {
+    for (size_t j = 0; j < REF_M; j++) {
+        y[j] = (uint8_t)((j * 7 + 3) % 5 < 2);
+        for (size_t i = 0; i < REF_N_X; i++)
+            X[j * REF_N_X + i] = (uint8_t)((j * 37 + i * 101 + (y[j] ? 60 : 0)) % 256);
+    }
+}
+
+/* Ensure each solver's fused kernels take the steps of the float64
+ * reference, REF_STEPS steps of catlr_core_forward, catlr_core_backward
+ * and catlr_core_update: the same weights, bias and final cost, to
+ * rounding (the solvers keep w in double and add in their own orders). */
+static void test_solvers_follow_reference(void **state) {
+    (void)state;
+    uint8_t X[REF_N_X * REF_M], y[REF_M];
+    reference_set(X, y);
+    const double lr = 0.5;
+    float w[REF_N_X] = {0};
+    double b = 0, z[REF_M], dw[REF_N_X], db;
+    for (size_t it = 0; it < REF_STEPS; it++) {
+        catlr_core_forward(X, REF_N_X, REF_M, w, b, z);
+        catlr_core_backward(X, REF_N_X, REF_M, z, y, dw, &db);
+        catlr_core_update(w, &b, dw, db, REF_N_X, lr);
+    }
+    catlr_core_forward(X, REF_N_X, REF_M, w, b, z);
+    const double cost = catlr_core_cost(z, y, REF_M);
+    assert_true(fabs(b) > 1e-3 && fabs(w[0]) > 1e-3); /* the steps moved */
+    const catlr_solver solvers[] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
+    for (size_t s = 0; s < sizeof solvers / sizeof *solvers; s++) {
+        catlr_model model;
+        assert_int_equal(catlr_model_init(&model, REF_SIDE, REF_SIDE, 3, "a", "b", 1, NULL),
+                         CATLR_OK);
+        catlr_train_opts opts = catlr_train_defaults();
+        opts.lr = lr;
+        opts.iterations = REF_STEPS;
+        opts.solver = solvers[s];
+        opts.threads = 1;
+        assert_int_equal(catlr_train(X, y, REF_M, &opts, &model, NULL), CATLR_OK);
+        assert_int_equal(model.solver, solvers[s]);
+        for (size_t i = 0; i < REF_N_X; i++)
+            assert_close(model.w[i], w[i], 1e-7);
+        assert_close(model.b, b, 1e-7);
+        assert_close(model.final_cost, cost, 1e-7);
+        catlr_model_free(&model);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sigmoid_values),
@@ -286,11 +364,13 @@ int main(void) {
         cmocka_unit_test(test_cost_by_hand),
         cmocka_unit_test(test_cost_sum),
         cmocka_unit_test(test_cost_never_infinite),
+        cmocka_unit_test(test_dz_by_hand),
         cmocka_unit_test(test_backward_by_hand),
         cmocka_unit_test(test_backward_finite_differences),
         cmocka_unit_test(test_computation_graph_one_example),
         cmocka_unit_test(test_update_step),
         cmocka_unit_test(test_one_descent_step),
+        cmocka_unit_test(test_solvers_follow_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/cv.h"
 #include "catlr/predict.h"
 #include "catlr/split.h"

@@ -10,7 +10,7 @@
 
 #include <pthread.h>
 
-#include "catlr/core.h"
+#include "train/core.h"
 #include "catlr/predict.h"
 #include "catlr/train.h"
 #include "test_util.h"

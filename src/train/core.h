@@ -1,4 +1,5 @@
-/* core.h: the logistic-regression maths, vectorised over m examples.
+/* core.h: the logistic-regression maths, vectorised over m examples, inside
+ * the library only.
  *
  * Shapes, as in the course: X is (n_x, m), w is (n_x), b a scalar, z, a and
  * y are (m). X holds raw pixel bytes; the core scales by 1/255 where it reads
@@ -15,16 +16,22 @@
  * Memory layout: example j is contiguous at X + j*n_x. Weights are float32
  * (the model file's type); every sum is accumulated in double, in a fixed
  * order, so results do not depend on the compiler's choices.
- * Pure functions of their arguments: no I/O, no allocation, no state. */
+ * Pure functions of their arguments: no I/O, no allocation, no state.
+ *
+ * Two roles. The forward pass, the costs and dz are the code the trainer
+ * and predict run: both solvers take their dz from catlr_core_dz, the loop
+ * its costs from catlr_core_cost_sum. The backward pass and the update are
+ * the plain float64 reference that the solvers' fused kernels (primal.c,
+ * gram.c, kernel.c) are tested against: a loop of forward, backward and
+ * update runs 1.8 ms an iteration on the course's 209 images where the
+ * primal solver takes 0.74 and the Gram solver 0.09 (one thread), and
+ * the solvers keep w in double and add in their own fixed order, so their
+ * weights agree with the reference to rounding, not bit for bit. */
 #ifndef CATLR_CORE_H
 #define CATLR_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 /* 1 / (1 + e^-z), without overflow for any finite z. */
 double catlr_core_sigmoid(double z);
@@ -53,6 +60,12 @@ double catlr_core_cost_sum(const double *z, const uint8_t *y, size_t m);
 double catlr_core_cost_sum_weighted(const double *z, const uint8_t *y, size_t m,
                                     const double weight[2]);
 
+/* dz_j = sigmoid(z_j) - y_j for j < m, times class_weight[y_j] when
+ * class_weight (2, by label) is not NULL; returns sum_j dz_j, added in the
+ * order j = 0, 1, ... z, y, dz: (m); dz written. */
+double catlr_core_dz(const double *z, const uint8_t *y, size_t m, const double *class_weight,
+                     double *dz);
+
 /* dw = X (sigmoid(z) - y)^T / (255 m) and db = sum(sigmoid(z) - y) / m.
  * X: (n_x, m) uint8; z, y: (m); dw: (n_x), written; m >= 1. */
 void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
@@ -63,9 +76,5 @@ void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
  * w, dw: (n_x). */
 void catlr_core_update(float *w, double *b, const double *dw, double db,
                        size_t n_x, double lr);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* CATLR_CORE_H */
