@@ -9,16 +9,17 @@ typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv, FILE *out, FILE *errf);
     const char *summary;
+    int distributed; /* runs as the processes of an MPI job */
 } command;
 
 static const command COMMANDS[] = {
-    {"train", catlr_cmd_train, "fit a model on a folder of class folders"},
-    {"predict", catlr_cmd_predict, "classify images with a saved model"},
-    {"eval", catlr_cmd_eval, "score a saved model on a folder of class folders"},
-    {"cv", catlr_cmd_cv, "cross-validate a grid of learning rates and L2 strengths"},
-    {"info", catlr_cmd_info, "show what a model file holds"},
-    {"weights", catlr_cmd_weights, "draw a saved model's weights as a picture"},
-    {"import", catlr_cmd_import, "write the course's .h5 data set as image folders"},
+    {"train", catlr_cmd_train, "fit a model on a folder of class folders", 1},
+    {"predict", catlr_cmd_predict, "classify images with a saved model", 0},
+    {"eval", catlr_cmd_eval, "score a saved model on a folder of class folders", 0},
+    {"cv", catlr_cmd_cv, "cross-validate a grid of learning rates and L2 strengths", 0},
+    {"info", catlr_cmd_info, "show what a model file holds", 0},
+    {"weights", catlr_cmd_weights, "draw a saved model's weights as a picture", 0},
+    {"import", catlr_cmd_import, "write the course's .h5 data set as image folders", 0},
 };
 
 static const size_t N_COMMANDS = sizeof COMMANDS / sizeof COMMANDS[0];
@@ -85,6 +86,16 @@ static void print_version(FILE *out) {
     fprintf(out, "catlr %s\n", CATLR_VERSION);
 }
 
+/* Every process of an MPI job would run the whole command and print all of
+ * it once each: only train splits its work over the processes. */
+static int refuse_distributed(FILE *errf, const char *name) {
+    fprintf(errf,
+            "catlr: %s: only 'catlr train' runs distributed; this is one of the %ld processes "
+            "an MPI launcher started, so run '%s' without mpirun\n",
+            name, cli_launched_processes(), name);
+    return CLI_EXIT_USAGE;
+}
+
 /* catlr help [COMMAND]: the overview, or COMMAND --help. */
 static int run_help(int argc, char **argv, FILE *out, FILE *errf) {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -120,6 +131,8 @@ int catlr_cli_run(int argc, char **argv, FILE *out, FILE *errf) {
     if (strcmp(first, "help") == 0)
         return run_help(argc - 1, argv + 1, out, errf);
     const command *c = find_command(first);
+    if (c != NULL && !c->distributed && cli_launched_processes() > 1)
+        return refuse_distributed(errf, c->name);
     if (c != NULL)
         return c->run(argc - 1, argv + 1, out, errf);
     if (first[0] == '-')

@@ -347,3 +347,13 @@ void cli_remove_output(const char *path) {
     if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
         remove(path);
 }
+
+long cli_launched_processes(void) {
+    static const char *const VARS[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+    for (size_t k = 0; k < sizeof VARS / sizeof VARS[0]; k++) {
+        const char *v = getenv(VARS[k]);
+        if (v != NULL && atol(v) > 1)
+            return atol(v);
+    }
+    return 1;
+}

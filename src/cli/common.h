@@ -193,4 +193,9 @@ int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const 
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
                       const char *usage, FILE *errf);
 
+/* The number of processes an MPI launcher says it started (Open MPI's
+ * mpirun, the PMI of MPICH's hydra and Slurm), read from the environment
+ * without touching MPI; 1 when none did. */
+long cli_launched_processes(void);
+
 #endif /* CATLR_CLI_COMMON_H */

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -152,6 +153,40 @@ static void test_did_you_mean(void **state) {
     assert_usage_error(&r, "catlr: train: unknown option '--bogus'", "train");
 }
 
+// ----------------------------------------------------------------------------
+// Under an MPI launcher.
+
+/* Ensure that as one of 2 processes an MPI launcher started (Open MPI's or
+ * PMI's variable), every command but train refuses at once, exit 2, saying
+ * that only train runs distributed, so that no command runs and prints
+ * twice; and that one process of a launcher runs the command as usual. */
+static void test_distributed_refused(void **state) {
+    (void)state;
+    const char *const vars[2] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+    const char *commands[] = {"predict", "eval", "cv", "info", "weights", "import"};
+    for (size_t v = 0; v < 2; v++) {
+        assert_int_equal(setenv(vars[v], "2", 1), 0);
+        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+            result r = run(commands[k], "--help", NULL);
+            char want[256];
+            snprintf(want, sizeof want,
+                     "catlr: %s: only 'catlr train' runs distributed; this is one of the 2 "
+                     "processes an MPI launcher started, so run '%s' without mpirun\n",
+                     commands[k], commands[k]);
+            assert_int_equal(r.code, 2);
+            assert_string_equal(r.out, "");
+            assert_string_equal(r.err, want);
+            result_free(&r);
+        }
+        assert_int_equal(unsetenv(vars[v]), 0);
+    }
+    assert_int_equal(setenv("OMPI_COMM_WORLD_SIZE", "1", 1), 0);
+    result r = run("info", "--help", NULL);
+    assert_int_equal(unsetenv("OMPI_COMM_WORLD_SIZE"), 0);
+    assert_int_equal(r.code, 0);
+    result_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alone_lists_commands),
@@ -161,6 +196,7 @@ int main(void) {
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_closest),
         cmocka_unit_test(test_did_you_mean),
+        cmocka_unit_test(test_distributed_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
