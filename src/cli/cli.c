@@ -3,6 +3,7 @@
 
 #include "catlr/catlr.h"
 #include "cli.h"
+#include "comm.h"
 #include "common.h"
 
 typedef struct command {
@@ -84,6 +85,16 @@ static int unknown_option(FILE *errf, const char *arg) {
  * build: its version, or "no". */
 static void print_version(FILE *out) {
     fprintf(out, "catlr %s\n", CATLR_VERSION);
+    char text[256];
+    for (int k = 0; k < CATLR_N_PARTS; k++) {
+        catlr_part part = (catlr_part)k;
+        if (part == CATLR_PART_SIMD) { /* MPI, the program's own part, before the kernels */
+            cli_comm_describe(text, sizeof text);
+            fprintf(out, "%-13s %s\n", "MPI:", text);
+        }
+        const char *name = catlr_part_describe(part, text, sizeof text);
+        fprintf(out, "%s:%*s %s\n", name, (int)(12 - strlen(name)), "", text);
+    }
 }
 
 /* Every process of an MPI job would run the whole command and print all of

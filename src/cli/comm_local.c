@@ -26,3 +26,7 @@ catlr_status cli_comm_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
     (void)err;
     return CATLR_OK;
 }
+
+void cli_comm_describe(char *text, size_t size) {
+    snprintf(text, size, "no");
+}
