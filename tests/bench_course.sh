@@ -1,15 +1,29 @@
 #!/bin/sh
-# bench_course.sh CATLR [DATA_DIR] [RUNS]: catlr against the course's NumPy
-# algorithm (../shared/reference/logreg_numpy.py), side by side in one run:
-# the same training (lr 0.005, 2000 iterations, train + test folders),
-# alternated RUNS times (default 5); prints the median wall time of each
-# whole command (load + train + accuracy) and the ratio. Not run by ctest:
-# timings belong in a quiet benchmark run, not in a test.
+# bench_course.sh CATLR [RUNS]: catlr against the course's NumPy algorithm,
+# side by side in one run: the same training (lr 0.005, 2000 iterations,
+# train + test folders), alternated RUNS times (default 5); prints the
+# median wall time of each whole command (load + train + accuracy) and the
+# ratio. Not run by ctest: timings belong in a quiet benchmark run, not in
+# a test.
+#
+# Where it finds its inputs:
+#   CATLR_REFERENCE_DIR  the course's data, laid out as the reference test
+#                        wants it (png/train and png/test: the folders
+#                        `catlr import` makes of the course's .h5 files)
+#   CATLR_NUMPY_PROGRAM  the course's NumPy program (logreg_numpy.py: takes
+#                        TRAIN_DIR TEST_DIR and prints the course's table);
+#                        it needs python3-numpy and python3-pil
 set -eu
+usage() {
+    echo "usage: CATLR_REFERENCE_DIR=DIR CATLR_NUMPY_PROGRAM=logreg_numpy.py $0 CATLR [RUNS]" >&2
+    exit 2
+}
+[ $# -ge 1 ] || usage
+[ -n "${CATLR_REFERENCE_DIR:-}" ] && [ -n "${CATLR_NUMPY_PROGRAM:-}" ] || usage
 catlr=$1
-data=${2:-../shared/datasets/catvnoncat/png}
-runs=${3:-5}
-peer=${PEER:-$(dirname "$0")/../../shared/reference/logreg_numpy.py}
+data=$CATLR_REFERENCE_DIR/png
+runs=${2:-5}
+peer=$CATLR_NUMPY_PROGRAM
 python=${PYTHON:-/usr/bin/python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -10,7 +10,7 @@
  * API. ms/epoch is the slope between a 1-iteration run and a (1+E)-iteration
  * run, so one-off set-up (the Gram matrix) is reported apart. GFMA/s counts
  * the multiply-adds of the algorithm: 2 n m per primal epoch (forward and
- * gradient), m^2 per Gram epoch. The floors are those of issue 4's machine:
+ * gradient), m^2 per Gram epoch. The floors are those of the machine of docs/performance.md:
  * 43 fp32 GFMA/s per core and 49 GB/s of DRAM read on two cores; the floor
  * of an epoch is the larger of its compute time and the time to read its
  * bytes once (n m pixel bytes for primal, 4 m^2 for Gram's int32 K, 2 x 4 n m floats

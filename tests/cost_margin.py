@@ -3,8 +3,9 @@
 from the course's float64 NumPy algorithm, against how far the printed values
 are from a rounding boundary. Not run by ctest.
 
-Runs the course's loop (../shared/reference/logreg_numpy.py's algorithm and
-loader, imported from PEER) for 2000 iterations keeping every cost, runs
+Runs the course's loop (the algorithm and loader of the course's NumPy
+program, logreg_numpy.py, imported from the path in the environment variable
+CATLR_NUMPY_PROGRAM) for 2000 iterations keeping every cost, runs
 COST_TRACE TRAIN_DIR SOLVER 1 and 2 threads for each SOLVER (default primal
 gram), and prints max |catlr - numpy| over all iterations, and the smallest
 distance between a printed (every 100th) reference cost and the nearest
@@ -15,7 +16,9 @@ import numpy as np
 
 trace, train = sys.argv[1], sys.argv[2]
 solvers = sys.argv[3:] or ["primal", "gram"]
-peer = os.environ.get("PEER", os.path.join(os.path.dirname(__file__), "../../shared/reference/logreg_numpy.py"))
+peer = os.environ.get("CATLR_NUMPY_PROGRAM")
+if not peer:
+    sys.exit("cost_margin.py: set CATLR_NUMPY_PROGRAM to the course's logreg_numpy.py")
 spec = importlib.util.spec_from_file_location("peer", peer)
 ref = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ref)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # man_options.sh CATLR MANPAGE: every long option that `catlr --help` and
 # each command's --help print is in the man page (written \-\-name in roff),
-# its .TH line names the version `catlr --version` prints, and the page
+# its .TH line names the version `catlr --version` prints first, and the page
 # renders without warnings (mandoc -Tlint, groff -ww and `man --warnings
 # -l`, each where installed).
 set -u
@@ -16,7 +16,7 @@ check_help() { # check_help WHAT HELP_TEXT
     done
 }
 
-version=$("$catlr" --version) || fail "catlr --version failed"
+version=$("$catlr" --version | head -n 1) || fail "catlr --version failed"
 grep -q "^\.TH CATLR 1 .* \"$version\"" "$page" || fail "$page's .TH does not name \"$version\""
 
 top=$("$catlr" --help) || fail "catlr --help failed"

@@ -13,7 +13,8 @@
 #                 the file named on stderr, a missing folder is reported
 #                 once; --skip-bad skips a bad image on the rank that holds
 #                 it and the total is reported once; --solver gram and
-#                 --val-split are refused.
+#                 --val-split are refused; the other commands (here predict)
+#                 refuse to run on several ranks.
 set -u
 mode=$1
 mpiexec=$2
@@ -150,7 +151,16 @@ failures)
     [ "$code" -eq 2 ] || fail "--val-split on 2 ranks: exit $code"
     [ "$(grep -c -- '--val-split and --eval-every train in one process only' "$tmp/val.err")" -eq 1 ] ||
         fail "--val-split on 2 ranks: $(cat "$tmp/val.err")"
-    finish "a bad image stops every rank, --skip-bad skips it, gram and --val-split are refused"
+
+    # every rank would classify every image and print it: only train
+    # splits its work
+    ranks 2 predict "$tmp/clean.model" "$data/test" >"$tmp/predict.out" 2>"$tmp/predict.err"
+    code=$?
+    [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || fail "predict on 2 ranks: exit $code"
+    [ -s "$tmp/predict.out" ] && fail "predict on 2 ranks printed: $(head -n 2 "$tmp/predict.out")"
+    grep -q "^catlr: predict: only 'catlr train' runs distributed" "$tmp/predict.err" ||
+        fail "predict on 2 ranks: $(cat "$tmp/predict.err")"
+    finish "a bad image stops every rank, --skip-bad skips it, gram, --val-split and predict are refused"
     ;;
 *)
     echo "mpi_train.sh: unknown mode '$mode'" >&2

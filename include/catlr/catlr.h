@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define CATLR_VERSION "0.1.0"
+#define CATLR_VERSION "0.2.0"
 
 /* ---------------------------------------------------------------------------
  * Image geometry. Every image becomes a feature vector of CATLR_N_X bytes,
@@ -43,6 +43,25 @@ typedef enum catlr_status {
 
 /* A short name for a status: "I/O error", "bad format", ... Never NULL. */
 const char *catlr_status_str(catlr_status status);
+
+/* ---------------------------------------------------------------------------
+ * The optional parts of a build of libcatlr, for a program's --version.
+ * New values go at the end. */
+typedef enum catlr_part {
+    CATLR_PART_LIBPNG,  /* always there: decodes PNG */
+    CATLR_PART_LIBJPEG, /* decodes JPEG */
+    CATLR_PART_HDF5,    /* reads the course's .h5 files; loaded only when needed */
+    CATLR_PART_CAIRO,   /* draws the charts and the weights picture */
+    CATLR_PART_OPENMP,  /* trains and decodes on all cores */
+    CATLR_PART_SIMD     /* the kernels this CPU runs: AVX-512 or portable */
+} catlr_part;
+#define CATLR_N_PARTS 6
+
+/* The part's name ("libjpeg"), and in text (size bytes, always
+ * NUL-terminated) what this build holds of it: its version ("2.1.5"),
+ * with "loaded when needed (LIBRARY)" for a library loaded at run time
+ * only when a command needs it, or "no". Loads nothing. */
+const char *catlr_part_describe(catlr_part part, char *text, size_t size);
 
 /* ---------------------------------------------------------------------------
  * Error record. Functions that can fail take a `catlr_error *err` last (NULL

@@ -1,4 +1,5 @@
 /* args.c: the option scanner of args.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,52 @@ static const cli_option *find_long(const cli_scanner *s, const char *name, size_
             return &s->options[k];
     }
     return NULL;
+}
+
+size_t cli_edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > CLI_WORD_MAX || lb > CLI_WORD_MAX)
+        return SIZE_MAX;
+    /* d[i][j]: the distance between the first i characters of a and the
+     * first j of b */
+    size_t d[CLI_WORD_MAX + 1][CLI_WORD_MAX + 1];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
+const char *cli_closest(const char *word, const char *const *candidates, size_t n) {
+    size_t len = strlen(word);
+    size_t allowed = 1 + len / 5;
+    const char *best = NULL;
+    size_t best_distance = SIZE_MAX;
+    for (size_t k = 0; k < n; k++) {
+        if (candidates[k] == NULL)
+            continue;
+        size_t d = cli_edit_distance(word, candidates[k]);
+        /* "cv" is 2 from any two letters: a distance as long as either
+         * word is no likeness */
+        if (d <= allowed && d < len && d < strlen(candidates[k]) && d < best_distance) {
+            best = candidates[k];
+            best_distance = d;
+        }
+    }
+    return best;
 }
 
 static const cli_option *find_short(const cli_scanner *s, char c) {
@@ -38,6 +85,28 @@ static int take_next(cli_scanner *s, const cli_option *o, const char *spelled,
     return o->id;
 }
 
+/* "unknown option '--name'", with the closest long option when one is
+ * close enough to be what was meant. */
+static void unknown_long(const cli_scanner *s, const char *name, size_t len, char *msg,
+                         size_t msg_size) {
+    char word[CLI_WORD_MAX + 1];
+    const char *close = NULL;
+    if (len <= CLI_WORD_MAX) {
+        memcpy(word, name, len);
+        word[len] = '\0';
+        const char *names[64];
+        size_t n = 0;
+        for (size_t k = 0; k < s->n_options && n < sizeof names / sizeof names[0]; k++)
+            names[n++] = s->options[k].long_name;
+        close = cli_closest(word, names, n);
+    }
+    if (close != NULL)
+        snprintf(msg, msg_size, "unknown option '--%.*s'; did you mean '--%s'?", (int)len, name,
+                 close);
+    else
+        snprintf(msg, msg_size, "unknown option '--%.*s'", (int)len, name);
+}
+
 /* "--name", "--name=value". */
 static int scan_long(cli_scanner *s, const char *arg, const char **value, char *msg,
                      size_t msg_size) {
@@ -46,7 +115,7 @@ static int scan_long(cli_scanner *s, const char *arg, const char **value, char *
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     const cli_option *o = find_long(s, name, len);
     if (o == NULL) {
-        snprintf(msg, msg_size, "unknown option '--%.*s'", (int)len, name);
+        unknown_long(s, name, len, msg, msg_size);
         return CLI_ERROR;
     }
     if (!o->takes_value) {

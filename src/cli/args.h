@@ -41,4 +41,16 @@ cli_scanner cli_scan(int argc, char **argv, const cli_option *options,
  * CLI_END, or CLI_ERROR with a reason written to msg. */
 int cli_next(cli_scanner *s, const char **value, char *msg, size_t msg_size);
 
+/* The optimal-string-alignment distance between a and b: the fewest
+ * insertions, deletions, substitutions and swaps of two neighbouring
+ * characters that turn one into the other ("trian" is 1 from "train").
+ * Words longer than CLI_WORD_MAX count as far from everything. */
+#define CLI_WORD_MAX 64
+size_t cli_edit_distance(const char *a, const char *b);
+
+/* The candidate closest to word, if it is close enough to be a likely
+ * typing slip (a distance of at most 1 + strlen(word) / 5, and less than
+ * the length of both), else NULL. On a tie, the first in the list. */
+const char *cli_closest(const char *word, const char *const *candidates, size_t n);
+
 #endif /* CATLR_CLI_ARGS_H */

@@ -31,10 +31,10 @@ static void print_help(FILE *out) {
             "best F1 and the best Youden's J on DIR, with their scores.\n"
             "\n"
             "Options:\n"
-            "  -m, --misclassified  also list each wrongly classified image:\n"
-            "                       IMAGE<TAB>ACTUAL CLASS<TAB>P (P of the positive class)\n"
-            "      --per-file       also list every image:\n"
-            "                       IMAGE<TAB>ACTUAL CLASS<TAB>PREDICTED CLASS<TAB>P\n"
+            "  -m, --misclassified  also list each wrongly classified image, under a\n"
+            "                       header: IMAGE<TAB>ACTUAL<TAB>PREDICTED<TAB>P (P of\n"
+            "                       the positive class)\n"
+            "      --per-file       also list every image, the same way\n"
             "      --threshold T    positive when P > T, T from 0 to 1 (default: the\n"
             "                       model's threshold, 0.5 unless training picked one)\n"
             "      --roc FILE.csv   write the ROC curve: threshold,fpr,tpr,precision,\n"
@@ -182,8 +182,10 @@ static void print_table(const scored *e, FILE *out) {
     eval_roc_print_best(&e->roc, out);
 }
 
-/* The images, all or the wrongly classified ones: IMAGE<TAB>ACTUAL<TAB>P,
- * with the predicted class before P when all are listed. */
+/* The images, all or the wrongly classified ones, one a line under a
+ * header that names the columns: IMAGE<TAB>ACTUAL<TAB>PREDICTED<TAB>P
+ * (the predicted class too, so that no column means one thing here and
+ * another in predict's IMAGE<TAB>CLASS<TAB>P). */
 static void print_images(const scored *e, int only_wrong, FILE *out) {
     const uint8_t *y = catlr_dataset_labels(e->ds);
     size_t m = catlr_dataset_count(e->ds);
@@ -191,15 +193,15 @@ static void print_images(const scored *e, int only_wrong, FILE *out) {
         fprintf(out, "\nmisclassified: %zu\n", e->c.fp + e->c.fn);
     else
         fprintf(out, "\nimages: %zu\n", m);
+    fputs("path\tactual\tpredicted\tp\n", out);
     for (size_t j = 0; j < m; j++) {
         if (only_wrong && !wrong(e, j))
             continue;
-        fprintf(out, "%s\t%s\t", catlr_dataset_path(e->ds, j),
-                catlr_model_class_of_label(e->model, y[j]));
-        if (!only_wrong)
-            fprintf(out, "%s\t", catlr_model_class_of_label(
-                                     e->model, catlr_predict_label_at(e->p[j], e->threshold)));
-        fprintf(out, "%.4f\n", e->p[j]);
+        fprintf(out, "%s\t%s\t%s\t%.4f\n", catlr_dataset_path(e->ds, j),
+                catlr_model_class_of_label(e->model, y[j]),
+                catlr_model_class_of_label(e->model,
+                                           catlr_predict_label_at(e->p[j], e->threshold)),
+                e->p[j]);
     }
 }
 

@@ -229,7 +229,7 @@ int catlr_cmd_info(int argc, char **argv, FILE *out, FILE *errf) {
     catlr_model model;
     catlr_error err;
     if (catlr_model_load(path, &model, &err) != CATLR_OK) {
-        cli_print_error(errf, &err);
+        cli_print_model_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
     unsigned version = model.version;

@@ -80,10 +80,12 @@ int catlr_cmd_weights(int argc, char **argv, FILE *out, FILE *errf) {
     catlr_model model;
     catlr_error err;
     catlr_status st = catlr_model_load(a.model, &model, &err);
-    if (st == CATLR_OK) {
-        st = catlr_plot_weights(&model, a.zoom, a.output, &err);
-        catlr_model_free(&model);
+    if (st != CATLR_OK) {
+        cli_print_model_error(errf, &err);
+        return CLI_EXIT_FAIL;
     }
+    st = catlr_plot_weights(&model, a.zoom, a.output, &err);
+    catlr_model_free(&model);
     if (st != CATLR_OK) {
         cli_print_error(errf, &err);
         return CLI_EXIT_FAIL;

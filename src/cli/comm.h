@@ -34,4 +34,8 @@ void cli_comm_leave(cli_comm *c);
  * options' reducer). */
 catlr_status cli_comm_sum(void *ctx, double *buf, size_t n, catlr_error *err);
 
+/* What this build holds of MPI, for --version: its version ("Open MPI
+ * 4.1.4, MPI 3.1"), or "no". Starts nothing. */
+void cli_comm_describe(char *text, size_t size);
+
 #endif /* CATLR_CLI_COMM_H */

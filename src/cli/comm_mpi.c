@@ -64,3 +64,12 @@ catlr_status cli_comm_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
     MPI_Allreduce(MPI_IN_PLACE, buf, (int)n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     return CATLR_OK;
 }
+
+void cli_comm_describe(char *text, size_t size) {
+#ifdef OMPI_MAJOR_VERSION
+    snprintf(text, size, "Open MPI %d.%d.%d, MPI %d.%d", OMPI_MAJOR_VERSION, OMPI_MINOR_VERSION,
+             OMPI_RELEASE_VERSION, MPI_VERSION, MPI_SUBVERSION);
+#else
+    snprintf(text, size, "MPI %d.%d", MPI_VERSION, MPI_SUBVERSION);
+#endif
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,11 +23,40 @@ void cli_print_error(FILE *errf, const catlr_error *err) {
         fprintf(errf, "catlr: %s\n", err->reason);
 }
 
+/* Whether the output called name is a picture, written as PNG whatever
+ * its name says: train's --plot and weights' OUT.png. */
+static int is_picture_output(const char *name) {
+    return strcmp(name, "--plot") == 0 || strcmp(name, "OUT.png") == 0;
+}
+
+/* Whether path names something that exists and is not a regular file. */
+static int is_special(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+/* Whether path ends in ".png", in any case. */
+static int png_name(const char *path) {
+    size_t len = strlen(path);
+    return len > 4 && strcasecmp(path + len - 4, ".png") == 0;
+}
+
 int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char *usage,
                     FILE *errf) {
-    for (size_t k = 0; k < n; k++)
-        if (paths[k].path != NULL && paths[k].path[0] == '\0')
+    for (size_t k = 0; k < n; k++) {
+        if (paths[k].path == NULL)
+            continue;
+        if (paths[k].path[0] == '\0')
             return cli_usage_error(errf, cmd, usage, "%s must not be empty", paths[k].name);
+        /* PNG bytes in a file named x.jpg would mislead every viewer; a
+         * device or a pipe (/dev/stdout) has no type to get wrong */
+        if (is_picture_output(paths[k].name) && !png_name(paths[k].path) &&
+            !is_special(paths[k].path))
+            return cli_usage_error(errf, cmd, usage,
+                                   "%s is written as a PNG, so its name must end in .png, got "
+                                   "'%s'",
+                                   paths[k].name, paths[k].path);
+    }
     return -1;
 }
 
@@ -110,6 +140,30 @@ int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const
     return -1;
 }
 
+/* "PNG" or "JPEG" when the file at path starts as one does, else NULL. */
+static const char *image_kind(const char *path) {
+    unsigned char head[8] = {0};
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    size_t n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    if (n == 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "PNG";
+    if (n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
+        return "JPEG";
+    return NULL;
+}
+
+void cli_print_model_error(FILE *errf, const catlr_error *err) {
+    const char *kind = err->path[0] != '\0' ? image_kind(err->path) : NULL;
+    if (kind != NULL)
+        fprintf(errf, "catlr: %s: a %s image, not a catlr model; MODEL comes first\n",
+                err->path, kind);
+    else
+        cli_print_error(errf, err);
+}
+
 int cli_load_model(const char *path, catlr_model *model, FILE *errf) {
     catlr_error err;
     catlr_status st = catlr_model_load(path, model, &err);
@@ -117,7 +171,7 @@ int cli_load_model(const char *path, catlr_model *model, FILE *errf) {
         st = catlr_predict_check(model, path, &err);
     if (st != CATLR_OK) {
         catlr_model_free(model); /* loaded but unusable here */
-        cli_print_error(errf, &err);
+        cli_print_model_error(errf, &err);
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -346,4 +400,14 @@ void cli_remove_output(const char *path) {
     struct stat sb;
     if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
         remove(path);
+}
+
+long cli_launched_processes(void) {
+    static const char *const VARS[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+    for (size_t k = 0; k < sizeof VARS / sizeof VARS[0]; k++) {
+        const char *v = getenv(VARS[k]);
+        if (v != NULL && atol(v) > 1)
+            return atol(v);
+    }
+    return 1;
 }

@@ -50,8 +50,12 @@ typedef struct cli_path {
 
 /* Refuse an empty path: "" names no file, so the error line that opening
  * it gives ("catlr: No such file or directory") would name none either.
- * -1 when every given path holds a character, else the usage error "NAME
- * must not be empty" of command cmd and CLI_EXIT_USAGE. */
+ * Refuse too a picture output (NAME "--plot" or "OUT.png") whose name does
+ * not end in .png, as it is written as a PNG whatever its name (a device
+ * or a fifo, such as /dev/stdout, may take it).
+ * -1 when every given path is sound, else the usage error "NAME must not
+ * be empty" (or "NAME is written as a PNG, ...") of command cmd and
+ * CLI_EXIT_USAGE. */
 int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char *usage,
                     FILE *errf);
 
@@ -94,6 +98,12 @@ int cli_check_model_output(const char *path, FILE *errf);
  * error "NAME and NAME name the same file 'PATH'" and CLI_EXIT_USAGE. */
 int cli_check_distinct(const cli_path *outputs, size_t n, const char *cmd, const char *usage,
                        FILE *errf);
+
+/* The error line of a model that failed to load: err's line, but for a
+ * file that is a PNG or JPEG image (the operands given in the wrong
+ * order), "catlr: PATH: a PNG image, not a catlr model; MODEL comes
+ * first". */
+void cli_print_model_error(FILE *errf, const catlr_error *err);
 
 /* Load the model at path and check that it classifies catlr's 64x64x3
  * images (catlr_predict_check). CLI_EXIT_OK, or CLI_EXIT_FAIL after the
@@ -192,5 +202,10 @@ int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const 
 /* --solver NAME: auto, primal or gram. */
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,
                       const char *usage, FILE *errf);
+
+/* The number of processes an MPI launcher says it started (Open MPI's
+ * mpirun, the PMI of MPICH's hydra and Slurm), read from the environment
+ * without touching MPI; 1 when none did. */
+long cli_launched_processes(void);
 
 #endif /* CATLR_CLI_COMMON_H */

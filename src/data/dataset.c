@@ -136,6 +136,16 @@ static void quote_names(const name_list *names, char *buf, size_t size) {
     }
 }
 
+/* Whether dir holds image files itself (named as images; not examined). */
+static int holds_images(const char *dir) {
+    name_list images = {0};
+    if (list_dir(dir, IMAGE_FILES, 1, &images, NULL) != CATLR_OK)
+        return 0;
+    int found = images.count > 0;
+    catlr_file_list_free(&images);
+    return found;
+}
+
 /* Check that dir has exactly two class folders and one is named positive;
  * sets *positive_index. */
 static catlr_status check_classes(const char *dir, const name_list *classes,
@@ -143,6 +153,12 @@ static catlr_status check_classes(const char *dir, const name_list *classes,
                                   catlr_error *err) {
     char found[CATLR_ERROR_REASON_MAX];
     quote_names(classes, found, sizeof found);
+    if (classes->count < 2 && holds_images(dir))
+        /* the commonest slip: a class folder given for the folder above it */
+        return catlr_fail(err, CATLR_ERR_DATA, dir,
+                          "expected 2 class folders, found %lu but images: DIR must hold one "
+                          "subfolder per class (DIR/%s/*.png, DIR/non-%s/*.png)",
+                          (unsigned long)classes->count, positive, positive);
     if (classes->count != 2)
         return catlr_fail(err, CATLR_ERR_DATA, dir,
                           "expected 2 class folders, found %lu: %s",

@@ -107,25 +107,26 @@ static void test_top_help(void **state) {
     }
 }
 
-/* Ensure "catlr --version" prints "catlr X.Y.Z" and exits 0. */
+/* Ensure "catlr --version" prints "catlr X.Y.Z" first and exits 0 (the
+ * lines on the optional parts: test_cli_help). */
 static void test_top_version(void **state) {
     (void)state;
     result r = run("--version", NULL);
     assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "catlr " CATLR_VERSION "\n");
+    assert_int_equal(strncmp(r.out, "catlr " CATLR_VERSION "\n", strlen(CATLR_VERSION) + 7), 0);
     assert_string_equal(r.err, "");
     result_free(&r);
 }
 
-/* Ensure no command, an unknown command and an unknown option are usage
- * errors (exit 2) that say which. */
+/* Ensure no command (the list of commands on stderr), an unknown command
+ * and an unknown option are usage errors (exit 2) that say which. */
 static void test_top_usage_errors(void **state) {
     (void)state;
     result r = run(NULL);
     assert_int_equal(r.code, 2);
     assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "catlr: missing command\nUsage: catlr COMMAND [options] ARGS\n"
-                               "Try 'catlr --help'.\n");
+    assert_int_equal(strncmp(r.err, "Usage: catlr COMMAND [options] ARGS\n", 36), 0);
+    assert_non_null(strstr(r.err, "\n  train "));
     result_free(&r);
     r = run("frobnicate", NULL);
     assert_int_equal(r.code, 2);
@@ -652,7 +653,8 @@ static void test_predict_usage_errors(void **state) {
     assert_usage_error(&r, "catlr: predict: missing IMAGE_OR_DIR (or --files-from LIST)",
                        "predict");
     r = run("predict", "--jsonl", fx->model, fx->bright, NULL);
-    assert_usage_error(&r, "catlr: predict: unknown option '--jsonl'", "predict");
+    assert_usage_error(&r, "catlr: predict: unknown option '--jsonl'; did you mean '--json'?",
+                       "predict");
 }
 
 /* Ensure a missing or damaged model fails with exit 1, one line naming the
@@ -665,7 +667,8 @@ static void test_predict_bad_model(void **state) {
     result_free(&r);
     char line[2048];
     r = run("predict", fx->bright, fx->bright, NULL); /* a PNG is not a model */
-    snprintf(line, sizeof line, "catlr: %s: not a catlr model (bad magic)", fx->bright);
+    snprintf(line, sizeof line, "catlr: %s: a PNG image, not a catlr model; MODEL comes first",
+             fx->bright);
     assert_failure(&r, line);
     result_free(&r);
 }
@@ -747,10 +750,10 @@ static void test_empty_paths(void **state) {
  * would still succeed. -o's default, catlr.model, counts. */
 static void test_train_outputs_distinct(void **state) {
     (void)state;
-    result r = run("train", "--curve", "x.csv", "--plot", "x.csv", "d", NULL);
-    assert_usage_error(&r, "catlr: train: --curve and --plot name the same file 'x.csv'", "train");
-    r = run("train", "--plot", "m.model", "-o", "m.model", "d", NULL);
-    assert_usage_error(&r, "catlr: train: --plot and --output name the same file 'm.model'",
+    result r = run("train", "--curve", "x.png", "--plot", "x.png", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --curve and --plot name the same file 'x.png'", "train");
+    r = run("train", "--plot", "m.png", "-o", "m.png", "d", NULL);
+    assert_usage_error(&r, "catlr: train: --plot and --output name the same file 'm.png'",
                        "train");
     r = run("train", "--curve", "catlr.model", "d", NULL);
     assert_usage_error(&r, "catlr: train: --curve and --output name the same file 'catlr.model'",

@@ -528,7 +528,7 @@ static void test_eval_roc_errors(void **state) {
 
 /* Ensure --threshold moves eval's matrix (1: nothing positive) and
  * --per-file lists every image with its actual and predicted class and P,
- * under the count, in the folder's order. */
+ * under the count and the header, in the folder's order. */
 static void test_eval_threshold_per_file(void **state) {
     fixtures *fx = *state;
     result r = run("eval", "--threshold", "1", "--per-file", fx->model, fx->ranked, NULL);
@@ -538,7 +538,7 @@ static void test_eval_threshold_per_file(void **state) {
     assert_non_null(strstr(r.out, "\nthreshold: 1\n"));
     char want[4096];
     snprintf(want, sizeof want,
-             "\nimages: 6\n"
+             "\nimages: 6\npath\tactual\tpredicted\tp\n"
              "%s/cat/a.png\tcat\tdog\t0.8342\n%s/cat/b.png\tcat\tdog\t0.5024\n"
              "%s/cat/c.png\tcat\tdog\t0.1684\n%s/dog/a.png\tdog\tdog\t0.6927\n"
              "%s/dog/b.png\tdog\tdog\t0.3114\n%s/dog/c.png\tdog\tdog\t0.1281\n",

@@ -114,16 +114,17 @@ static void test_eval_table(void **state) {
     result_free(&r);
 }
 
-/* Ensure --misclassified lists the three dogs, each with its actual class
- * and the probability sigmoid(1) = 0.7311, after the table. */
+/* Ensure --misclassified lists the three dogs under a header, each with
+ * its actual class, the predicted one and the probability sigmoid(1) =
+ * 0.7311, after the table. */
 static void test_eval_misclassified(void **state) {
     fixtures *fx = *state;
     result r = run("eval", "-m", fx->always, fx->test, NULL);
     assert_int_equal(r.code, 0);
     char want[2048];
     snprintf(want, sizeof want,
-             "\nmisclassified: 3\n%s/dog/a.png\tdog\t0.7311\n%s/dog/b.png\tdog\t0.7311\n"
-             "%s/dog/c.png\tdog\t0.7311\n",
+             "\nmisclassified: 3\npath\tactual\tpredicted\tp\n%s/dog/a.png\tdog\tcat\t0.7311\n"
+             "%s/dog/b.png\tdog\tcat\t0.7311\n%s/dog/c.png\tdog\tcat\t0.7311\n",
              fx->test, fx->test, fx->test);
     const char *tail = strstr(r.out, "\nmisclassified");
     assert_non_null(tail);

@@ -292,20 +292,22 @@ static void test_init_refusals(void **state) {
  * the model cannot be. The model survives; -o may still name it. */
 static void test_init_not_overwritten(void **state) {
     fixtures *fx = *state;
-    char alias[1024], want[2200];
-    out_path(fx->out, "-alias.model", alias, sizeof alias);
-    assert_int_equal(link(fx->birds, alias), 0);
+    char alias[2][1024], want[2200];
+    /* --plot's name must end in .png */
+    out_path(fx->out, "-alias.model", alias[0], sizeof alias[0]);
+    out_path(fx->out, "-alias.png", alias[1], sizeof alias[1]);
     const char *outputs[] = {"--curve", "--plot"};
     for (size_t k = 0; k < 2; k++) {
-        result r = run("train", "-q", "--init", fx->birds, outputs[k], alias, fx->train, NULL);
+        assert_int_equal(link(fx->birds, alias[k]), 0);
+        result r = run("train", "-q", "--init", fx->birds, outputs[k], alias[k], fx->train, NULL);
         snprintf(want, sizeof want, "catlr: train: %s would overwrite the --init model '%s'",
                  outputs[k], fx->birds);
         assert_usage_error(&r, want, "train");
+        remove(alias[k]);
     }
     catlr_model model = load(fx->birds); /* still whole */
     assert_string_equal(model.class_names[0], "bird");
     catlr_model_free(&model);
-    remove(alias);
 }
 
 /* Ensure a warm start from a model trained to convergence stops at once
