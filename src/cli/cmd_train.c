@@ -91,7 +91,10 @@ typedef struct train_args {
     const char *test_dir; /* NULL: no test set */
     const char *output;
     const char *positive;
-    catlr_train_opts opts;
+    catlr_train_params params;
+    /* the processes adding up their sums (catlr_train_hooks.reducer);
+     * {0}: one process */
+    catlr_train_reducer reducer;
     int quiet;
     /* what train_report.c shows */
     double rates[TRAIN_REPORT_MAX_RATES];
@@ -109,7 +112,7 @@ typedef struct train_args {
      * read); in one process own_errf is errf. */
     const cli_comm *comm;
     FILE *own_errf;
-    /* model selection (train_validation.c); opts.eval_every too */
+    /* model selection (train_validation.c); params.eval_every too */
     double val_split; /* 0: no validation set */
     uint64_t seed;
     int seed_given;
@@ -167,7 +170,7 @@ static int apply_selection_option(int id, const char *value, train_args *a, FILE
         a->seed_given = 1;
         return cli_option_seed(value, &a->seed, "train", USAGE, errf);
     case OPT_EVAL_EVERY:
-        if (cli_parse_count(value, &a->opts.eval_every) != 0)
+        if (cli_parse_count(value, &a->params.eval_every) != 0)
             return usage_error(errf, "--eval-every must be a whole number >= 1, got", value);
         break;
     case OPT_PICK_THRESHOLD: a->pick_threshold = 1; break;
@@ -182,7 +185,7 @@ static int check_selection_options(const train_args *a, FILE *errf) {
         return usage_error(errf, "--pick-threshold needs --val-split", NULL);
     if (a->seed_given && a->val_split == 0)
         return usage_error(errf, "--seed needs --val-split", NULL);
-    if (a->opts.eval_every > 0 && a->curve == NULL && a->plot == NULL)
+    if (a->params.eval_every > 0 && a->curve == NULL && a->plot == NULL)
         return usage_error(errf, "--eval-every needs --curve or --plot", NULL);
     return -1;
 }
@@ -193,19 +196,19 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         return apply_selection_option(id, value, a, errf);
     switch (id) {
     case OPT_L2:
-        if (cli_parse_nonnegative(value, &a->opts.l2) != 0)
+        if (cli_parse_nonnegative(value, &a->params.l2) != 0)
             return usage_error(errf, "--l2 must be a number >= 0, got", value);
         break;
     case OPT_TOL:
-        if (cli_parse_nonnegative(value, &a->opts.tol) != 0)
+        if (cli_parse_nonnegative(value, &a->params.tol) != 0)
             return usage_error(errf, "--tol must be a number >= 0, got", value);
         break;
-    case OPT_SOLVER: return cli_option_solver(value, &a->opts.solver, "train", USAGE, errf);
+    case OPT_SOLVER: return cli_option_solver(value, &a->params.solver, "train", USAGE, errf);
     case OPT_THREADS:
-        return cli_option_threads(value, &a->opts.threads, "train", USAGE, errf);
+        return cli_option_threads(value, &a->params.threads, "train", USAGE, errf);
     case OPT_TIMINGS: a->timings = 1; break;
     case OPT_CLASS_WEIGHT:
-        return train_setup_option_class_weight(value, &a->opts, "train", USAGE, errf);
+        return train_setup_option_class_weight(value, &a->params, "train", USAGE, errf);
     case OPT_AUGMENT:
         if (train_setup_parse_augment(value, &a->augment) != 0)
             return usage_error(errf, "--augment must be flip, got", value);
@@ -232,11 +235,11 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
         return cli_option_rates(value, a->rates, TRAIN_REPORT_MAX_RATES, &a->n_rates, "train",
                                 USAGE, errf);
     case OPT_ITERATIONS:
-        if (cli_parse_count(value, &a->opts.iterations) != 0)
+        if (cli_parse_count(value, &a->params.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
         break;
     case OPT_PRINT_EVERY:
-        if (cli_parse_count(value, &a->opts.report_every) != 0)
+        if (cli_parse_count(value, &a->params.report_every) != 0)
             return usage_error(errf, "--print-every must be a whole number >= 1, got", value);
         break;
     case OPT_HELP: print_help(out); return CLI_EXIT_OK;
@@ -253,7 +256,7 @@ static int apply_one(void *a, int id, const char *value, FILE *out, FILE *errf) 
 static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *errf) {
     a->output = "catlr.model";
     a->positive = "cat";
-    a->opts = catlr_train_defaults();
+    a->params = catlr_train_defaults();
     a->seed = CATLR_DEFAULT_SEED;
     int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
                                     "train", USAGE, "TRAIN_DIR", &a->train_dir, apply_one, a, out, errf);
@@ -280,7 +283,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     if (code >= 0)
         return code;
     if (a->n_rates == 0) { /* no --lr: the default rate alone */
-        a->rates[0] = a->opts.lr;
+        a->rates[0] = a->params.lr;
         a->n_rates = 1;
     }
     return -1;
@@ -327,7 +330,7 @@ static int load(const char *dir, const train_args *a, catlr_dataset **ds, size_t
     catlr_dataset_opts opts = catlr_dataset_defaults();
     opts.positive = a->positive;
     opts.skip_bad = a->skip_bad;
-    opts.threads = (int)a->opts.threads; /* --threads: loading and training */
+    opts.threads = (int)a->params.threads; /* --threads: loading and training */
     opts.on_skip = cli_warn_skip;
     opts.user = &skipped;
     opts.shard_index = (size_t)comm->rank;
@@ -370,8 +373,8 @@ static void report_early_stop(const catlr_model *model, const train_args *a, FIL
         fprintf(errf,
                 "stopped after %llu of %zu iterations: the %scost improved by less than "
                 "--tol %g\n",
-                (unsigned long long)model->iterations, a->opts.iterations,
-                a->val_split > 0 ? "validation " : "", a->opts.tol);
+                (unsigned long long)model->iterations, a->params.iterations,
+                a->val_split > 0 ? "validation " : "", a->params.tol);
 }
 
 /* A model for the training set's classes, starting from zero or from
@@ -387,18 +390,23 @@ static int fit(const catlr_dataset *train, const train_sets *sets, const train_s
         catlr_dataset_class_name(train, 1), (uint32_t)catlr_dataset_positive(train), &err);
     if (st == CATLR_OK) {
         train_setup_start(model, init, a->augment);
-        catlr_train_opts opts = a->opts;
-        if (test != NULL) {
-            opts.test_X = catlr_dataset_pixels(test);
-            opts.test_y = catlr_dataset_labels(test);
-            opts.test_m = catlr_dataset_count(test);
-        }
-        opts.val_X = sets->val_X;
-        opts.val_y = sets->val_y;
-        opts.val_m = sets->val_m;
-        train_report_start_run(rep, k, &opts);
+        catlr_train_params params = a->params;
+        catlr_train_hooks hooks = {.reducer = a->reducer};
+        catlr_train_problem prob = {
+            .X = set->X,
+            .y = set->y,
+            .m = set->m,
+            .val = {.X = sets->val_X, .y = sets->val_y, .m = sets->val_m},
+        };
+        if (test != NULL)
+            prob.test = (catlr_train_heldout){
+                .X = catlr_dataset_pixels(test),
+                .y = catlr_dataset_labels(test),
+                .m = catlr_dataset_count(test),
+            };
+        train_report_start_run(rep, k, &params, &hooks);
         double t0 = now();
-        st = catlr_train(set->X, set->y, set->m, &opts, model, &err);
+        st = catlr_train(&prob, &params, &hooks, model, &err);
         *seconds += now() - t0;
         train_sets_record(sets, model);
     }
@@ -504,9 +512,9 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     const int silent = a->comm->rank > 0;
     train_report_config cfg = {a->curve != NULL && silent ? "/dev/null" : a->curve,
                                a->plot != NULL && silent ? "/dev/null" : a->plot,
-                               a->rates, a->n_rates, a->opts.iterations,
-                               a->opts.report_every, a->test_dir != NULL, a->quiet,
-                               a->opts.eval_every, a->val_split > 0};
+                               a->rates, a->n_rates, a->params.iterations,
+                               a->params.report_every, a->test_dir != NULL, a->quiet,
+                               a->params.eval_every, a->val_split > 0};
     int code = train_report_open(&rep, &cfg, out, errf);
     /* and -o's folder, before hours of training could end in a failed save */
     if (code < 0 && !silent && cli_check_model_output(a->output, errf) != CLI_EXIT_OK)
@@ -553,10 +561,13 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     double t_train = 0, t_save = 0;
     train_args split = *a; /* with the totals known, the trainer's reducer */
     if (a->comm->size > 1)
-        split.opts.reducer = (catlr_train_reducer){
-            cli_comm_sum, (void *)a->comm,
+        split.reducer = (catlr_train_reducer){
+            .allreduce_sum = cli_comm_sum,
+            .ctx = (void *)a->comm,
             /* every process mirrors its own shard */
-            (a->augment & CATLR_AUGMENT_FLIP) ? 2 * m_total : m_total, test_m_total};
+            .m_total = (a->augment & CATLR_AUGMENT_FLIP) ? 2 * m_total : m_total,
+            .test_m_total = test_m_total,
+        };
     if (code == CLI_EXIT_OK)
         code = fit_rates(train, &sets, &set, init.w != NULL ? &init : NULL, test, &split, &rep,
                          &model, &t_train, out, errf);
@@ -595,11 +606,11 @@ int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf) {
         out = errf = silent;
     train_args a = {0};
     int code = parse_args(argc, argv, &a, out, errf);
-    if (code < 0 && comm.size > 1 && a.opts.solver == CATLR_SOLVER_GRAM)
+    if (code < 0 && comm.size > 1 && a.params.solver == CATLR_SOLVER_GRAM)
         code = usage_error(errf, "--solver gram trains in one process only; use primal or "
                                  "auto with mpirun", NULL);
     /* the split and the accuracies are of one process's examples */
-    if (code < 0 && comm.size > 1 && (a.val_split > 0 || a.opts.eval_every > 0))
+    if (code < 0 && comm.size > 1 && (a.val_split > 0 || a.params.eval_every > 0))
         code = usage_error(errf, "--val-split and --eval-every train in one process only",
                            NULL);
     if (code < 0) {

@@ -10,10 +10,10 @@
 // ----------------------------------------------------------------------------
 // Options.
 
-int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts) {
+int train_setup_parse_class_weight(const char *value, catlr_train_params *params) {
     if (strcmp(value, "balanced") == 0) {
-        opts->class_weight[0] = opts->class_weight[1] = 0;
-        opts->class_weight_balanced = 1;
+        params->class_weight[0] = params->class_weight[1] = 0;
+        params->class_weight_balanced = 1;
         return 0;
     }
     const char *comma = strchr(value, ',');
@@ -26,15 +26,15 @@ int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts) {
     double w_pos, w_neg;
     if (cli_parse_positive(first, &w_pos) != 0 || cli_parse_positive(comma + 1, &w_neg) != 0)
         return -1;
-    opts->class_weight[1] = w_pos; /* by label: 1 is the positive class */
-    opts->class_weight[0] = w_neg;
-    opts->class_weight_balanced = 0;
+    params->class_weight[1] = w_pos; /* by label: 1 is the positive class */
+    params->class_weight[0] = w_neg;
+    params->class_weight_balanced = 0;
     return 0;
 }
 
-int train_setup_option_class_weight(const char *value, catlr_train_opts *opts, const char *cmd,
+int train_setup_option_class_weight(const char *value, catlr_train_params *params, const char *cmd,
                                     const char *usage, FILE *errf) {
-    if (train_setup_parse_class_weight(value, opts) != 0)
+    if (train_setup_parse_class_weight(value, params) != 0)
         return cli_usage_error(errf, cmd, usage,
                                "--class-weight must be 'balanced' or two positive numbers "
                                "W_POS,W_NEG, got '%s'",

@@ -13,14 +13,14 @@
 #include "catlr/model.h"
 #include "catlr/train.h"
 
-/* --class-weight VALUE into opts: "balanced", or "W_POS,W_NEG", two
+/* --class-weight VALUE into params: "balanced", or "W_POS,W_NEG", two
  * positive finite numbers, the weight of the positive class (label 1)
- * first. 0 on success, -1 if VALUE is anything else (opts unchanged). */
-int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts);
+ * first. 0 on success, -1 if VALUE is anything else (params unchanged). */
+int train_setup_parse_class_weight(const char *value, catlr_train_params *params);
 
 /* The same as an option of command cmd (train or cv): -1 on success, or the
  * usage error (common.h's cli_option_*) and CLI_EXIT_USAGE. */
-int train_setup_option_class_weight(const char *value, catlr_train_opts *opts, const char *cmd,
+int train_setup_option_class_weight(const char *value, catlr_train_params *params, const char *cmd,
                                     const char *usage, FILE *errf);
 
 /* --augment VALUE: "flip" gives CATLR_AUGMENT_FLIP in *augment. 0 on
