@@ -349,8 +349,12 @@ static int run(const cv_args *a, FILE *out, FILE *errf) {
     /* -o's folder before the folds are decoded and trained */
     int code = cli_check_model_output(a->output, errf);
     if (code == CLI_EXIT_OK)
-        code = cli_load_dataset(a->dir, a->positive, a->skip_bad, a->params.threads, a->quiet,
-                                &ds, errf);
+        code = cli_load_dataset(&(const cli_load){.dir = a->dir,
+                                                  .positive = a->positive,
+                                                  .skip_bad = a->skip_bad,
+                                                  .threads = a->params.threads,
+                                                  .quiet = a->quiet},
+                                &ds, NULL, errf);
     if (code == CLI_EXIT_OK)
         code = cross_validate(a, ds, &g, errf);
     if (code == CLI_EXIT_OK) {

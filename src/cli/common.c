@@ -224,27 +224,69 @@ void cli_warn_skip(void *user, const catlr_error *err) {
     r->count++;
 }
 
-int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
-                     int quiet, catlr_dataset **ds, FILE *errf) {
-    catlr_error err;
-    cli_skip_report skipped = {errf, 0};
-    catlr_dataset_opts opts = catlr_dataset_defaults();
-    opts.positive = positive;
-    opts.skip_bad = skip_bad;
-    opts.threads = (int)threads;
-    opts.on_skip = cli_warn_skip;
-    opts.user = &skipped;
-    if (catlr_dataset_load(dir, &opts, ds, &err) != CATLR_OK) {
-        cli_print_error(errf, &err);
+/* A folder's load, added up over the processes: how many failed (and
+ * whether rank 0 did), images skipped, and images of each class kept. */
+enum { LOAD_FAILED, LOAD_RANK0_FAILED, LOAD_SKIPPED, LOAD_CLASS0, LOAD_CLASS1, LOAD_N };
+
+/* With --skip-bad in several processes, a class of which no process kept
+ * an image is an error, as the library makes it in one process. */
+static int check_classes_kept(const char *dir, const catlr_dataset *ds, const double *sums,
+                              FILE *errf) {
+    for (size_t k = 0; k < 2; k++) {
+        if (sums[LOAD_CLASS0 + k] > 0)
+            continue;
+        size_t n = strlen(dir);
+        fprintf(errf, "catlr: %s%s%s: none of its %zu images could be read\n", dir,
+                n > 0 && dir[n - 1] == '/' ? "" : "/", catlr_dataset_class_name(ds, k),
+                catlr_dataset_folder_count(ds, k));
         return CLI_EXIT_FAIL;
     }
-    if (skipped.count > 0)
-        fprintf(errf, "catlr: warning: %s: skipped %zu image%s that could not be read\n", dir,
-                skipped.count, skipped.count == 1 ? "" : "s");
-    if (!quiet)
-        fprintf(errf, "%s: %zu images (%s: %zu, %s: %zu)\n", dir, catlr_dataset_count(*ds),
-                catlr_dataset_class_name(*ds, 0), catlr_dataset_class_count(*ds, 0),
-                catlr_dataset_class_name(*ds, 1), catlr_dataset_class_count(*ds, 1));
+    return CLI_EXIT_OK;
+}
+
+int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FILE *errf) {
+    const cli_comm one = {.rank = 0, .size = 1, .joined = 0};
+    const cli_comm *comm = load->comm != NULL ? load->comm : &one;
+    FILE *own_errf = load->own_errf != NULL ? load->own_errf : errf;
+    const char *dir = load->dir;
+    catlr_error err;
+    cli_skip_report skipped = {own_errf, 0};
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = load->positive;
+    opts.skip_bad = load->skip_bad;
+    opts.threads = (int)load->threads;
+    opts.on_skip = cli_warn_skip;
+    opts.user = &skipped;
+    opts.shard_index = (size_t)comm->rank;
+    opts.shard_count = (size_t)comm->size;
+    catlr_status st = catlr_dataset_load(dir, &opts, ds, &err);
+    int failed = st != CATLR_OK;
+    double sums[LOAD_N] = {failed, failed && comm->rank == 0, (double)skipped.count,
+                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 0),
+                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 1)};
+    /* a handful of doubles: only more than INT_MAX could fail */
+    (void)cli_comm_sum((void *)comm, sums, LOAD_N, NULL);
+    /* a failure every process shares (a folder that is not there) is
+     * reported once, by rank 0 */
+    if (failed && (comm->rank == 0 || sums[LOAD_RANK0_FAILED] == 0))
+        cli_print_error(own_errf, &err);
+    int code = sums[LOAD_FAILED] > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    if (code == CLI_EXIT_OK && sums[LOAD_SKIPPED] > 0)
+        fprintf(errf, "catlr: warning: %s: skipped %.0f image%s that could not be read\n", dir,
+                sums[LOAD_SKIPPED], sums[LOAD_SKIPPED] == 1 ? "" : "s");
+    if (code == CLI_EXIT_OK && comm->size > 1 && load->skip_bad)
+        code = check_classes_kept(dir, *ds, sums, errf);
+    if (code != CLI_EXIT_OK) {
+        catlr_dataset_free(*ds);
+        *ds = NULL;
+        return code;
+    }
+    if (total != NULL)
+        *total = (size_t)(sums[LOAD_CLASS0] + sums[LOAD_CLASS1]);
+    if (!load->quiet)
+        fprintf(errf, "%s: %.0f images (%s: %.0f, %s: %.0f)\n", dir,
+                sums[LOAD_CLASS0] + sums[LOAD_CLASS1], catlr_dataset_class_name(*ds, 0),
+                sums[LOAD_CLASS0], catlr_dataset_class_name(*ds, 1), sums[LOAD_CLASS1]);
     return CLI_EXIT_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "catlr/model.h"
 #include "catlr/train.h"
 #include "args.h"
+#include "comm.h"
 
 enum {
     CLI_EXIT_OK = 0,   /* success, --help, --version */
@@ -135,13 +136,30 @@ typedef struct cli_skip_report {
  * line "catlr: warning: IMAGE: reason (skipped)", counted. */
 void cli_warn_skip(void *user, const catlr_error *err);
 
-/* Load the class folders of dir as `train` does: images decoded on
- * `threads` threads (0: all cores); with skip_bad, images that cannot be
+/* How a command loads the class folders of a folder. */
+typedef struct cli_load {
+    const char *dir;
+    const char *positive; /* class folder labelled 1 */
+    int skip_bad;         /* leave out images that cannot be read */
+    unsigned threads;     /* decoding threads; 0: all cores */
+    int quiet;            /* no "DIR: N images" line */
+    /* The processes that each load a shard of dir and add up the counts
+     * (train under mpirun); NULL: one process, the whole folder. */
+    const cli_comm *comm;
+    /* Where what only this process knows goes (a file of its shard that it
+     * could not read); NULL: errf. Under MPI, errf is silent in every rank
+     * but 0. */
+    FILE *own_errf;
+} cli_load;
+
+/* Load the class folders of load->dir, the whole folder or this process's
+ * shard of it, and go on only if every process loaded its own: images
+ * decoded on load->threads threads; with skip_bad, images that cannot be
  * read left out, each with a warning line (even when quiet, as they change
- * what is learnt), and a count; unless quiet, "DIR: N images (A: n, B: n)".
+ * what is learnt), and a count; unless quiet, "DIR: N images (A: n, B: n)"
+ * of every process's images, *total of them (total may be NULL).
  * CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line (*ds is then NULL). */
-int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
-                     int quiet, catlr_dataset **ds, FILE *errf);
+int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FILE *errf);
 
 /* ds, loaded from dir, must hold the class folders names[0], names[1] (in
  * byte order, as a dataset and a model keep them), which belong to whose

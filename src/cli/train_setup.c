@@ -52,9 +52,10 @@ int train_setup_parse_augment(const char *value, uint32_t *augment) {
 // ----------------------------------------------------------------------------
 // The training set.
 
-int train_setup_make_set(train_set *set, const uint8_t *X0, const uint8_t *y0, size_t m,
-                         uint32_t augment, size_t total, int quiet, FILE *errf) {
-    *set = (train_set){X0, y0, m, NULL};
+int train_setup_make_set(train_set *set, const catlr_train_set *from, uint32_t augment,
+                         size_t total, int quiet, FILE *errf) {
+    const size_t m = from->m;
+    *set = (train_set){from->X, from->y, m, NULL};
     if (!(augment & CATLR_AUGMENT_FLIP))
         return CLI_EXIT_OK;
     /* 2m columns of n_x bytes and 2m labels: (n_x + 1) 2m bytes */

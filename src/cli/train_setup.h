@@ -36,14 +36,14 @@ typedef struct train_set {
     uint8_t *owned;   /* X and y of the augmented set in one block, or NULL */
 } train_set;
 
-/* Fill *set from the m images X (CATLR_N_X, m) and labels y (m) (a
- * folder's or a process's shard of it, or those --val-split leaves for
- * training) with the augmentation bits; says on errf (unless quiet) how
- * many images the mirrors added to total (m in one process, every
- * process's under MPI). CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line
- * (out of memory), with *set holding nothing. */
-int train_setup_make_set(train_set *set, const uint8_t *X, const uint8_t *y, size_t m,
-                         uint32_t augment, size_t total, int quiet, FILE *errf);
+/* Fill *set from the images of from (a folder's or a process's shard of
+ * it, or those --val-split leaves for training) with the augmentation bits;
+ * says on errf (unless quiet) how many images the mirrors added to total
+ * (from->m in one process, every process's under MPI). CLI_EXIT_OK, or
+ * CLI_EXIT_FAIL after the error line (out of memory), with *set holding
+ * nothing. */
+int train_setup_make_set(train_set *set, const catlr_train_set *from, uint32_t augment,
+                         size_t total, int quiet, FILE *errf);
 
 void train_setup_free_set(train_set *set);
 

@@ -67,7 +67,9 @@ static int gather(train_sets *sets, const catlr_dataset *ds, const uint8_t *is_v
 }
 
 int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
-                    double fraction, uint64_t seed, int quiet, FILE *errf) {
+                    const train_split *split, FILE *errf) {
+    const double fraction = split->fraction;
+    const uint64_t seed = split->seed;
     memset(sets, 0, sizeof *sets);
     const size_t m = catlr_dataset_count(ds);
     if (fraction == 0) {
@@ -99,7 +101,7 @@ int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
     sets->seed = seed;
     count_folders(ds, sets->y, sets->m, sets->train_count);
     count_folders(ds, sets->val_y, sets->val_m, sets->val_count);
-    if (!quiet)
+    if (!split->quiet)
         fprintf(errf,
                 "validation split %g (seed %llu): train %s %llu %s %llu, "
                 "validation %s %llu %s %llu\n",

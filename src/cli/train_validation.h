@@ -35,15 +35,22 @@ typedef struct train_sets {
  * whole of s. 0 on success, -1 if s is anything else. */
 int train_parse_fraction(const char *s, double *out);
 
-/* Fill *sets from ds, loaded from dir: with fraction > 0, hold out that
- * stratified fraction chosen by seed (catlr_split_validation) and say so
- * on errf unless quiet ("validation split F (seed S): train A n B m,
+/* --val-split and --seed, and whether to say what they held out. */
+typedef struct train_split {
+    double fraction; /* 0: no validation set */
+    uint64_t seed;
+    int quiet;
+} train_split;
+
+/* Fill *sets from ds, loaded from dir: with split->fraction > 0, hold out
+ * that stratified fraction chosen by the seed (catlr_split_validation) and
+ * say so on errf unless quiet ("validation split F (seed S): train A n B m,
  * validation A n B m" with the class folders' names and counts); with
  * fraction 0, train on all of ds. CLI_EXIT_OK, or CLI_EXIT_FAIL after the
  * error line (an empty validation set: "catlr: DIR: reason"; no memory),
  * with *sets holding nothing to free. */
 int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
-                    double fraction, uint64_t seed, int quiet, FILE *errf);
+                    const train_split *split, FILE *errf);
 
 /* Release what *sets owns; zeroes it. */
 void train_sets_free(train_sets *sets);
