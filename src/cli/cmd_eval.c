@@ -276,7 +276,12 @@ static int report(const eval_args *a, const catlr_model *model, const catlr_data
      * the same p through either command */
     catlr_predict_proba(model, catlr_dataset_pixels(ds), m, p);
     const uint8_t *y = catlr_dataset_labels(ds);
-    scored e = {model, ds, p, a->has_threshold ? a->threshold : model->threshold, {0}, {0}};
+    scored e = {
+        .model = model,
+        .ds = ds,
+        .p = p,
+        .threshold = a->has_threshold ? a->threshold : model->threshold,
+    };
     e.c = catlr_metrics_confusion_at(y, p, m, e.threshold);
     if (eval_roc_compute(&e.roc, y, p, m, errf) != 0) {
         free(p);

@@ -308,9 +308,14 @@ static size_t chart_series(const train_report *r, const double *const values[3],
                 continue;
             snprintf(labels[n], sizeof labels[n], "%s, lr = %g", NAMES[set], r->cfg.rates[k]);
             size_t colour = r->cfg.n_rates == 1 ? set : k;
-            catlr_plot_series s = {labels[n], values[set] + k * r->cfg.iterations, length[k],
-                                   colour, (int)set};
-            series[n++] = s;
+            series[n] = (catlr_plot_series){
+                .label = labels[n],
+                .y = values[set] + k * r->cfg.iterations,
+                .n = length[k],
+                .colour = colour,
+                .dashed = (int)set,
+            };
+            n++;
         }
     }
     return n;

@@ -18,7 +18,7 @@ catlr_train_params catlr_train_defaults(void) {
 }
 
 /* Why a held-out set cannot be read, or NULL. */
-static const char *check_heldout(const catlr_train_heldout *set, const char *why) {
+static const char *check_heldout(const catlr_train_set *set, const char *why) {
     return set->m > 0 && (set->X == NULL || set->y == NULL) ? why : NULL;
 }
 
