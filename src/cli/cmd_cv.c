@@ -117,9 +117,13 @@ static int apply_number(int id, const char *value, cv_args *a, FILE *errf) {
         break;
     case OPT_SEED: return cli_option_seed(value, &a->seed, "cv", USAGE, errf);
     case OPT_LR:
-        return cli_option_rates(value, a->rates, CV_MAX_VALUES, &a->n_rates, "cv", USAGE, errf);
+        return cli_option_rates(
+            value, &(const cli_list){.values = a->rates, .max = CV_MAX_VALUES, .n = &a->n_rates},
+            "cv", USAGE, errf);
     case OPT_L2:
-        return cli_option_l2s(value, a->l2s, CV_MAX_VALUES, &a->n_l2s, "cv", USAGE, errf);
+        return cli_option_l2s(
+            value, &(const cli_list){.values = a->l2s, .max = CV_MAX_VALUES, .n = &a->n_l2s},
+            "cv", USAGE, errf);
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->params.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
@@ -156,8 +160,17 @@ static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) 
     a->folds = CV_DEFAULT_FOLDS;
     a->seed = CATLR_DEFAULT_SEED;
     a->params = catlr_train_defaults();
-    int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
-                                    "cv", USAGE, "DIR", &a->dir, apply_one, a, out, errf);
+    const cli_one_operand command = {
+        .cmd = "cv",
+        .usage = USAGE,
+        .options = OPTIONS,
+        .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
+        .operand_name = "DIR",
+        .operand = &a->dir,
+        .apply = apply_one,
+        .ctx = a,
+    };
+    int code = cli_scan_one_operand(argc, argv, &command, out, errf);
     if (code >= 0)
         return code;
     const cli_path paths[] = {{"DIR", a->dir}, {"--output", a->output}};

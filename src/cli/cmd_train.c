@@ -228,9 +228,10 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     case OPT_CURVE: a->curve = value; break;
     case OPT_PLOT: a->plot = value; break;
     case OPT_SKIP_BAD: a->skip_bad = 1; break;
-    case OPT_LR:
-        return cli_option_rates(value, a->rates, TRAIN_REPORT_MAX_RATES, &a->n_rates, "train",
-                                USAGE, errf);
+    case OPT_LR: {
+        const cli_list rates = {.values = a->rates, .max = TRAIN_REPORT_MAX_RATES, .n = &a->n_rates};
+        return cli_option_rates(value, &rates, "train", USAGE, errf);
+    }
     case OPT_ITERATIONS:
         if (cli_parse_count(value, &a->params.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
@@ -255,8 +256,17 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     a->positive = "cat";
     a->params = catlr_train_defaults();
     a->seed = CATLR_DEFAULT_SEED;
-    int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
-                                    "train", USAGE, "TRAIN_DIR", &a->train_dir, apply_one, a, out, errf);
+    const cli_one_operand command = {
+        .cmd = "train",
+        .usage = USAGE,
+        .options = OPTIONS,
+        .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
+        .operand_name = "TRAIN_DIR",
+        .operand = &a->train_dir,
+        .apply = apply_one,
+        .ctx = a,
+    };
+    int code = cli_scan_one_operand(argc, argv, &command, out, errf);
     if (code >= 0)
         return code;
     const cli_path paths[] = {{"TRAIN_DIR", a->train_dir}, {"--output", a->output},

@@ -30,11 +30,11 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
     return -1;
 }
 
-int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_t n_options,
-                         const char *cmd, const char *usage, const char *operand_name,
-                         const char **operand, cli_apply_option apply, void *ctx, FILE *out,
+int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *out,
                          FILE *errf) {
-    cli_scanner s = cli_scan(argc, argv, options, n_options);
+    const char *cmd = c->cmd, *usage = c->usage;
+    const char **operand = c->operand;
+    cli_scanner s = cli_scan(argc, argv, c->options, c->n_options);
     char msg[256];
     const char *value;
     for (int id; (id = cli_next(&s, &value, msg, sizeof msg)) != CLI_END;) {
@@ -46,12 +46,12 @@ int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_
             *operand = value;
             continue;
         }
-        int code = apply(ctx, id, value, out, errf);
+        int code = c->apply(c->ctx, id, value, out, errf);
         if (code >= 0)
             return code;
     }
     if (*operand == NULL)
-        return cli_usage_error(errf, cmd, usage, "missing %s", operand_name);
+        return cli_usage_error(errf, cmd, usage, "missing %s", c->operand_name);
     return -1;
 }
 
@@ -331,31 +331,38 @@ int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const ch
     return -1;
 }
 
-/* A list option: option's values read by parse, each "one" ("a positive
- * number"); in the message "many" ("positive numbers") when the user wrote
- * a list, so that "--lr 0" gets the words train and cv both use. */
-static int option_list(const char *option, const char *value,
-                       int (*parse)(const char *, double *), const char *one, const char *many,
-                       double *values, size_t max, size_t *n, const char *cmd,
-                       const char *usage, FILE *errf) {
-    if (cli_parse_list(value, parse, values, max, n) == 0)
+/* A kind of list option: its name, how each value is read, and what the
+ * message calls one value ("a positive number") and several ("positive
+ * numbers"), so that "--lr 0" gets the words train and cv both use. */
+typedef struct list_kind {
+    const char *option;
+    int (*parse)(const char *, double *);
+    const char *one, *many;
+} list_kind;
+
+static int option_list(const list_kind *kind, const char *value, const cli_list *list,
+                       const char *cmd, const char *usage, FILE *errf) {
+    if (cli_parse_list(value, kind->parse, list->values, list->max, list->n) == 0)
         return -1;
     if (strchr(value, ',') == NULL)
-        return cli_usage_error(errf, cmd, usage, "%s must be %s, got '%s'", option, one, value);
+        return cli_usage_error(errf, cmd, usage, "%s must be %s, got '%s'", kind->option,
+                               kind->one, value);
     return cli_usage_error(errf, cmd, usage, "%s must be 1 to %zu %s separated by commas, got '%s'",
-                           option, max, many, value);
+                           kind->option, list->max, kind->many, value);
 }
 
-int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+int cli_option_rates(const char *value, const cli_list *list, const char *cmd,
                      const char *usage, FILE *errf) {
-    return option_list("--lr", value, cli_parse_positive, "a positive number", "positive numbers",
-                       rates, max, n, cmd, usage, errf);
+    static const list_kind RATES = {"--lr", cli_parse_positive, "a positive number",
+                                    "positive numbers"};
+    return option_list(&RATES, value, list, cmd, usage, errf);
 }
 
-int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
-                   const char *usage, FILE *errf) {
-    return option_list("--l2", value, cli_parse_nonnegative, "a number >= 0", "numbers >= 0",
-                       l2s, max, n, cmd, usage, errf);
+int cli_option_l2s(const char *value, const cli_list *list, const char *cmd, const char *usage,
+                   FILE *errf) {
+    static const list_kind L2S = {"--l2", cli_parse_nonnegative, "a number >= 0",
+                                  "numbers >= 0"};
+    return option_list(&L2S, value, list, cmd, usage, errf);
 }
 
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,

@@ -71,15 +71,24 @@ int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, 
  * go on, or an exit code (help printed, usage error reported). */
 typedef int (*cli_apply_option)(void *ctx, int id, const char *value, FILE *out, FILE *errf);
 
-/* Read argv for a command that takes exactly one operand (train's
- * TRAIN_DIR, cv's DIR): each option through apply, the operand into
- * *operand. -1 to go on, or an exit code: apply's, or the usage error for
- * a scanner error, a second operand ("unexpected argument 'X'") or none
- * ("missing NAME"). */
-int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_t n_options,
-                         const char *cmd, const char *usage, const char *operand_name,
-                         const char **operand, cli_apply_option apply, void *ctx, FILE *out,
-                         FILE *errf);
+/* A command that takes exactly one operand (train's TRAIN_DIR, cv's DIR):
+ * its name, one-line usage and options, and where what argv holds goes. */
+typedef struct cli_one_operand {
+    const char *cmd;
+    const char *usage;
+    const cli_option *options;
+    size_t n_options;
+    const char *operand_name; /* "TRAIN_DIR", in "missing TRAIN_DIR" */
+    const char **operand;     /* where the operand goes; *operand NULL before */
+    cli_apply_option apply;   /* each option, applied to ctx */
+    void *ctx;
+} cli_one_operand;
+
+/* Read argv for the command c: each option through c->apply, the operand
+ * into *c->operand. -1 to go on, or an exit code: apply's, or the usage
+ * error for a scanner error, a second operand ("unexpected argument 'X'")
+ * or none ("missing NAME"). */
+int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *out, FILE *errf);
 
 /* Whether a model file can later be saved at path, checked before the work
  * that makes it (a training run may take hours): the folder it goes in
@@ -198,14 +207,21 @@ int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
 int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
                     FILE *errf);
 
-/* --lr RATE[,RATE...]: 1 to max positive numbers into rates (*n of them).
+/* Where a list option's numbers go: up to max into values, *n of them. */
+typedef struct cli_list {
+    double *values;
+    size_t max;
+    size_t *n;
+} cli_list;
+
+/* --lr RATE[,RATE...]: 1 to list->max positive numbers into the list.
  * The message speaks of one number when value holds no comma. */
-int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+int cli_option_rates(const char *value, const cli_list *list, const char *cmd,
                      const char *usage, FILE *errf);
 
 /* --l2 LAMBDA[,LAMBDA...]: the same with numbers >= 0. */
-int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
-                   const char *usage, FILE *errf);
+int cli_option_l2s(const char *value, const cli_list *list, const char *cmd, const char *usage,
+                   FILE *errf);
 
 /* --solver NAME: auto, primal or gram. */
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,

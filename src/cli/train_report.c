@@ -17,9 +17,11 @@
 // ----------------------------------------------------------------------------
 // The progress line.
 
-size_t train_report_progress_line(char *buf, size_t size, size_t rate_index,
-                                  size_t n_rates, size_t iteration, size_t iterations,
-                                  double cost, double elapsed, int colour) {
+size_t train_report_progress_line(char *buf, size_t size, const train_progress *p) {
+    const size_t rate_index = p->rate_index, n_rates = p->n_rates;
+    const size_t iteration = p->iteration, iterations = p->iterations;
+    const double cost = p->cost, elapsed = p->elapsed;
+    const int colour = p->colour;
     char rate_part[48] = "", speed[32] = "-- it/s", left[32] = "";
     if (n_rates > 1)
         snprintf(rate_part, sizeof rate_part, "rate %zu/%zu  ", rate_index + 1, n_rates);
@@ -62,9 +64,16 @@ static void draw_progress(train_report *r, size_t iteration) {
         return;
     r->last_draw = now;
     char line[256];
-    size_t width = train_report_progress_line(
-        line, sizeof line, r->rate_index, r->cfg.n_rates, iteration, r->cfg.iterations,
-        r->last_cost, seconds_between(&r->run_start, &now), r->colour);
+    const train_progress p = {
+        .rate_index = r->rate_index,
+        .n_rates = r->cfg.n_rates,
+        .iteration = iteration,
+        .iterations = r->cfg.iterations,
+        .cost = r->last_cost,
+        .elapsed = seconds_between(&r->run_start, &now),
+        .colour = r->colour,
+    };
+    size_t width = train_report_progress_line(line, sizeof line, &p);
     /* pad over what is left of a longer previous line */
     int pad = r->shown > width ? (int)(r->shown - width) : 0;
     fprintf(r->errf, "\r%s%*s", line, pad, "");

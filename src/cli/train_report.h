@@ -16,13 +16,20 @@
 #define TRAIN_REPORT_MAX_RATES 16
 
 
-/* The progress line for an iteration, written to buf (NUL-terminated):
+/* Where a run stands, for its progress line. */
+typedef struct train_progress {
+    size_t rate_index, n_rates; /* run rate_index (from 0) of n_rates */
+    size_t iteration, iterations;
+    double cost;
+    double elapsed; /* seconds since the run began */
+    int colour;     /* 1: the cost in colour */
+} train_progress;
+
+/* The progress line of p, written to buf (NUL-terminated):
  * "[rate R/N] iteration I/T  cost C  S it/s  M:SS left", the cost in colour
- * when colour is 1, the rate part only when n_rates > 1. elapsed: seconds
- * since the run began. Returns the visible width (escapes not counted). */
-size_t train_report_progress_line(char *buf, size_t size, size_t rate_index,
-                                  size_t n_rates, size_t iteration, size_t iterations,
-                                  double cost, double elapsed, int colour);
+ * when p->colour is 1, the rate part only when n_rates > 1. Returns the
+ * visible width (escapes not counted). */
+size_t train_report_progress_line(char *buf, size_t size, const train_progress *p);
 
 /* Everything the report needs to know before training starts. */
 typedef struct train_report_config {

@@ -473,13 +473,37 @@ static void test_train_bad_rates(void **state) {
 static void test_train_progress(void **state) {
     fixtures *fx = *state;
     char buf[256];
-    size_t width = train_report_progress_line(buf, sizeof buf, 0, 1, 500, 2000, 0.25, 2.0, 0);
+    size_t width = train_report_progress_line(
+        buf, sizeof buf,
+        &(train_progress){.rate_index = 0,
+                          .n_rates = 1,
+                          .iteration = 500,
+                          .iterations = 2000,
+                          .cost = 0.25,
+                          .elapsed = 2.0,
+                          .colour = 0});
     assert_string_equal(buf, "iteration 500/2000  cost 0.250000  250 it/s  0:06 left");
     assert_int_equal(width, strlen(buf));
-    width = train_report_progress_line(buf, sizeof buf, 1, 3, 0, 2000, 0.693147, 0.0, 1);
+    width = train_report_progress_line(
+        buf, sizeof buf,
+        &(train_progress){.rate_index = 1,
+                          .n_rates = 3,
+                          .iteration = 0,
+                          .iterations = 2000,
+                          .cost = 0.693147,
+                          .elapsed = 0.0,
+                          .colour = 1});
     assert_string_equal(buf, "rate 2/3  iteration 0/2000  cost \033[36m0.693147\033[0m  -- it/s");
     assert_int_equal(width, strlen(buf) - 9);
-    width = train_report_progress_line(buf, sizeof buf, 0, 1, 100, 100000, 0.5, 1.0, 0);
+    width = train_report_progress_line(
+        buf, sizeof buf,
+        &(train_progress){.rate_index = 0,
+                          .n_rates = 1,
+                          .iteration = 100,
+                          .iterations = 100000,
+                          .cost = 0.5,
+                          .elapsed = 1.0,
+                          .colour = 0});
     assert_non_null(strstr(buf, "100 it/s  16:39 left"));
     char model[1024];
     out_path(fx->out, "-progress.model", model, sizeof model);
