@@ -83,14 +83,27 @@ typedef struct catlr_train_reducer {
 
 /* A held-out set: X (n_x, m) uint8, example j at X + j*n_x, and y (m), or
  * NULL, NULL and 0 for none. Only read, never trained on. */
-typedef struct catlr_train_heldout {
+typedef struct catlr_train_set {
     const uint8_t *X;
     const uint8_t *y;
     size_t m;
-} catlr_train_heldout;
+} catlr_train_set;
+
+/* What a caller did before a run, which the model file records with it
+ * (model.h's version 3 fields): how the training examples were made and
+ * where the weights started. {0}: a folder's images as they are, from
+ * zero weights. */
+typedef struct catlr_train_origin {
+    uint32_t augment;      /* CATLR_AUGMENT_* bits: mirrors among the examples */
+    uint32_t warm_start;   /* 1: the model's weights came from another model */
+    double val_fraction;   /* share of the folder held out as the validation
+                              set; 0: none */
+    uint64_t seed;         /* seed of that split */
+    uint64_t val_count[2]; /* validation examples by class folder index */
+} catlr_train_origin;
 
 /* The data of a training run (liblinear's struct problem): the training
- * set and, as optional members, the held-out sets. */
+ * set and, as optional members, the held-out sets and their origin. */
 typedef struct catlr_train_problem {
     /* X: (n_x, m) uint8, example j at X + j*n_x, n_x =
      * catlr_model_n_x(model); y: (m) 0 or 1; m >= 1 (with a reducer, this
@@ -100,13 +113,15 @@ typedef struct catlr_train_problem {
     size_t m;
     /* An optional test set whose cost is reported beside the training
      * cost (with a reducer, this process's shard of it). */
-    catlr_train_heldout test;
+    catlr_train_set test;
     /* An optional validation set. Its cost (the cross-entropy alone, as the
      * test set's) is computed for the weights before every step and for the
      * final ones; the model keeps the weights of the lowest (the earliest on
      * a tie), and tol watches it instead of the training cost. One process
      * only (no reducer). */
-    catlr_train_heldout val;
+    catlr_train_set val;
+    /* Recorded in the model as it is; {0}: nothing was done. */
+    catlr_train_origin origin;
 } catlr_train_problem;
 
 /* The settings of a training run (liblinear's struct parameter). */
@@ -192,13 +207,16 @@ catlr_status catlr_train_class_weights(const catlr_train_params *params, const u
 
 /* Train model on prob with params; hooks may be NULL (no reports, one
  * process). Starts from model->w and model->b (zero after catlr_model_init)
- * and leaves the trained weights there, with model->lr, l2, tol, solver,
+ * and leaves the trained weights there, with the model's record written in
+ * one place: model->lr, l2, tol, solver,
  * iterations (the steps taken), stopped_early (1 when tol ended the run) and
  * final_cost (the cost, with the class weights and the L2 term, of the
  * final weights) filled in, and class_weight (1, 1 without weights),
  * class_weight_balanced and train_count (y's labels counted by class folder:
  * label 1 is folder model->positive; with a reducer, in every process, as
- * are the counts behind "balanced" weights) recorded. The test set's cost is the
+ * are the counts behind "balanced" weights) recorded, and prob->origin's
+ * augment, warm_start, val_fraction, seed and val_count as given (the
+ * threshold stays the model's: it is picked after training). The test set's cost is the
  * plain cross-entropy, unweighted, so that runs with and without class
  * weights compare on it. With a validation set the weights left are those
  * of the iteration with the lowest validation cost (plain cross-entropy

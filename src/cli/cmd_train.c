@@ -367,7 +367,8 @@ static int fit(train_job *job, size_t k, catlr_model *model) {
         catlr_dataset_class_name(job->train, 1), (uint32_t)catlr_dataset_positive(job->train),
         &err);
     if (st == CATLR_OK) {
-        train_setup_start(model, job->init.w != NULL ? &job->init : NULL, a->augment);
+        const int warm = job->init.w != NULL;
+        train_setup_start(model, warm ? &job->init : NULL);
         catlr_train_params params = a->params;
         catlr_train_hooks hooks = {.reducer = job->reducer};
         catlr_train_problem prob = {
@@ -375,7 +376,10 @@ static int fit(train_job *job, size_t k, catlr_model *model) {
             .y = job->set.y,
             .m = job->set.m,
             .val = {.X = job->sets.val_X, .y = job->sets.val_y, .m = job->sets.val_m},
+            .origin = train_sets_origin(&job->sets),
         };
+        prob.origin.augment = a->augment;
+        prob.origin.warm_start = (uint32_t)warm;
         if (job->test != NULL)
             prob.test = (catlr_train_set){
                 .X = catlr_dataset_pixels(job->test),
@@ -386,7 +390,6 @@ static int fit(train_job *job, size_t k, catlr_model *model) {
         double t0 = now();
         st = catlr_train(&prob, &params, &hooks, model, &err);
         job->t_train += now() - t0;
-        train_sets_record(&job->sets, model);
     }
     if (st != CATLR_OK) {
         train_report_fail_run(&job->rep); /* wipes the progress line before the error */

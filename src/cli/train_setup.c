@@ -113,11 +113,9 @@ int train_setup_check_init(const char *path, const catlr_model *init, const catl
     return CLI_EXIT_FAIL;
 }
 
-void train_setup_start(catlr_model *model, const catlr_model *init, uint32_t augment) {
-    model->augment = augment;
+void train_setup_start(catlr_model *model, const catlr_model *init) {
     if (init == NULL)
         return;
     memcpy(model->w, init->w, catlr_model_n_x(model) * sizeof *model->w);
     model->b = init->b;
-    model->warm_start = 1;
 }

@@ -61,8 +61,8 @@ int train_setup_check_init(const char *path, const catlr_model *init, const catl
                            FILE *errf);
 
 /* Start model (made by catlr_model_init for the same geometry) from
- * init's weights and bias, and record the warm start and the
- * augmentation. init may be NULL: training starts from zero. */
-void train_setup_start(catlr_model *model, const catlr_model *init, uint32_t augment);
+ * init's weights and bias (catlr_train records the warm start, given in
+ * its problem's origin). init may be NULL: training starts from zero. */
+void train_setup_start(catlr_model *model, const catlr_model *init);
 
 #endif /* CATLR_CLI_TRAIN_SETUP_H */

@@ -118,15 +118,15 @@ void train_sets_free(train_sets *sets) {
     memset(sets, 0, sizeof *sets);
 }
 
-void train_sets_record(const train_sets *sets, catlr_model *model) {
+catlr_train_origin train_sets_origin(const train_sets *sets) {
     /* train_count is catlr_train's: the images it was given, mirrors
      * included */
-    for (size_t k = 0; k < 2; k++)
-        model->val_count[k] = sets->val_count[k];
+    catlr_train_origin origin = {.val_count = {sets->val_count[0], sets->val_count[1]}};
     if (sets->val_m > 0) {
-        model->val_fraction = sets->fraction;
-        model->seed = sets->seed;
+        origin.val_fraction = sets->fraction;
+        origin.seed = sets->seed;
     }
+    return origin;
 }
 
 void train_sets_report_kept(const train_sets *sets, const catlr_model *model, FILE *errf) {

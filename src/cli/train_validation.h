@@ -13,6 +13,7 @@
 
 #include "catlr/dataset.h"
 #include "catlr/model.h"
+#include "catlr/train.h"
 
 /* The examples training sees and those it holds out. Without a split the
  * training examples are the dataset's own arrays (nothing owned) and the
@@ -55,9 +56,10 @@ int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
 /* Release what *sets owns; zeroes it. */
 void train_sets_free(train_sets *sets);
 
-/* Record in model the validation set's counts, and the fraction and seed
- * of the split when there was one (catlr_train records train_count). */
-void train_sets_record(const train_sets *sets, catlr_model *model);
+/* What the model is to record of the split (catlr_train writes it): the
+ * validation set's counts, and the fraction and seed when there was one;
+ * augment and warm_start are left 0. */
+catlr_train_origin train_sets_origin(const train_sets *sets);
 
 /* With a validation set, say on errf which iteration's weights the model
  * kept and their validation cost. */

@@ -168,8 +168,20 @@ static void restore_kept(const run *r, size_t i, const kept *best, double *cost)
     *cost = best->cost;
 }
 
-/* The loop proper. */
-static catlr_status descend(run *r, catlr_model *model, catlr_error *err) {
+/* What a finished run measured, for the model's record. */
+typedef struct outcome {
+    catlr_solver solver;
+    size_t iterations;     /* steps taken */
+    int stopped_early;     /* tol ended the run */
+    double cost;           /* training cost of the weights left */
+    size_t best_iteration; /* steps taken to the weights left */
+    double val_cost;       /* their validation cost; NAN without a set */
+    double count[2];       /* examples of label 0 and 1, every process's */
+    double weight[2];      /* class weights of label 0 and 1 */
+} outcome;
+
+/* The loop proper; *o gets what record needs of it. */
+static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error *err) {
     const catlr_solver_impl *sv = &r->sv;
     const catlr_train_params *params = r->params;
     const catlr_train_hooks *hooks = r->hooks;
@@ -241,27 +253,42 @@ static catlr_status descend(run *r, catlr_model *model, catlr_error *err) {
     sv->finish(sv->state);
     if (!catlr_model_finite(model))
         return not_finite(err, "the weights", i);
-    model->final_cost = cost;
-    model->lr = params->lr;
-    model->iterations = i;
-    model->l2 = params->l2;
-    model->tol = params->tol;
-    model->stopped_early = (uint32_t)stopped;
-    model->best_iteration = r->z_val != NULL ? best.iteration : i;
-    model->final_val_cost = r->z_val != NULL ? best.val_cost : NAN;
+    o->iterations = i;
+    o->stopped_early = stopped;
+    o->cost = cost;
+    o->best_iteration = r->z_val != NULL ? best.iteration : i;
+    o->val_cost = r->z_val != NULL ? best.val_cost : NAN;
     return CATLR_OK;
 }
 
-/* What the model records of the data it was trained on: the class weights
- * and the examples of each class folder (label 1 is folder positive), from
- * count (2), the examples of each label in every process. */
-static void record_data(catlr_model *model, const catlr_train_params *params,
-                        const double count[2], const double weight[2]) {
-    model->class_weight[0] = weight[0];
-    model->class_weight[1] = weight[1];
+/* The model's record of a finished run (model.h's fields besides the
+ * geometry, the names, the weights and the threshold): its settings, what
+ * it measured, and what the caller did before it (prob->origin). The one
+ * place that writes them. The examples are counted by class folder: label
+ * 1 is folder model->positive. */
+static void record(catlr_model *model, const catlr_train_problem *prob,
+                   const catlr_train_params *params, const outcome *o) {
+    model->lr = params->lr;
+    model->l2 = params->l2;
+    model->tol = params->tol;
+    model->solver = (uint32_t)o->solver;
+    model->iterations = o->iterations;
+    model->stopped_early = (uint32_t)o->stopped_early;
+    model->final_cost = o->cost;
+    model->best_iteration = o->best_iteration;
+    model->final_val_cost = o->val_cost;
+    model->class_weight[0] = o->weight[0];
+    model->class_weight[1] = o->weight[1];
     model->class_weight_balanced = (uint32_t)params->class_weight_balanced;
-    model->train_count[model->positive] = (uint64_t)count[1];
-    model->train_count[1 - model->positive] = (uint64_t)count[0];
+    model->train_count[model->positive] = (uint64_t)o->count[1];
+    model->train_count[1 - model->positive] = (uint64_t)o->count[0];
+    const catlr_train_origin *from = &prob->origin;
+    model->augment = from->augment;
+    model->warm_start = from->warm_start;
+    model->val_fraction = from->val_fraction;
+    model->seed = from->seed;
+    model->val_count[0] = from->val_count[0];
+    model->val_count[1] = from->val_count[1];
 }
 
 /* With a reducer, whether every process set up its solver (st is this
@@ -328,15 +355,16 @@ catlr_status catlr_train_cached(const catlr_train_problem *prob, const catlr_tra
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
     /* the examples of each label in every process: for "balanced" weights
      * and the record */
-    double count[2] = {0, 0}, weight[2];
+    outcome o = {.count = {0, 0}};
     for (size_t j = 0; j < m && m <= m_total; j++) /* m > m_total fails at set-up */
-        count[y[j] != 0]++;
-    catlr_status st = reducer != NULL ? reducer->allreduce_sum(reducer->ctx, count, 2, err)
+        o.count[y[j] != 0]++;
+    catlr_status st = reducer != NULL ? reducer->allreduce_sum(reducer->ctx, o.count, 2, err)
                                       : CATLR_OK;
     if (st != CATLR_OK)
         return st;
-    if (catlr_train_class_weights_of_counts(params, count, weight, err) != CATLR_OK)
+    if (catlr_train_class_weights_of_counts(params, o.count, o.weight, err) != CATLR_OK)
         return CATLR_ERR_ARG;
+    const double *weight = o.weight;
     const size_t n_x = catlr_model_n_x(model);
     /* the test set's cost is only ever reported through on_step, its z
      * through test_z: without either, the solvers need not prepare for the
@@ -371,20 +399,19 @@ catlr_status catlr_train_cached(const catlr_train_problem *prob, const catlr_tra
             .val_m = val_m,
         },
     };
-    catlr_solver solver = catlr_train_choose_solver(n_x, prob, params, hooks);
-    st = set_up(&r, solver, model, err);
+    o.solver = catlr_train_choose_solver(n_x, prob, params, hooks);
+    st = set_up(&r, o.solver, model, err);
     const int made = st == CATLR_OK;
     st = all_set_up(&r, st, err);
     if (st == CATLR_OK) {
-        model->solver = (uint32_t)solver;
-        st = descend(&r, model, err);
+        st = descend(&r, model, &o, err);
         if (st == CATLR_OK && cache->test_z != NULL && test_m > 0)
             r.sv.test_forward(r.sv.state, cache->test_z);
     }
     if (made)
         r.sv.free(r.sv.state);
     if (st == CATLR_OK)
-        record_data(model, params, count, weight);
+        record(model, prob, params, &o);
     free(r.z);
     free(r.z_test);
     free(r.z_val);

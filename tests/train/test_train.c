@@ -231,6 +231,48 @@ static void test_train_refuses(void **state) {
     catlr_model_free(&model);
 }
 
+/* Ensure catlr_train writes the whole record of a run: its settings and
+ * outcome, and the origin its problem gives as it is; with origin {0} the
+ * same values catlr_model_init leaves (no mirrors, no warm start, no
+ * split). The toy set: label 1 is folder 0 ("cat", positive 0). */
+static void test_train_records_origin(void **state) {
+    (void)state;
+    catlr_model model;
+    toy_model(&model);
+    train_opts opts = opts_of(0.5, 3, 1, NULL);
+    opts.params.l2 = 0.25;
+    opts.prob.origin = (catlr_train_origin){
+        .augment = CATLR_AUGMENT_FLIP,
+        .warm_start = 1,
+        .val_fraction = 0.25,
+        .seed = 7,
+        .val_count = {2, 3},
+    };
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    assert_true(model.lr == 0.5 && model.l2 == 0.25 && model.tol == 0);
+    assert_int_equal(model.iterations, 3);
+    assert_int_equal(model.best_iteration, 3);
+    assert_int_equal(model.train_count[0], 1);
+    assert_int_equal(model.train_count[1], 1);
+    assert_int_equal(model.augment, CATLR_AUGMENT_FLIP);
+    assert_int_equal(model.warm_start, 1);
+    assert_true(model.val_fraction == 0.25);
+    assert_int_equal(model.seed, 7);
+    assert_int_equal(model.val_count[0], 2);
+    assert_int_equal(model.val_count[1], 3);
+    assert_true(model.threshold == 0.5 && model.threshold_picked == 0);
+    catlr_model_free(&model);
+    toy_model(&model);
+    opts.prob.origin = (catlr_train_origin){0};
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    assert_int_equal(model.augment, 0);
+    assert_int_equal(model.warm_start, 0);
+    assert_true(model.val_fraction == 0);
+    assert_int_equal(model.seed, 0);
+    assert_int_equal(model.val_count[0] + model.val_count[1], 0);
+    catlr_model_free(&model);
+}
+
 // ----------------------------------------------------------------------------
 // The loop.
 
@@ -1450,6 +1492,7 @@ int main(void) {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_check_refuses),
         cmocka_unit_test(test_train_refuses),
+        cmocka_unit_test(test_train_records_origin),
         cmocka_unit_test(test_choose_solver),
         cmocka_unit_test(test_one_step_by_hand),
         cmocka_unit_test(test_l2_one_step_by_hand),
