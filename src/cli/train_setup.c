@@ -68,8 +68,8 @@ int train_setup_make_set(train_set *set, const catlr_train_set *from, uint32_t a
     }
     if (m > 0) {
         uint8_t *X = set->owned, *y = set->owned + 2 * m * CATLR_N_X;
-        catlr_augment_flip_set(set->X, set->y, m, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, X,
-                               y);
+        const size_t shape[3] = {CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS};
+        catlr_augment_flip_set(set->X, set->y, m, shape, X, y);
         *set = (train_set){X, y, 2 * m, set->owned};
     }
     if (!quiet)

@@ -55,7 +55,8 @@ static int gather(train_sets *sets, const catlr_dataset *ds, const uint8_t *is_v
             idx[train_m++] = j;
     uint8_t *X = sets->owned, *y = sets->owned + m * n_x;
     const uint8_t *all_X = catlr_dataset_pixels(ds), *all_y = catlr_dataset_labels(ds);
-    catlr_split_take(all_X, all_y, n_x, idx, m, X, y);
+    catlr_split_take(all_X, n_x, idx, m, X);
+    catlr_split_take_labels(all_y, idx, m, y);
     free(idx);
     sets->X = X;
     sets->y = y;

@@ -74,7 +74,8 @@ static int fold_prepare(const catlr_cv_problem *prob, unsigned f, const int32_t 
     fd->y = malloc(m);
     if (fd->X == NULL || fd->y == NULL)
         return -1;
-    catlr_split_take(prob->X, prob->y, n_x, idx, m, fd->X, fd->y);
+    catlr_split_take(prob->X, n_x, idx, m, fd->X);
+    catlr_split_take_labels(prob->y, idx, m, fd->y);
     if (K == NULL)
         return 0;
     const size_t tm = fd->train_m;

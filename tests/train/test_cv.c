@@ -88,8 +88,10 @@ static catlr_cv_run separate_run(const problem *p, unsigned f, const catlr_cv_se
             train_idx[train_m++] = j;
     }
     uint8_t X[N_X * M], y[M], Xv[N_X * M], yv[M];
-    catlr_split_take(p->X, p->y, N_X, train_idx, train_m, X, y);
-    catlr_split_take(p->X, p->y, N_X, val_idx, val_m, Xv, yv);
+    catlr_split_take(p->X, N_X, train_idx, train_m, X);
+    catlr_split_take_labels(p->y, train_idx, train_m, y);
+    catlr_split_take(p->X, N_X, val_idx, val_m, Xv);
+    catlr_split_take_labels(p->y, val_idx, val_m, yv);
     assert_int_equal(catlr_model_init(model, 1, N_X, 1, "a", "b", 1, NULL), CATLR_OK);
     double z[M];
     catlr_train_params params = *base;
