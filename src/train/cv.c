@@ -344,14 +344,10 @@ static void mean_std(const double *v, unsigned k, double *mean, double *std) {
 
 catlr_cv_summary catlr_cv_summarise(const catlr_cv_run *runs, unsigned k) {
     CATLR_ASSERT(runs != NULL && k >= 1);
-    catlr_cv_summary s = {
-        .failed = 0,
-        .val_accuracy_mean = NAN,
-        .val_accuracy_std = NAN,
-        .val_cost_mean = NAN,
-        .val_cost_std = NAN,
-        .train_cost_mean = NAN,
-    };
+    catlr_cv_summary s = {.failed = 0,
+                          .val_accuracy_mean = NAN, .val_accuracy_std = NAN,
+                          .val_cost_mean = NAN, .val_cost_std = NAN,
+                          .train_cost_mean = NAN};
     for (unsigned f = 0; f < k; f++)
         s.failed += runs[f].status != CATLR_OK;
     if (s.failed > 0)
