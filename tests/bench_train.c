@@ -61,12 +61,13 @@ static double time_train_once(const uint8_t *X, const uint8_t *y, size_t m, catl
     if (catlr_model_init(&model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, "a", "b", 0,
                          &err) != CATLR_OK)
         die("model", &err);
-    catlr_train_opts opts = catlr_train_defaults();
-    opts.iterations = iterations;
-    opts.solver = solver;
-    opts.threads = threads;
+    catlr_train_params params = catlr_train_defaults();
+    params.iterations = iterations;
+    params.solver = solver;
+    params.threads = threads;
+    const catlr_train_problem prob = {.X = X, .y = y, .m = m};
     double t0 = now();
-    if (catlr_train(X, y, m, &opts, &model, &err) != CATLR_OK)
+    if (catlr_train(&prob, &params, NULL, &model, &err) != CATLR_OK)
         die("train", &err);
     double t = now() - t0;
     catlr_model_free(&model);

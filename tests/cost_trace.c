@@ -23,15 +23,15 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: cost_trace TRAIN_DIR auto|primal|gram THREADS [ITERATIONS]\n");
         return 2;
     }
-    catlr_train_opts opts = catlr_train_defaults();
-    opts.solver = strcmp(argv[2], "primal") == 0 ? CATLR_SOLVER_PRIMAL
+    catlr_train_params params = catlr_train_defaults();
+    params.solver = strcmp(argv[2], "primal") == 0 ? CATLR_SOLVER_PRIMAL
                   : strcmp(argv[2], "gram") == 0 ? CATLR_SOLVER_GRAM
                                                  : CATLR_SOLVER_AUTO;
-    opts.threads = (unsigned)strtoul(argv[3], NULL, 10);
+    params.threads = (unsigned)strtoul(argv[3], NULL, 10);
     if (argc == 5)
-        opts.iterations = strtoul(argv[4], NULL, 10);
-    opts.report_every = 1;
-    opts.on_step = print_step;
+        params.iterations = strtoul(argv[4], NULL, 10);
+    params.report_every = 1;
+    const catlr_train_hooks hooks = {.on_step = print_step};
     catlr_dataset *ds = NULL;
     catlr_model model = {0};
     catlr_error err;
@@ -40,9 +40,14 @@ int main(int argc, char **argv) {
         st = catlr_model_init(&model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS,
                               catlr_dataset_class_name(ds, 0), catlr_dataset_class_name(ds, 1),
                               (uint32_t)catlr_dataset_positive(ds), &err);
-    if (st == CATLR_OK)
-        st = catlr_train(catlr_dataset_pixels(ds), catlr_dataset_labels(ds),
-                         catlr_dataset_count(ds), &opts, &model, &err);
+    if (st == CATLR_OK) {
+        const catlr_train_problem prob = {
+            .X = catlr_dataset_pixels(ds),
+            .y = catlr_dataset_labels(ds),
+            .m = catlr_dataset_count(ds),
+        };
+        st = catlr_train(&prob, &params, &hooks, &model, &err);
+    }
     if (st != CATLR_OK)
         fprintf(stderr, "cost_trace: %s%s%s\n", err.path, err.path[0] ? ": " : "", err.reason);
     catlr_model_free(&model);

@@ -27,10 +27,11 @@ void catlr_augment_flip(const uint8_t *px, size_t height, size_t width, size_t c
 /* The training set with its mirrors: X_out's first m columns are X's, in
  * order, and the next m their mirrors, in the same order; y_out is y twice.
  * Originals first, so that the first m examples are the folder's own.
+ * shape: {height, width, channels} of each example;
  * X: (n_x, m) uint8, example j at X + j*n_x, n_x = height*width*channels;
  * y: (m); X_out: (n_x, 2m), y_out: (2m), written, not overlapping X, y. */
-void catlr_augment_flip_set(const uint8_t *X, const uint8_t *y, size_t m, size_t height,
-                            size_t width, size_t channels, uint8_t *X_out, uint8_t *y_out);
+void catlr_augment_flip_set(const uint8_t *X, const uint8_t *y, size_t m, const size_t shape[3],
+                            uint8_t *X_out, uint8_t *y_out);
 
 #ifdef __cplusplus
 }

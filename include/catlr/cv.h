@@ -8,7 +8,7 @@
  * test cost), in double, before the weights are rounded to float.
  *
  * Each run is catlr_train on the training folds' columns, in their order
- * in X, with the held-out fold as its test set (test_z): the same steps,
+ * in X, with the held-out fold as its test set: the same steps,
  * bit for bit, as training that fold on its own. What the runs share:
  * - the pixels, decoded once by the caller;
  * - with the Gram solver, one Gram matrix K = X^T X of all m examples,
@@ -71,40 +71,51 @@ typedef struct catlr_cv_summary {
     double train_cost_mean;
 } catlr_cv_summary;
 
-/* The solver catlr_cv_grid uses for m examples of n_x features, k folds and
- * n_settings settings (never CATLR_SOLVER_AUTO): opts->solver unless it is
- * auto, else gram when K fits CATLR_GRAM_MAX_BYTES, n_x is at most
- * CATLR_GRAM_MAX_FEATURES and its multiply-adds, n_x m^2 / 2 once plus
- * m_T^2 per iteration and run, are fewer than primal's 2 n_x m_T per
- * iteration and run (m_T = m (k-1) / k). */
-catlr_solver catlr_cv_choose_solver(size_t n_x, size_t m, unsigned k, size_t n_settings,
-                                    const catlr_train_opts *opts);
-
-/* Cross-validate n_settings >= 1 settings on k >= 2 folds.
+/* The data of a grid (as catlr_train_problem is of one run).
  * X: (n_x, m) uint8, example j at X + j*n_x; y: (m) 0 or 1; fold: (m), the
- * fold of each example, in [0, k), no fold empty (catlr_split_folds).
- * n_x is at most CATLR_MODEL_MAX_SIDE.
- * opts: iterations, report_every, tol, solver, threads and the class
- * weights as for catlr_train ("balanced" is worked out from each run's
- * training folds, as a separate run would); its lr and l2 are replaced by
- * each setting's, and its test set, validation set, on_step, user,
- * eval_every, gram_K, gram_Kt and test_z are ignored (each run's only
- * held-out set is its fold); it must have no reducer (the runs
- * train on this process's examples). The validation cost and accuracy
- * are unweighted.
+ * fold of each example, in [0, k), no fold empty (catlr_split_folds);
+ * k >= 2 folds. n_x is at most CATLR_MODEL_MAX_SIDE. */
+typedef struct catlr_cv_problem {
+    const uint8_t *X;
+    const uint8_t *y;
+    size_t n_x;
+    size_t m;
+    const unsigned *fold;
+    unsigned k;
+} catlr_cv_problem;
+
+/* The settings of a grid. */
+typedef struct catlr_cv_params {
+    const catlr_cv_setting *settings; /* (n_settings), n_settings >= 1 */
+    size_t n_settings;
+    /* iterations, report_every, tol, solver, threads and the class weights
+     * as for catlr_train ("balanced" is worked out from each run's training
+     * folds, as a separate run would); lr and l2 are replaced by each
+     * setting's, and eval_every is ignored (nothing is reported). */
+    catlr_train_params train;
+} catlr_cv_params;
+
+/* The solver catlr_cv_grid uses for prob and params (never
+ * CATLR_SOLVER_AUTO): params->train.solver unless it is auto, else gram when
+ * K fits CATLR_GRAM_MAX_BYTES, n_x is at most CATLR_GRAM_MAX_FEATURES and
+ * its multiply-adds, n_x m^2 / 2 once plus m_T^2 per iteration and run, are
+ * fewer than primal's 2 n_x m_T per iteration and run (m_T = m (k-1) / k).
+ * Only prob's n_x, m and k are read. */
+catlr_solver catlr_cv_choose_solver(const catlr_cv_problem *prob, const catlr_cv_params *params);
+
+/* Cross-validate params' settings on prob's folds. Every run trains on this
+ * process's examples, its only held-out set its fold. The validation cost
+ * and accuracy are unweighted.
  * runs: (n_settings, k), the run of setting s on fold f at runs[s*k + f],
  * written. A run whose training fails (CATLR_ERR_NUMERIC: a rate far too
  * large) is recorded there and the other runs go on.
- * Fails with CATLR_ERR_ARG (an option or setting catlr_train_check
- * refuses, a reducer, k < 2, a fold value >= k, an empty fold, n_x out of range, the
+ * Fails with CATLR_ERR_ARG (a setting or parameter catlr_train_check
+ * refuses, k < 2, a fold value >= k, an empty fold, n_x out of range, the
  * Gram solver asked for with more than CATLR_GRAM_MAX_FEATURES features),
  * CATLR_ERR_NOMEM (also the Gram solver asked for with K over
  * CATLR_GRAM_MAX_BYTES). */
-catlr_status catlr_cv_grid(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
-                           const unsigned *fold, unsigned k,
-                           const catlr_cv_setting *settings, size_t n_settings,
-                           const catlr_train_opts *opts, catlr_cv_run *runs,
-                           catlr_error *err);
+catlr_status catlr_cv_grid(const catlr_cv_problem *prob, const catlr_cv_params *params,
+                           catlr_cv_run *runs, catlr_error *err);
 
 /* Mean and standard deviation over the k runs (k >= 1) of one setting. */
 catlr_cv_summary catlr_cv_summarise(const catlr_cv_run *runs, unsigned k);

@@ -73,10 +73,12 @@ catlr_status catlr_split_folds(const uint8_t *y, size_t m, unsigned k, uint64_t 
                                unsigned *fold, catlr_error *err);
 
 /* Copy the columns idx (count) of X (n_x, m), in that order, into out
- * (n_x, count); with y (m) also their labels into y_out (count) when
- * y_out is not NULL. */
-void catlr_split_take(const uint8_t *X, const uint8_t *y, size_t n_x, const size_t *idx,
-                      size_t count, uint8_t *out, uint8_t *y_out);
+ * (n_x, count). */
+void catlr_split_take(const uint8_t *X, size_t n_x, const size_t *idx, size_t count,
+                      uint8_t *out);
+
+/* The same for their labels: y (m) at idx (count) into y_out (count). */
+void catlr_split_take_labels(const uint8_t *y, const size_t *idx, size_t count, uint8_t *y_out);
 
 #ifdef __cplusplus
 }

@@ -61,7 +61,7 @@ typedef struct catlr_train_step {
 
 /* How processes that each hold a shard of the examples add up their sums.
  * Every process calls catlr_train with its own X, y, m (m may be 0) and
- * its own shard of the test set, and with the same options and the same
+ * its own shard of the test set, and with the same params and the same
  * m_total and test_m_total. Every iteration each process forms, over its
  * examples, the sums X dz (n_x), sum dz and, when the iteration computes
  * them, the training and test costs' sums, and allreduce_sum adds them up
@@ -81,21 +81,55 @@ typedef struct catlr_train_reducer {
     size_t test_m_total; /* test examples of all the processes */
 } catlr_train_reducer;
 
-typedef struct catlr_train_opts {
+/* A held-out set: X (n_x, m) uint8, example j at X + j*n_x, and y (m), or
+ * NULL, NULL and 0 for none. Only read, never trained on. */
+typedef struct catlr_train_set {
+    const uint8_t *X;
+    const uint8_t *y;
+    size_t m;
+} catlr_train_set;
+
+/* What a caller did before a run, which the model file records with it
+ * (model.h's version 3 fields): how the training examples were made and
+ * where the weights started. {0}: a folder's images as they are, from
+ * zero weights. */
+typedef struct catlr_train_origin {
+    uint32_t augment;      /* CATLR_AUGMENT_* bits: mirrors among the examples */
+    uint32_t warm_start;   /* 1: the model's weights came from another model */
+    double val_fraction;   /* share of the folder held out as the validation
+                              set; 0: none */
+    uint64_t seed;         /* seed of that split */
+    uint64_t val_count[2]; /* validation examples by class folder index */
+} catlr_train_origin;
+
+/* The data of a training run (liblinear's struct problem): the training
+ * set and, as optional members, the held-out sets and their origin. */
+typedef struct catlr_train_problem {
+    /* X: (n_x, m) uint8, example j at X + j*n_x, n_x =
+     * catlr_model_n_x(model); y: (m) 0 or 1; m >= 1 (with a reducer, this
+     * process's shard: m <= m_total, and X, y may be NULL when m = 0) */
+    const uint8_t *X;
+    const uint8_t *y;
+    size_t m;
+    /* An optional test set whose cost is reported beside the training
+     * cost (with a reducer, this process's shard of it). */
+    catlr_train_set test;
+    /* An optional validation set. Its cost (the cross-entropy alone, as the
+     * test set's) is computed for the weights before every step and for the
+     * final ones; the model keeps the weights of the lowest (the earliest on
+     * a tie), and tol watches it instead of the training cost. One process
+     * only (no reducer). */
+    catlr_train_set val;
+    /* Recorded in the model as it is; {0}: nothing was done. */
+    catlr_train_origin origin;
+} catlr_train_problem;
+
+/* The settings of a training run (liblinear's struct parameter). */
+typedef struct catlr_train_params {
     double lr;           /* learning rate, finite and > 0 */
     size_t iterations;   /* gradient-descent steps, >= 1 */
     size_t report_every; /* costs are computed on iterations 0, K, 2K, ...;
                             K >= 1 */
-    /* An optional test set whose cost is reported beside the training cost:
-     * test_X (n_x, test_m) uint8 and test_y (test_m), or NULL and 0. It is
-     * only read, never trained on. */
-    const uint8_t *test_X;
-    const uint8_t *test_y;
-    size_t test_m;
-    /* Called before every step (so a progress display can follow along);
-     * costs are computed only for the steps that report them. May be NULL. */
-    void (*on_step)(void *user, const catlr_train_step *step);
-    void *user;          /* passed to on_step */
     double l2;           /* lambda of the L2 penalty, finite and >= 0 */
     double tol;          /* stop at the first iteration whose cost improved
                             on the previous one's by less than tol; 0: off */
@@ -114,35 +148,23 @@ typedef struct catlr_train_opts {
      * examples of label c (scikit-learn's "balanced"), so that each label
      * carries half of J; class_weight must then be {0, 0}. 0: off. */
     int class_weight_balanced;
+    size_t eval_every;   /* E > 0: the step reports of iterations 0, E, 2E,
+                            ... carry the accuracies (catlr_train_step);
+                            0: never, and nothing is spent on them */
+} catlr_train_params;
+
+/* What a training run calls out to; {0} (or a NULL pointer to it): no
+ * reports, one process. */
+typedef struct catlr_train_hooks {
+    /* Called before every step (so a progress display can follow along);
+     * costs are computed only for the steps that report them. May be NULL. */
+    void (*on_step)(void *user, const catlr_train_step *step);
+    void *user;          /* passed to on_step */
     /* Training split across processes; {0} (allreduce_sum NULL): this
      * process holds every example. With it the solver is primal (auto
      * picks it; gram is refused). */
     catlr_train_reducer reducer;
-    /* Cross-validation (cv.h): the Gram products of the examples computed
-     * beforehand, borrowed, so that folds and settings share one matrix.
-     * gram_K: (m, m) int32, row j at gram_K + j*m, entry (j, l) = the exact
-     * byte dot product X_j . X_l; gram_Kt: (test_m, m), entry (k, l) =
-     * test_X_k . X_l. Either may be NULL (the Gram solver computes it); the
-     * primal solver ignores both. Wrong values give wrong weights. */
-    const int32_t *gram_K;
-    const int32_t *gram_Kt;
-    /* When not NULL and test_m > 0: (test_m), written with z = w^T x / 255
-     * + b of the final weights (in double, before w is rounded to float)
-     * for each test example, so that a caller can score them. */
-    double *test_z;
-    /* An optional validation set: val_X (n_x, val_m) uint8 and val_y
-     * (val_m), or NULL and 0. Its cost (the cross-entropy alone, as the test
-     * set's) is computed for the weights before every step and for the
-     * final ones; the model keeps the weights of the lowest (the earliest on
-     * a tie), and tol watches it instead of the training cost. Only read,
-     * never trained on; one process only (no reducer). */
-    const uint8_t *val_X;
-    const uint8_t *val_y;
-    size_t val_m;
-    size_t eval_every;   /* E > 0: the step reports of iterations 0, E, 2E,
-                            ... carry the accuracies (catlr_train_step);
-                            0: never, and nothing is spent on them */
-} catlr_train_opts;
+} catlr_train_hooks;
 
 /* The Gram solver's memory cap: K (m x m) and, with a test or validation
  * set, the (test_m x m) and (val_m x m) cross products, in int32. Auto
@@ -155,41 +177,46 @@ typedef struct catlr_train_opts {
 #define CATLR_GRAM_MAX_FEATURES 33025u
 #define CATLR_MAX_THREADS 1024
 
-/* lr 0.005, 2000 iterations, report every 100, no test set, no callback, no
- * L2, no tolerance, solver auto, all cores, one process, no validation
- * set, no accuracies: the course. */
-catlr_train_opts catlr_train_defaults(void);
+/* lr 0.005, 2000 iterations, report every 100, no L2, no tolerance, solver
+ * auto, all cores, no class weights, no accuracies: the course. */
+catlr_train_params catlr_train_defaults(void);
 
-/* Why opts cannot be used, or NULL when they can. */
-const char *catlr_train_check(const catlr_train_opts *opts);
+/* Why a run of prob with params and hooks cannot be made, or NULL when it
+ * can (liblinear's check_parameter). prob and hooks may be NULL: the
+ * settings alone are checked then. catlr_train calls it once, first. */
+const char *catlr_train_check(const catlr_train_problem *prob, const catlr_train_params *params,
+                              const catlr_train_hooks *hooks);
 
-/* The solver catlr_train would use for m examples, n_x features and opts
- * (never CATLR_SOLVER_AUTO): opts->solver unless it is auto, else primal
- * with a reducer, else gram when its multiply-adds, n_x m (m/2 + test_m +
- * val_m) once plus m (m + val_m) per iteration, are fewer than the primal
- * solver's n_x (2 m + val_m) per iteration, and its matrices fit
- * CATLR_GRAM_MAX_BYTES. */
-catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts);
+/* The solver catlr_train would use for prob with n_x features, params and
+ * hooks (NULL: none) (never CATLR_SOLVER_AUTO): params->solver unless it is
+ * auto, else primal with a reducer, else gram when its multiply-adds, n_x m
+ * (m/2 + test_m + val_m) once plus m (m + val_m) per iteration, are fewer
+ * than the primal solver's n_x (2 m + val_m) per iteration, and its matrices
+ * fit CATLR_GRAM_MAX_BYTES. */
+catlr_solver catlr_train_choose_solver(size_t n_x, const catlr_train_problem *prob,
+                                       const catlr_train_params *params,
+                                       const catlr_train_hooks *hooks);
 
-/* The class weights a run of catlr_train with opts on labels y (m) uses,
+/* The class weights a run of catlr_train with params on labels y (m) uses,
  * by label, into weight[2]: m / (2 m_c) with class_weight_balanced, else
- * class_weight, else 1, 1 (none). Fails with CATLR_ERR_ARG when opts do
+ * class_weight, else 1, 1 (none). Fails with CATLR_ERR_ARG when params do
  * not pass catlr_train_check, or when "balanced" finds a label with no
  * example (its weight would be infinite). */
-catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8_t *y,
+catlr_status catlr_train_class_weights(const catlr_train_params *params, const uint8_t *y,
                                        size_t m, double weight[2], catlr_error *err);
 
-/* Train model on m examples. X: (n_x, m) uint8, example j at X + j*n_x,
- * n_x = catlr_model_n_x(model); y: (m) 0 or 1; m >= 1 (with a reducer, this
- * process's shard: m <= m_total, and X, y may be NULL when m = 0).
- * Starts from model->w and model->b (zero after catlr_model_init) and leaves
- * the trained weights there, with model->lr, l2, tol, solver, iterations
- * (the steps taken), stopped_early (1 when tol ended the run) and
+/* Train model on prob with params; hooks may be NULL (no reports, one
+ * process). Starts from model->w and model->b (zero after catlr_model_init)
+ * and leaves the trained weights there, with the model's record written in
+ * one place: model->lr, l2, tol, solver,
+ * iterations (the steps taken), stopped_early (1 when tol ended the run) and
  * final_cost (the cost, with the class weights and the L2 term, of the
  * final weights) filled in, and class_weight (1, 1 without weights),
  * class_weight_balanced and train_count (y's labels counted by class folder:
  * label 1 is folder model->positive; with a reducer, in every process, as
- * are the counts behind "balanced" weights) recorded. The test set's cost is the
+ * are the counts behind "balanced" weights) recorded, and prob->origin's
+ * augment, warm_start, val_fraction, seed and val_count as given (the
+ * threshold stays the model's: it is picked after training). The test set's cost is the
  * plain cross-entropy, unweighted, so that runs with and without class
  * weights compare on it. With a validation set the weights left are those
  * of the iteration with the lowest validation cost (plain cross-entropy
@@ -197,18 +224,17 @@ catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8
  * iterations), final_val_cost is their validation cost and final_cost
  * their training cost; without one, best_iteration = iterations and
  * final_val_cost is NAN.
- * Fails with CATLR_ERR_ARG (opts, no training example: m = 0, or with a
- * reducer m_total = 0 or m over m_total; "balanced" weights with a label
- * that has no example; the Gram solver asked for with
- * more than CATLR_GRAM_MAX_FEATURES features), CATLR_ERR_NOMEM (also the
- * Gram solver asked for beyond CATLR_GRAM_MAX_BYTES),
- * CATLR_ERR_NUMERIC when the cost or the weights stop being finite (a
- * learning rate far too large), after which the model's weights are not to
- * be used, allreduce_sum's status, or CATLR_ERR_IO when another process
- * failed to set up. */
-catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
-                         const catlr_train_opts *opts, catlr_model *model,
-                         catlr_error *err);
+ * Fails with CATLR_ERR_ARG (what catlr_train_check refuses, no training
+ * example: m = 0, or with a reducer m_total = 0 or m over m_total;
+ * "balanced" weights with a label that has no example; the Gram solver
+ * asked for with more than CATLR_GRAM_MAX_FEATURES features),
+ * CATLR_ERR_NOMEM (also the Gram solver asked for beyond
+ * CATLR_GRAM_MAX_BYTES), CATLR_ERR_NUMERIC when the cost or the weights stop
+ * being finite (a learning rate far too large), after which the model's
+ * weights are not to be used, allreduce_sum's status, or CATLR_ERR_IO when
+ * another process failed to set up. */
+catlr_status catlr_train(const catlr_train_problem *prob, const catlr_train_params *params,
+                         const catlr_train_hooks *hooks, catlr_model *model, catlr_error *err);
 
 #ifdef __cplusplus
 }

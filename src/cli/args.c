@@ -7,8 +7,15 @@
 
 cli_scanner cli_scan(int argc, char **argv, const cli_option *options,
                      size_t n_options) {
-    cli_scanner s = {argc, argv, 1, NULL, 0, options, n_options};
-    return s;
+    return (cli_scanner){
+        .argc = argc,
+        .argv = argv,
+        .next = 1,
+        .bundle = NULL,
+        .operands_only = 0,
+        .options = options,
+        .n_options = n_options,
+    };
 }
 
 static const cli_option *find_long(const cli_scanner *s, const char *name, size_t len) {

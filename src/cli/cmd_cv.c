@@ -71,7 +71,7 @@ typedef struct cv_args {
     size_t n_rates;
     double l2s[CV_MAX_VALUES];
     size_t n_l2s;
-    catlr_train_opts opts;
+    catlr_train_params params;
     int skip_bad;
     int quiet;
 } cv_args;
@@ -117,14 +117,18 @@ static int apply_number(int id, const char *value, cv_args *a, FILE *errf) {
         break;
     case OPT_SEED: return cli_option_seed(value, &a->seed, "cv", USAGE, errf);
     case OPT_LR:
-        return cli_option_rates(value, a->rates, CV_MAX_VALUES, &a->n_rates, "cv", USAGE, errf);
+        return cli_option_rates(
+            value, &(const cli_list){.values = a->rates, .max = CV_MAX_VALUES, .n = &a->n_rates},
+            "cv", USAGE, errf);
     case OPT_L2:
-        return cli_option_l2s(value, a->l2s, CV_MAX_VALUES, &a->n_l2s, "cv", USAGE, errf);
+        return cli_option_l2s(
+            value, &(const cli_list){.values = a->l2s, .max = CV_MAX_VALUES, .n = &a->n_l2s},
+            "cv", USAGE, errf);
     case OPT_ITERATIONS:
-        if (cli_parse_count(value, &a->opts.iterations) != 0)
+        if (cli_parse_count(value, &a->params.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
         break;
-    case OPT_THREADS: return cli_option_threads(value, &a->opts.threads, "cv", USAGE, errf);
+    case OPT_THREADS: return cli_option_threads(value, &a->params.threads, "cv", USAGE, errf);
     }
     return -1;
 }
@@ -136,9 +140,9 @@ static int apply_option(int id, const char *value, cv_args *a, FILE *out, FILE *
     case OPT_POSITIVE: a->positive = value; break;
     case OPT_SKIP_BAD: a->skip_bad = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
-    case OPT_SOLVER: return cli_option_solver(value, &a->opts.solver, "cv", USAGE, errf);
+    case OPT_SOLVER: return cli_option_solver(value, &a->params.solver, "cv", USAGE, errf);
     case OPT_CLASS_WEIGHT:
-        return train_setup_option_class_weight(value, &a->opts, "cv", USAGE, errf);
+        return train_setup_option_class_weight(value, &a->params, "cv", USAGE, errf);
     case OPT_HELP: print_help(out); return CLI_EXIT_OK;
     default: return apply_number(id, value, a, errf);
     }
@@ -155,9 +159,18 @@ static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) 
     a->positive = "cat";
     a->folds = CV_DEFAULT_FOLDS;
     a->seed = CATLR_DEFAULT_SEED;
-    a->opts = catlr_train_defaults();
-    int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
-                                    "cv", USAGE, "DIR", &a->dir, apply_one, a, out, errf);
+    a->params = catlr_train_defaults();
+    const cli_one_operand command = {
+        .cmd = "cv",
+        .usage = USAGE,
+        .options = OPTIONS,
+        .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
+        .operand_name = "DIR",
+        .operand = &a->dir,
+        .apply = apply_one,
+        .ctx = a,
+    };
+    int code = cli_scan_one_operand(argc, argv, &command, out, errf);
     if (code >= 0)
         return code;
     const cli_path paths[] = {{"DIR", a->dir}, {"--output", a->output}};
@@ -196,9 +209,10 @@ static void grid_free(grid *g) {
 
 /* "DIR: K folds (seed S) of A to B images, N settings: R runs, solver X"
  * ("of A images" when the folds are all of one size). */
-static void describe(const cv_args *a, const catlr_dataset *ds, const unsigned *fold,
-                     size_t n_settings, FILE *errf) {
-    const size_t m = catlr_dataset_count(ds);
+static void describe(const cv_args *a, const catlr_cv_problem *prob,
+                     const catlr_cv_params *params, FILE *errf) {
+    const size_t m = prob->m, n_settings = params->n_settings;
+    const unsigned *fold = prob->fold;
     size_t lo = m, hi = 0;
     for (unsigned f = 0; f < a->folds; f++) {
         size_t count = 0;
@@ -207,8 +221,7 @@ static void describe(const cv_args *a, const catlr_dataset *ds, const unsigned *
         lo = count < lo ? count : lo;
         hi = count > hi ? count : hi;
     }
-    catlr_solver solver =
-        catlr_cv_choose_solver(CATLR_N_X, m, a->folds, n_settings, &a->opts);
+    catlr_solver solver = catlr_cv_choose_solver(prob, params);
     char sizes[64];
     if (lo == hi)
         snprintf(sizes, sizeof sizes, "%zu image%s", lo, lo == 1 ? "" : "s");
@@ -239,10 +252,22 @@ static int cross_validate(const cv_args *a, const catlr_dataset *ds, grid *g, FI
             g->settings[r * a->n_l2s + l] = (catlr_cv_setting){a->rates[r], a->l2s[l]};
     st = catlr_split_folds(catlr_dataset_labels(ds), m, a->folds, a->seed, fold, &err);
     if (st == CATLR_OK) {
+        const catlr_cv_problem prob = {
+            .X = catlr_dataset_pixels(ds),
+            .y = catlr_dataset_labels(ds),
+            .n_x = CATLR_N_X,
+            .m = m,
+            .fold = fold,
+            .k = a->folds,
+        };
+        const catlr_cv_params params = {
+            .settings = g->settings,
+            .n_settings = g->n,
+            .train = a->params,
+        };
         if (!a->quiet)
-            describe(a, ds, fold, g->n, errf);
-        st = catlr_cv_grid(catlr_dataset_pixels(ds), catlr_dataset_labels(ds), CATLR_N_X, m,
-                           fold, a->folds, g->settings, g->n, &a->opts, g->runs, &err);
+            describe(a, &prob, &params, errf);
+        st = catlr_cv_grid(&prob, &params, g->runs, &err);
     }
     free(fold);
     if (st != CATLR_OK) {
@@ -308,11 +333,15 @@ static int train_best(const cv_args *a, const catlr_dataset *ds, const catlr_cv_
         &model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(ds, 0),
         catlr_dataset_class_name(ds, 1), (uint32_t)catlr_dataset_positive(ds), &err);
     if (st == CATLR_OK) {
-        catlr_train_opts opts = a->opts;
-        opts.lr = s->lr;
-        opts.l2 = s->l2;
-        st = catlr_train(catlr_dataset_pixels(ds), catlr_dataset_labels(ds),
-                         catlr_dataset_count(ds), &opts, &model, &err);
+        catlr_train_params params = a->params;
+        params.lr = s->lr;
+        params.l2 = s->l2;
+        const catlr_train_problem prob = {
+            .X = catlr_dataset_pixels(ds),
+            .y = catlr_dataset_labels(ds),
+            .m = catlr_dataset_count(ds),
+        };
+        st = catlr_train(&prob, &params, NULL, &model, &err);
         if (st == CATLR_OK)
             st = catlr_model_save(&model, a->output, &err);
         catlr_model_free(&model);
@@ -333,8 +362,12 @@ static int run(const cv_args *a, FILE *out, FILE *errf) {
     /* -o's folder before the folds are decoded and trained */
     int code = cli_check_model_output(a->output, errf);
     if (code == CLI_EXIT_OK)
-        code = cli_load_dataset(a->dir, a->positive, a->skip_bad, a->opts.threads, a->quiet,
-                                &ds, errf);
+        code = cli_load_dataset(&(const cli_load){.dir = a->dir,
+                                                  .positive = a->positive,
+                                                  .skip_bad = a->skip_bad,
+                                                  .threads = a->params.threads,
+                                                  .quiet = a->quiet},
+                                &ds, NULL, errf);
     if (code == CLI_EXIT_OK)
         code = cross_validate(a, ds, &g, errf);
     if (code == CLI_EXIT_OK) {

@@ -115,12 +115,15 @@ static int parse_args(int argc, char **argv, eval_args *a, FILE *out, FILE *errf
 static int load(const eval_args *a, catlr_model *model, catlr_dataset **ds, FILE *errf) {
     if (cli_load_model(a->model, model, errf) != CLI_EXIT_OK)
         return CLI_EXIT_FAIL;
-    catlr_error err;
-    if (catlr_dataset_load_dir(a->dir, model->class_names[model->positive], ds, &err) !=
-        CATLR_OK) {
-        cli_print_error(errf, &err);
+    /* every image must be read, on every core; the folder is not
+     * described (the report is) */
+    const cli_load load = {
+        .dir = a->dir,
+        .positive = model->class_names[model->positive],
+        .quiet = 1,
+    };
+    if (cli_load_dataset(&load, ds, NULL, errf) != CLI_EXIT_OK)
         return CLI_EXIT_FAIL;
-    }
     const char *const names[2] = {model->class_names[0], model->class_names[1]};
     return cli_check_classes(*ds, a->dir, names, "the model's", errf);
 }
@@ -275,7 +278,12 @@ static int report(const eval_args *a, const catlr_model *model, const catlr_data
      * the same p through either command */
     catlr_predict_proba(model, catlr_dataset_pixels(ds), m, p);
     const uint8_t *y = catlr_dataset_labels(ds);
-    scored e = {model, ds, p, a->has_threshold ? a->threshold : model->threshold, {0}, {0}};
+    scored e = {
+        .model = model,
+        .ds = ds,
+        .p = p,
+        .threshold = a->has_threshold ? a->threshold : model->threshold,
+    };
     e.c = catlr_metrics_confusion_at(y, p, m, e.threshold);
     if (eval_roc_compute(&e.roc, y, p, m, errf) != 0) {
         free(p);

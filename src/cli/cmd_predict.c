@@ -259,11 +259,11 @@ static void chunk_buffers_free(chunk_buffers *b) {
     free(b->p);
 }
 
-/* Classify the n images of list, a chunk at a time; the number that
- * failed to decode. */
-static size_t classify(const predict_args *a, const catlr_model *model, double threshold,
-                       const catlr_file_list *list, chunk_buffers *b, FILE *out,
-                       FILE *errf) {
+/* Classify the n images of list, a chunk at a time, at --threshold or the
+ * model's own; the number that failed to decode. */
+static size_t classify(const predict_args *a, const catlr_model *model,
+                       const catlr_file_list *list, chunk_buffers *b, FILE *out, FILE *errf) {
+    const double threshold = a->has_threshold ? a->threshold : model->threshold;
     size_t failed = 0;
     for (size_t j0 = 0; j0 < list->count; j0 += CHUNK) {
         size_t n = list->count - j0 < CHUNK ? list->count - j0 : CHUNK;
@@ -309,8 +309,7 @@ static int run(const predict_args *a, const catlr_model *model, FILE *out, FILE 
     if (rc == 0) {
         if (a->format == FORMAT_CSV)
             fputs("path,class,p\n", out);
-        double threshold = a->has_threshold ? a->threshold : model->threshold;
-        failed = classify(a, model, threshold, &list, &b, out, errf);
+        failed = classify(a, model, &list, &b, out, errf);
     }
     chunk_buffers_free(&b);
     catlr_file_list_free(&list);

@@ -93,7 +93,7 @@ typedef struct train_args {
     const char *test_dir; /* NULL: no test set */
     const char *output;
     const char *positive;
-    catlr_train_opts opts;
+    catlr_train_params params;
     int quiet;
     /* what train_report.c shows */
     double rates[TRAIN_REPORT_MAX_RATES];
@@ -111,7 +111,7 @@ typedef struct train_args {
      * read); in one process own_errf is errf. */
     const cli_comm *comm;
     FILE *own_errf;
-    /* model selection (train_validation.c); opts.eval_every too */
+    /* model selection (train_validation.c); params.eval_every too */
     double val_split; /* 0: no validation set */
     uint64_t seed;
     int seed_given;
@@ -169,7 +169,7 @@ static int apply_selection_option(int id, const char *value, train_args *a, FILE
         a->seed_given = 1;
         return cli_option_seed(value, &a->seed, "train", USAGE, errf);
     case OPT_EVAL_EVERY:
-        if (cli_parse_count(value, &a->opts.eval_every) != 0)
+        if (cli_parse_count(value, &a->params.eval_every) != 0)
             return usage_error(errf, "--eval-every must be a whole number >= 1, got", value);
         break;
     case OPT_PICK_THRESHOLD: a->pick_threshold = 1; break;
@@ -184,7 +184,7 @@ static int check_selection_options(const train_args *a, FILE *errf) {
         return usage_error(errf, "--pick-threshold needs --val-split", NULL);
     if (a->seed_given && a->val_split == 0)
         return usage_error(errf, "--seed needs --val-split", NULL);
-    if (a->opts.eval_every > 0 && a->curve == NULL && a->plot == NULL)
+    if (a->params.eval_every > 0 && a->curve == NULL && a->plot == NULL)
         return usage_error(errf, "--eval-every needs --curve or --plot", NULL);
     return -1;
 }
@@ -195,19 +195,19 @@ static int apply_trainer_option(int id, const char *value, train_args *a, FILE *
         return apply_selection_option(id, value, a, errf);
     switch (id) {
     case OPT_L2:
-        if (cli_parse_nonnegative(value, &a->opts.l2) != 0)
+        if (cli_parse_nonnegative(value, &a->params.l2) != 0)
             return usage_error(errf, "--l2 must be a number >= 0, got", value);
         break;
     case OPT_TOL:
-        if (cli_parse_nonnegative(value, &a->opts.tol) != 0)
+        if (cli_parse_nonnegative(value, &a->params.tol) != 0)
             return usage_error(errf, "--tol must be a number >= 0, got", value);
         break;
-    case OPT_SOLVER: return cli_option_solver(value, &a->opts.solver, "train", USAGE, errf);
+    case OPT_SOLVER: return cli_option_solver(value, &a->params.solver, "train", USAGE, errf);
     case OPT_THREADS:
-        return cli_option_threads(value, &a->opts.threads, "train", USAGE, errf);
+        return cli_option_threads(value, &a->params.threads, "train", USAGE, errf);
     case OPT_TIMINGS: a->timings = 1; break;
     case OPT_CLASS_WEIGHT:
-        return train_setup_option_class_weight(value, &a->opts, "train", USAGE, errf);
+        return train_setup_option_class_weight(value, &a->params, "train", USAGE, errf);
     case OPT_AUGMENT:
         if (train_setup_parse_augment(value, &a->augment) != 0)
             return usage_error(errf, "--augment must be flip, got", value);
@@ -230,15 +230,16 @@ static int apply_option(int id, const char *value, train_args *a, FILE *out,
     case OPT_CURVE: a->curve = value; break;
     case OPT_PLOT: a->plot = value; break;
     case OPT_SKIP_BAD: a->skip_bad = 1; break;
-    case OPT_LR:
-        return cli_option_rates(value, a->rates, TRAIN_REPORT_MAX_RATES, &a->n_rates, "train",
-                                USAGE, errf);
+    case OPT_LR: {
+        const cli_list rates = {.values = a->rates, .max = TRAIN_REPORT_MAX_RATES, .n = &a->n_rates};
+        return cli_option_rates(value, &rates, "train", USAGE, errf);
+    }
     case OPT_ITERATIONS:
-        if (cli_parse_count(value, &a->opts.iterations) != 0)
+        if (cli_parse_count(value, &a->params.iterations) != 0)
             return usage_error(errf, "--iterations must be a whole number >= 1, got", value);
         break;
     case OPT_PRINT_EVERY:
-        if (cli_parse_count(value, &a->opts.report_every) != 0)
+        if (cli_parse_count(value, &a->params.report_every) != 0)
             return usage_error(errf, "--print-every must be a whole number >= 1, got", value);
         break;
     case OPT_HELP: print_help(out); return CLI_EXIT_OK;
@@ -255,10 +256,19 @@ static int apply_one(void *a, int id, const char *value, FILE *out, FILE *errf) 
 static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *errf) {
     a->output = "catlr.model";
     a->positive = "cat";
-    a->opts = catlr_train_defaults();
+    a->params = catlr_train_defaults();
     a->seed = CATLR_DEFAULT_SEED;
-    int code = cli_scan_one_operand(argc, argv, OPTIONS, sizeof OPTIONS / sizeof OPTIONS[0],
-                                    "train", USAGE, "TRAIN_DIR", &a->train_dir, apply_one, a, out, errf);
+    const cli_one_operand command = {
+        .cmd = "train",
+        .usage = USAGE,
+        .options = OPTIONS,
+        .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
+        .operand_name = "TRAIN_DIR",
+        .operand = &a->train_dir,
+        .apply = apply_one,
+        .ctx = a,
+    };
+    int code = cli_scan_one_operand(argc, argv, &command, out, errf);
     if (code >= 0)
         return code;
     const cli_path paths[] = {{"TRAIN_DIR", a->train_dir}, {"--output", a->output},
@@ -282,7 +292,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     if (code >= 0)
         return code;
     if (a->n_rates == 0) { /* no --lr: the default rate alone */
-        a->rates[0] = a->opts.lr;
+        a->rates[0] = a->params.lr;
         a->n_rates = 1;
     }
     return -1;
@@ -291,72 +301,43 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
 // ----------------------------------------------------------------------------
 // The work.
 
+/* What the steps of one `catlr train` share: the command line, the streams,
+ * what was loaded, the report and the results. */
+typedef struct train_job {
+    const train_args *a;
+    FILE *out, *errf;
+    int silent;                  /* a rank other than 0: writes nothing */
+    catlr_model init;            /* --init's model; w NULL without */
+    catlr_dataset *train, *test; /* test NULL without --test */
+    size_t m_total, test_m_total; /* images of every process */
+    train_sets sets;             /* trained on, and held out by --val-split */
+    train_set set;               /* trained on, with --augment's mirrors */
+    catlr_train_reducer reducer; /* {0} in one process */
+    train_report rep;
+    catlr_model best;            /* the best rate's model */
+    double t_load, t_train, t_save; /* seconds */
+} train_job;
+
 /* v (n) summed over the processes. n is a handful, and only more than
  * INT_MAX doubles could fail. */
 static void sum_counts(const cli_comm *comm, double *v, size_t n) {
     (void)cli_comm_sum((void *)comm, v, n, NULL);
 }
 
-/* A folder's load, added up over the processes: how many failed (and
- * whether rank 0 did), images skipped, and images of each class kept. */
-enum { LOAD_FAILED, LOAD_RANK0_FAILED, LOAD_SKIPPED, LOAD_CLASS0, LOAD_CLASS1, LOAD_N };
-
-/* With --skip-bad in several processes, a class of which no process kept
- * an image is an error, as the library makes it in one process. */
-static int check_classes_kept(const char *dir, const catlr_dataset *ds, const double *sums,
-                              FILE *errf) {
-    for (size_t k = 0; k < 2; k++) {
-        if (sums[LOAD_CLASS0 + k] > 0)
-            continue;
-        size_t n = strlen(dir);
-        fprintf(errf, "catlr: %s%s%s: none of its %zu images could be read\n", dir,
-                n > 0 && dir[n - 1] == '/' ? "" : "/", catlr_dataset_class_name(ds, k),
-                catlr_dataset_folder_count(ds, k));
-        return CLI_EXIT_FAIL;
-    }
-    return CLI_EXIT_OK;
-}
-
-/* Load this process's shard of dir (the whole of it in one process), and
- * go on only if every process loaded its own; *total gets the images of
- * all of them. Say what was found on errf unless quiet. Skipped images are
- * warned about even when quiet: they change what the model learns from. */
-static int load(const char *dir, const train_args *a, catlr_dataset **ds, size_t *total,
-                FILE *errf) {
-    const cli_comm *comm = a->comm;
-    catlr_error err;
-    cli_skip_report skipped = {a->own_errf, 0};
-    catlr_dataset_opts opts = catlr_dataset_defaults();
-    opts.positive = a->positive;
-    opts.skip_bad = a->skip_bad;
-    opts.threads = (int)a->opts.threads; /* --threads: loading and training */
-    opts.on_skip = cli_warn_skip;
-    opts.user = &skipped;
-    opts.shard_index = (size_t)comm->rank;
-    opts.shard_count = (size_t)comm->size;
-    catlr_status st = catlr_dataset_load(dir, &opts, ds, &err);
-    int failed = st != CATLR_OK;
-    double sums[LOAD_N] = {failed, failed && comm->rank == 0, (double)skipped.count,
-                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 0),
-                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 1)};
-    sum_counts(comm, sums, LOAD_N);
-    /* a failure every process shares (a folder that is not there) is
-     * reported once, by rank 0 */
-    if (failed && (comm->rank == 0 || sums[LOAD_RANK0_FAILED] == 0))
-        cli_print_error(a->own_errf, &err);
-    if (sums[LOAD_FAILED] > 0)
-        return CLI_EXIT_FAIL; /* the caller frees *ds */
-    if (sums[LOAD_SKIPPED] > 0)
-        fprintf(errf, "catlr: warning: %s: skipped %.0f image%s that could not be read\n", dir,
-                sums[LOAD_SKIPPED], sums[LOAD_SKIPPED] == 1 ? "" : "s");
-    if (comm->size > 1 && a->skip_bad && check_classes_kept(dir, *ds, sums, errf) != CLI_EXIT_OK)
-        return CLI_EXIT_FAIL;
-    *total = (size_t)(sums[LOAD_CLASS0] + sums[LOAD_CLASS1]);
-    if (!a->quiet)
-        fprintf(errf, "%s: %zu images (%s: %.0f, %s: %.0f)\n", dir, *total,
-                catlr_dataset_class_name(*ds, 0), sums[LOAD_CLASS0],
-                catlr_dataset_class_name(*ds, 1), sums[LOAD_CLASS1]);
-    return CLI_EXIT_OK;
+/* Load this process's shard of dir (the whole of it in one process) into
+ * *ds, *total getting the images of every process. */
+static int load(const train_job *job, const char *dir, catlr_dataset **ds, size_t *total) {
+    const train_args *a = job->a;
+    const cli_load load = {
+        .dir = dir,
+        .positive = a->positive,
+        .skip_bad = a->skip_bad,
+        .threads = a->params.threads, /* --threads: loading and training */
+        .quiet = a->quiet,
+        .comm = a->comm,
+        .own_errf = a->own_errf,
+    };
+    return cli_load_dataset(&load, ds, total, job->errf);
 }
 
 /* Seconds on a clock that only goes forward. */
@@ -372,73 +353,107 @@ static void report_early_stop(const catlr_model *model, const train_args *a, FIL
         fprintf(errf,
                 "stopped after %llu of %zu iterations: the %scost improved by less than "
                 "--tol %g\n",
-                (unsigned long long)model->iterations, a->opts.iterations,
-                a->val_split > 0 ? "validation " : "", a->opts.tol);
+                (unsigned long long)model->iterations, a->params.iterations,
+                a->val_split > 0 ? "validation " : "", a->params.tol);
 }
 
 /* A model for the training set's classes, starting from zero or from
- * init's weights, trained on set (the folder's images not held out for
- * validation in sets, with --augment their mirrors) with run k's rate,
- * watched by the report. */
-static int fit(const catlr_dataset *train, const train_sets *sets, const train_set *set,
-               const catlr_model *init, const catlr_dataset *test, const train_args *a,
-               size_t k, train_report *rep, catlr_model *model, double *seconds, FILE *errf) {
+ * --init's weights, trained on job->set (the folder's images not held out
+ * for validation, with --augment their mirrors) with run k's rate, watched
+ * by the report. */
+static int fit(train_job *job, size_t k, catlr_model *model) {
+    const train_args *a = job->a;
     catlr_error err;
     catlr_status st = catlr_model_init(
-        model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(train, 0),
-        catlr_dataset_class_name(train, 1), (uint32_t)catlr_dataset_positive(train), &err);
+        model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(job->train, 0),
+        catlr_dataset_class_name(job->train, 1), (uint32_t)catlr_dataset_positive(job->train),
+        &err);
     if (st == CATLR_OK) {
-        train_setup_start(model, init, a->augment);
-        catlr_train_opts opts = a->opts;
-        if (test != NULL) {
-            opts.test_X = catlr_dataset_pixels(test);
-            opts.test_y = catlr_dataset_labels(test);
-            opts.test_m = catlr_dataset_count(test);
-        }
-        opts.val_X = sets->val_X;
-        opts.val_y = sets->val_y;
-        opts.val_m = sets->val_m;
-        train_report_start_run(rep, k, &opts);
+        const int warm = job->init.w != NULL;
+        train_setup_start(model, warm ? &job->init : NULL);
+        catlr_train_params params = a->params;
+        catlr_train_hooks hooks = {.reducer = job->reducer};
+        catlr_train_problem prob = {
+            .X = job->set.X,
+            .y = job->set.y,
+            .m = job->set.m,
+            .val = {.X = job->sets.val_X, .y = job->sets.val_y, .m = job->sets.val_m},
+            .origin = train_sets_origin(&job->sets),
+        };
+        prob.origin.augment = a->augment;
+        prob.origin.warm_start = (uint32_t)warm;
+        if (job->test != NULL)
+            prob.test = (catlr_train_set){
+                .X = catlr_dataset_pixels(job->test),
+                .y = catlr_dataset_labels(job->test),
+                .m = catlr_dataset_count(job->test),
+            };
+        train_report_start_run(&job->rep, k, &params, &hooks);
         double t0 = now();
-        st = catlr_train(set->X, set->y, set->m, &opts, model, &err);
-        *seconds += now() - t0;
-        train_sets_record(sets, model);
+        st = catlr_train(&prob, &params, &hooks, model, &err);
+        job->t_train += now() - t0;
     }
     if (st != CATLR_OK) {
-        train_report_fail_run(rep); /* wipes the progress line before the error */
-        cli_print_error(errf, &err);
+        train_report_fail_run(&job->rep); /* wipes the progress line before the error */
+        cli_print_error(job->errf, &err);
         return CLI_EXIT_FAIL;
     }
-    report_early_stop(model, a, errf);
+    report_early_stop(model, a, job->errf);
     if (!a->quiet)
-        train_sets_report_kept(sets, model, errf);
+        train_sets_report_kept(&job->sets, model, job->errf);
     return CLI_EXIT_OK;
 }
 
-/* The accuracy line of the m examples X (n_x, m), y (m) of every process
- * (the confusion matrices added up, scored by the course's formula, as
- * eval does); returns the accuracy. */
-static double print_accuracy(FILE *out, const char *which, const catlr_model *model,
-                             const uint8_t *X, const uint8_t *y, size_t m,
-                             const cli_comm *comm) {
+/* The accuracy line of the examples of set in every process (the
+ * confusion matrices added up, scored by the course's formula, as eval
+ * does); returns the accuracy. */
+static double print_accuracy(const train_job *job, const char *which, const catlr_model *model,
+                             const catlr_train_set *set) {
     enum { CHUNK = 64 };
     double counts[4] = {0, 0, 0, 0};
-    for (size_t j0 = 0; j0 < m; j0 += CHUNK) {
-        size_t n = m - j0 < CHUNK ? m - j0 : CHUNK;
+    for (size_t j0 = 0; j0 < set->m; j0 += CHUNK) {
+        size_t n = set->m - j0 < CHUNK ? set->m - j0 : CHUNK;
         double p[CHUNK];
-        catlr_predict_proba(model, X + j0 * CATLR_N_X, n, p);
-        catlr_confusion c = catlr_metrics_confusion(y + j0, p, n);
+        catlr_predict_proba(model, set->X + j0 * CATLR_N_X, n, p);
+        catlr_confusion c = catlr_metrics_confusion(set->y + j0, p, n);
         counts[0] += (double)c.tp;
         counts[1] += (double)c.fn;
         counts[2] += (double)c.fp;
         counts[3] += (double)c.tn;
     }
-    sum_counts(comm, counts, 4);
-    catlr_confusion all = {(size_t)counts[0], (size_t)counts[1], (size_t)counts[2],
-                           (size_t)counts[3]};
+    sum_counts(job->a->comm, counts, 4);
+    catlr_confusion all = {
+        .tp = (size_t)counts[0],
+        .fn = (size_t)counts[1],
+        .fp = (size_t)counts[2],
+        .tn = (size_t)counts[3],
+    };
     double acc = catlr_metrics_scores(&all).accuracy;
-    fprintf(out, "%s accuracy: %.2f %%\n", which, acc);
+    fprintf(job->out, "%s accuracy: %.2f %%\n", which, acc);
     return acc;
+}
+
+/* The accuracy lines of model: the folder's images trained on (without
+ * mirrors), the validation set's and the test set's; 1 when run k is the
+ * best so far (train_report_end_run). */
+static int print_accuracies(train_job *job, const catlr_model *model) {
+    train_run_scores scores = {.train = NAN, .validation = NAN, .test = NAN};
+    const catlr_train_set trained = {.X = job->sets.X, .y = job->sets.y, .m = job->sets.m};
+    scores.train = print_accuracy(job, "train", model, &trained);
+    if (job->sets.val_m > 0) {
+        const catlr_train_set val = {
+            .X = job->sets.val_X, .y = job->sets.val_y, .m = job->sets.val_m};
+        scores.validation = print_accuracy(job, "validation", model, &val);
+    }
+    if (job->test != NULL) {
+        const catlr_train_set test = {
+            .X = catlr_dataset_pixels(job->test),
+            .y = catlr_dataset_labels(job->test),
+            .m = catlr_dataset_count(job->test),
+        };
+        scores.test = print_accuracy(job, "test", model, &test);
+    }
+    return train_report_end_run(&job->rep, model, &scores);
 }
 
 static int save(const catlr_model *model, const train_args *a, FILE *errf) {
@@ -452,137 +467,155 @@ static int save(const catlr_model *model, const train_args *a, FILE *errf) {
     return CLI_EXIT_OK;
 }
 
-/* Train once per learning rate, keeping the best model; *seconds adds up
- * the time spent in the trainer. With several rates a run that fails (a
- * rate so large the weights overflow) is reported and marked in the table,
- * and the others still compare. */
-static int fit_rates(const catlr_dataset *train, const train_sets *sets, const train_set *set,
-                     const catlr_model *init, const catlr_dataset *test,
-                     const train_args *a, train_report *rep, catlr_model *best,
-                     double *seconds, FILE *out, FILE *errf) {
+/* Train once per learning rate, keeping the best model in job->best. With
+ * several rates a run that fails (a rate so large the weights overflow) is
+ * reported and marked in the table, and the others still compare. */
+static int fit_rates(train_job *job) {
+    const train_args *a = job->a;
     int code = CLI_EXIT_OK;
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
-        code = fit(train, sets, set, init, test, a, k, rep, &model, seconds, errf);
+        code = fit(job, k, &model);
         if (code != CLI_EXIT_OK && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
-        } else if (code == CLI_EXIT_OK) {
-            /* the folder's images trained on, without mirrors */
-            train_run_scores scores = {NAN, NAN, NAN};
-            scores.train =
-                print_accuracy(out, "train", &model, sets->X, sets->y, sets->m, a->comm);
-            if (sets->val_m > 0)
-                scores.validation = print_accuracy(out, "validation", &model, sets->val_X,
-                                                   sets->val_y, sets->val_m, a->comm);
-            if (test != NULL)
-                scores.test = print_accuracy(out, "test", &model, catlr_dataset_pixels(test),
-                                             catlr_dataset_labels(test),
-                                             catlr_dataset_count(test), a->comm);
-            if (train_report_end_run(rep, &model, &scores)) {
-                catlr_model_free(best);
-                *best = model; /* moved: best owns the weights now */
-                model.w = NULL;
-            }
+        } else if (code == CLI_EXIT_OK && print_accuracies(job, &model)) {
+            catlr_model_free(&job->best);
+            job->best = model; /* moved: best owns the weights now */
+            model.w = NULL;
         }
         catlr_model_free(&model);
     }
-    if (code == CLI_EXIT_OK && !train_report_has_best(rep)) {
-        fprintf(errf, "catlr: training failed with every learning rate\n");
+    if (code == CLI_EXIT_OK && !train_report_has_best(&job->rep)) {
+        fprintf(job->errf, "catlr: training failed with every learning rate\n");
         code = CLI_EXIT_FAIL;
     }
     return code;
 }
 
-/* Both folders are read before training starts, so that a bad test folder
- * fails at once rather than after the training. */
-static int run(const train_args *a, FILE *out, FILE *errf) {
-    catlr_dataset *train = NULL, *test = NULL;
-    catlr_model model = {0}, init = {0};
-    train_sets sets = {0};
-    train_set set = {0};
-    train_report rep;
+/* Open what the report writes, and check -o's folder, before hours of
+ * training could end in a failed save. -1 to go on (in every process), or
+ * an exit code. */
+static int open_outputs(train_job *job) {
+    const train_args *a = job->a;
     /* every process computes the costs that rank 0's report needs, so the
      * others keep its outputs, writing them nowhere */
-    const int silent = a->comm->rank > 0;
-    train_report_config cfg = {a->curve != NULL && silent ? "/dev/null" : a->curve,
-                               a->plot != NULL && silent ? "/dev/null" : a->plot,
-                               a->rates, a->n_rates, a->opts.iterations,
-                               a->opts.report_every, a->test_dir != NULL, a->quiet,
-                               a->opts.eval_every, a->val_split > 0};
-    int code = train_report_open(&rep, &cfg, out, errf);
-    /* and -o's folder, before hours of training could end in a failed save */
-    if (code < 0 && !silent && cli_check_model_output(a->output, errf) != CLI_EXIT_OK)
-        code = train_report_close(&rep, 0);
+    const train_report_config cfg = {
+        .curve = a->curve != NULL && job->silent ? "/dev/null" : a->curve,
+        .plot = a->plot != NULL && job->silent ? "/dev/null" : a->plot,
+        .rates = a->rates,
+        .n_rates = a->n_rates,
+        .iterations = a->params.iterations,
+        .print_every = a->params.report_every,
+        .has_test = a->test_dir != NULL,
+        .quiet = a->quiet,
+        .eval_every = a->params.eval_every,
+        .has_val = a->val_split > 0,
+    };
+    int code = train_report_open(&job->rep, &cfg, job->out, job->errf);
+    if (code < 0 && !job->silent && cli_check_model_output(a->output, job->errf) != CLI_EXIT_OK)
+        code = train_report_close(&job->rep, 0);
     double opened = code < 0; /* rank 0 alone may fail to create its outputs */
     sum_counts(a->comm, &opened, 1);
     if (code >= 0)
         return code;
     if (opened < a->comm->size)
-        return train_report_close(&rep, 0);
-    double t_load = now();
-    size_t m_total = 0, test_m_total = 0;
+        return train_report_close(&job->rep, 0);
+    return -1;
+}
+
+/* --init's model, the folders, the validation split and the mirrors. Both
+ * folders are read before training starts, so that a bad test folder
+ * fails at once rather than after the training. */
+static int load_data(train_job *job) {
+    const train_args *a = job->a;
     /* --init's file first: a missing or damaged one fails before the
      * folders are decoded */
-    code = a->init != NULL ? cli_load_model(a->init, &init, errf) : CLI_EXIT_OK;
+    int code = a->init != NULL ? cli_load_model(a->init, &job->init, job->errf) : CLI_EXIT_OK;
     if (code == CLI_EXIT_OK)
-        code = load(a->train_dir, a, &train, &m_total, errf);
+        code = load(job, a->train_dir, &job->train, &job->m_total);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
-        code = load(a->test_dir, a, &test, &test_m_total, errf);
+        code = load(job, a->test_dir, &job->test, &job->test_m_total);
         /* the test folder must hold the training folder's two classes */
-        const char *const train_names[2] = {catlr_dataset_class_name(train, 0),
-                                            catlr_dataset_class_name(train, 1)};
+        const char *const train_names[2] = {catlr_dataset_class_name(job->train, 0),
+                                            catlr_dataset_class_name(job->train, 1)};
         if (code == CLI_EXIT_OK)
-            code = cli_check_classes(test, a->test_dir, train_names, "the training folder's",
-                                     errf);
+            code = cli_check_classes(job->test, a->test_dir, train_names,
+                                     "the training folder's", job->errf);
     }
     if (code == CLI_EXIT_OK && a->init != NULL)
-        code = train_setup_check_init(a->init, &init, train, errf);
+        code = train_setup_check_init(a->init, &job->init, job->train, job->errf);
     /* --val-split: one process (catlr_cmd_train) */
+    const train_split split = {.fraction = a->val_split, .seed = a->seed, .quiet = a->quiet};
     if (code == CLI_EXIT_OK)
-        code = train_sets_make(&sets, train, a->train_dir, a->val_split, a->seed, a->quiet, errf);
+        code = train_sets_make(&job->sets, job->train, a->train_dir, &split, job->errf);
     if (code == CLI_EXIT_OK && a->pick_threshold)
-        code = train_threshold_check(&sets, train, a->train_dir, errf);
+        code = train_threshold_check(&job->sets, job->train, a->train_dir, job->errf);
     if (code == CLI_EXIT_OK) { /* every process gets here, or none */
         /* the mirrors of the images trained on only: the validation set
          * stays the folder's own images */
-        code = train_setup_make_set(&set, sets.X, sets.y, sets.m, a->augment,
-                                    a->val_split > 0 ? sets.m : m_total, a->quiet, errf);
+        const catlr_train_set from = {.X = job->sets.X, .y = job->sets.y, .m = job->sets.m};
+        code = train_setup_make_set(&job->set, &from, a->augment,
+                                    a->val_split > 0 ? job->sets.m : job->m_total, a->quiet,
+                                    job->errf);
         double failed = code != CLI_EXIT_OK; /* out of memory in one process */
         sum_counts(a->comm, &failed, 1);
         code = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     }
-    t_load = now() - t_load;
-    double t_train = 0, t_save = 0;
-    train_args split = *a; /* with the totals known, the trainer's reducer */
-    if (a->comm->size > 1)
-        split.opts.reducer = (catlr_train_reducer){
-            cli_comm_sum, (void *)a->comm,
+    if (a->comm->size > 1) /* with the totals known, the trainer's reducer */
+        job->reducer = (catlr_train_reducer){
+            .allreduce_sum = cli_comm_sum,
+            .ctx = (void *)a->comm,
             /* every process mirrors its own shard */
-            (a->augment & CATLR_AUGMENT_FLIP) ? 2 * m_total : m_total, test_m_total};
-    if (code == CLI_EXIT_OK)
-        code = fit_rates(train, &sets, &set, init.w != NULL ? &init : NULL, test, &split, &rep,
-                         &model, &t_train, out, errf);
+            .m_total = (a->augment & CATLR_AUGMENT_FLIP) ? 2 * job->m_total : job->m_total,
+            .test_m_total = job->test_m_total,
+        };
+    return code;
+}
+
+/* Train, report, pick the threshold and save. */
+static int train_and_save(train_job *job) {
+    const train_args *a = job->a;
+    int code = fit_rates(job);
     if (code == CLI_EXIT_OK && !a->quiet)
-        train_setup_print_weights(&model, errf);
-    code = train_report_close(&rep, code == CLI_EXIT_OK);
+        train_setup_print_weights(&job->best, job->errf);
+    code = train_report_close(&job->rep, code == CLI_EXIT_OK);
     if (code == CLI_EXIT_OK && a->pick_threshold)
-        code = train_pick_threshold(&sets, &model, a->quiet, errf);
-    if (code == CLI_EXIT_OK && !silent) {
-        t_save = now();
-        code = save(&model, a, errf);
-        t_save = now() - t_save;
+        code = train_pick_threshold(&job->sets, &job->best, a->quiet, job->errf);
+    if (code == CLI_EXIT_OK && !job->silent) {
+        job->t_save = now();
+        code = save(&job->best, a, job->errf);
+        job->t_save = now() - job->t_save;
     }
+    return code;
+}
+
+static void job_free(train_job *job) {
+    catlr_model_free(&job->best);
+    catlr_model_free(&job->init);
+    train_setup_free_set(&job->set);
+    train_sets_free(&job->sets);
+    catlr_dataset_free(job->test);
+    catlr_dataset_free(job->train);
+}
+
+static int run(const train_args *a, FILE *out, FILE *errf) {
+    train_job job = {.a = a, .out = out, .errf = errf, .silent = a->comm->rank > 0};
+    int code = open_outputs(&job);
+    if (code >= 0)
+        return code;
+    job.t_load = now();
+    code = load_data(&job);
+    job.t_load = now() - job.t_load;
+    if (code == CLI_EXIT_OK)
+        code = train_and_save(&job);
+    else
+        code = train_report_close(&job.rep, 0);
     /* train is the time inside the trainer only: not the accuracies, the
      * curve file or the chart */
     if (code == CLI_EXIT_OK && a->timings)
-        fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", t_load, t_train,
-                t_save, catlr_solver_name((catlr_solver)model.solver));
-    catlr_model_free(&model);
-    catlr_model_free(&init);
-    train_setup_free_set(&set);
-    train_sets_free(&sets);
-    catlr_dataset_free(test);
-    catlr_dataset_free(train);
+        fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", job.t_load,
+                job.t_train, job.t_save, catlr_solver_name((catlr_solver)job.best.solver));
+    job_free(&job);
     return code;
 }
 
@@ -597,11 +630,11 @@ int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf) {
         out = errf = silent;
     train_args a = {0};
     int code = parse_args(argc, argv, &a, out, errf);
-    if (code < 0 && comm.size > 1 && a.opts.solver == CATLR_SOLVER_GRAM)
+    if (code < 0 && comm.size > 1 && a.params.solver == CATLR_SOLVER_GRAM)
         code = usage_error(errf, "--solver gram trains in one process only; use primal or "
                                  "auto with mpirun", NULL);
     /* the split and the accuracies are of one process's examples */
-    if (code < 0 && comm.size > 1 && (a.val_split > 0 || a.opts.eval_every > 0))
+    if (code < 0 && comm.size > 1 && (a.val_split > 0 || a.params.eval_every > 0))
         code = usage_error(errf, "--val-split and --eval-every train in one process only",
                            NULL);
     if (code < 0) {

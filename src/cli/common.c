@@ -60,11 +60,11 @@ int cli_check_paths(const cli_path *paths, size_t n, const char *cmd, const char
     return -1;
 }
 
-int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_t n_options,
-                         const char *cmd, const char *usage, const char *operand_name,
-                         const char **operand, cli_apply_option apply, void *ctx, FILE *out,
+int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *out,
                          FILE *errf) {
-    cli_scanner s = cli_scan(argc, argv, options, n_options);
+    const char *cmd = c->cmd, *usage = c->usage;
+    const char **operand = c->operand;
+    cli_scanner s = cli_scan(argc, argv, c->options, c->n_options);
     char msg[256];
     const char *value;
     for (int id; (id = cli_next(&s, &value, msg, sizeof msg)) != CLI_END;) {
@@ -76,12 +76,12 @@ int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_
             *operand = value;
             continue;
         }
-        int code = apply(ctx, id, value, out, errf);
+        int code = c->apply(c->ctx, id, value, out, errf);
         if (code >= 0)
             return code;
     }
     if (*operand == NULL)
-        return cli_usage_error(errf, cmd, usage, "missing %s", operand_name);
+        return cli_usage_error(errf, cmd, usage, "missing %s", c->operand_name);
     return -1;
 }
 
@@ -278,27 +278,69 @@ void cli_warn_skip(void *user, const catlr_error *err) {
     r->count++;
 }
 
-int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
-                     int quiet, catlr_dataset **ds, FILE *errf) {
-    catlr_error err;
-    cli_skip_report skipped = {errf, 0};
-    catlr_dataset_opts opts = catlr_dataset_defaults();
-    opts.positive = positive;
-    opts.skip_bad = skip_bad;
-    opts.threads = (int)threads;
-    opts.on_skip = cli_warn_skip;
-    opts.user = &skipped;
-    if (catlr_dataset_load(dir, &opts, ds, &err) != CATLR_OK) {
-        cli_print_error(errf, &err);
+/* A folder's load, added up over the processes: how many failed (and
+ * whether rank 0 did), images skipped, and images of each class kept. */
+enum { LOAD_FAILED, LOAD_RANK0_FAILED, LOAD_SKIPPED, LOAD_CLASS0, LOAD_CLASS1, LOAD_N };
+
+/* With --skip-bad in several processes, a class of which no process kept
+ * an image is an error, as the library makes it in one process. */
+static int check_classes_kept(const char *dir, const catlr_dataset *ds, const double *sums,
+                              FILE *errf) {
+    for (size_t k = 0; k < 2; k++) {
+        if (sums[LOAD_CLASS0 + k] > 0)
+            continue;
+        size_t n = strlen(dir);
+        fprintf(errf, "catlr: %s%s%s: none of its %zu images could be read\n", dir,
+                n > 0 && dir[n - 1] == '/' ? "" : "/", catlr_dataset_class_name(ds, k),
+                catlr_dataset_folder_count(ds, k));
         return CLI_EXIT_FAIL;
     }
-    if (skipped.count > 0)
-        fprintf(errf, "catlr: warning: %s: skipped %zu image%s that could not be read\n", dir,
-                skipped.count, skipped.count == 1 ? "" : "s");
-    if (!quiet)
-        fprintf(errf, "%s: %zu images (%s: %zu, %s: %zu)\n", dir, catlr_dataset_count(*ds),
-                catlr_dataset_class_name(*ds, 0), catlr_dataset_class_count(*ds, 0),
-                catlr_dataset_class_name(*ds, 1), catlr_dataset_class_count(*ds, 1));
+    return CLI_EXIT_OK;
+}
+
+int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FILE *errf) {
+    const cli_comm one = {.rank = 0, .size = 1, .joined = 0};
+    const cli_comm *comm = load->comm != NULL ? load->comm : &one;
+    FILE *own_errf = load->own_errf != NULL ? load->own_errf : errf;
+    const char *dir = load->dir;
+    catlr_error err;
+    cli_skip_report skipped = {own_errf, 0};
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = load->positive;
+    opts.skip_bad = load->skip_bad;
+    opts.threads = (int)load->threads;
+    opts.on_skip = cli_warn_skip;
+    opts.user = &skipped;
+    opts.shard_index = (size_t)comm->rank;
+    opts.shard_count = (size_t)comm->size;
+    catlr_status st = catlr_dataset_load(dir, &opts, ds, &err);
+    int failed = st != CATLR_OK;
+    double sums[LOAD_N] = {failed, failed && comm->rank == 0, (double)skipped.count,
+                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 0),
+                           failed ? 0 : (double)catlr_dataset_class_count(*ds, 1)};
+    /* a handful of doubles: only more than INT_MAX could fail */
+    (void)cli_comm_sum((void *)comm, sums, LOAD_N, NULL);
+    /* a failure every process shares (a folder that is not there) is
+     * reported once, by rank 0 */
+    if (failed && (comm->rank == 0 || sums[LOAD_RANK0_FAILED] == 0))
+        cli_print_error(own_errf, &err);
+    int code = sums[LOAD_FAILED] > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    if (code == CLI_EXIT_OK && sums[LOAD_SKIPPED] > 0)
+        fprintf(errf, "catlr: warning: %s: skipped %.0f image%s that could not be read\n", dir,
+                sums[LOAD_SKIPPED], sums[LOAD_SKIPPED] == 1 ? "" : "s");
+    if (code == CLI_EXIT_OK && comm->size > 1 && load->skip_bad)
+        code = check_classes_kept(dir, *ds, sums, errf);
+    if (code != CLI_EXIT_OK) {
+        catlr_dataset_free(*ds);
+        *ds = NULL;
+        return code;
+    }
+    if (total != NULL)
+        *total = (size_t)(sums[LOAD_CLASS0] + sums[LOAD_CLASS1]);
+    if (!load->quiet)
+        fprintf(errf, "%s: %.0f images (%s: %.0f, %s: %.0f)\n", dir,
+                sums[LOAD_CLASS0] + sums[LOAD_CLASS1], catlr_dataset_class_name(*ds, 0),
+                sums[LOAD_CLASS0], catlr_dataset_class_name(*ds, 1), sums[LOAD_CLASS1]);
     return CLI_EXIT_OK;
 }
 
@@ -343,31 +385,38 @@ int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const ch
     return -1;
 }
 
-/* A list option: option's values read by parse, each "one" ("a positive
- * number"); in the message "many" ("positive numbers") when the user wrote
- * a list, so that "--lr 0" gets the words train and cv both use. */
-static int option_list(const char *option, const char *value,
-                       int (*parse)(const char *, double *), const char *one, const char *many,
-                       double *values, size_t max, size_t *n, const char *cmd,
-                       const char *usage, FILE *errf) {
-    if (cli_parse_list(value, parse, values, max, n) == 0)
+/* A kind of list option: its name, how each value is read, and what the
+ * message calls one value ("a positive number") and several ("positive
+ * numbers"), so that "--lr 0" gets the words train and cv both use. */
+typedef struct list_kind {
+    const char *option;
+    int (*parse)(const char *, double *);
+    const char *one, *many;
+} list_kind;
+
+static int option_list(const list_kind *kind, const char *value, const cli_list *list,
+                       const char *cmd, const char *usage, FILE *errf) {
+    if (cli_parse_list(value, kind->parse, list->values, list->max, list->n) == 0)
         return -1;
     if (strchr(value, ',') == NULL)
-        return cli_usage_error(errf, cmd, usage, "%s must be %s, got '%s'", option, one, value);
+        return cli_usage_error(errf, cmd, usage, "%s must be %s, got '%s'", kind->option,
+                               kind->one, value);
     return cli_usage_error(errf, cmd, usage, "%s must be 1 to %zu %s separated by commas, got '%s'",
-                           option, max, many, value);
+                           kind->option, list->max, kind->many, value);
 }
 
-int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+int cli_option_rates(const char *value, const cli_list *list, const char *cmd,
                      const char *usage, FILE *errf) {
-    return option_list("--lr", value, cli_parse_positive, "a positive number", "positive numbers",
-                       rates, max, n, cmd, usage, errf);
+    static const list_kind RATES = {"--lr", cli_parse_positive, "a positive number",
+                                    "positive numbers"};
+    return option_list(&RATES, value, list, cmd, usage, errf);
 }
 
-int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
-                   const char *usage, FILE *errf) {
-    return option_list("--l2", value, cli_parse_nonnegative, "a number >= 0", "numbers >= 0",
-                       l2s, max, n, cmd, usage, errf);
+int cli_option_l2s(const char *value, const cli_list *list, const char *cmd, const char *usage,
+                   FILE *errf) {
+    static const list_kind L2S = {"--l2", cli_parse_nonnegative, "a number >= 0",
+                                  "numbers >= 0"};
+    return option_list(&L2S, value, list, cmd, usage, errf);
 }
 
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,

@@ -14,6 +14,7 @@
 #include "catlr/model.h"
 #include "catlr/train.h"
 #include "args.h"
+#include "comm.h"
 
 enum {
     CLI_EXIT_OK = 0,   /* success, --help, --version */
@@ -74,15 +75,24 @@ int cli_check_outputs(const cli_path *outputs, size_t n, const cli_path *input, 
  * go on, or an exit code (help printed, usage error reported). */
 typedef int (*cli_apply_option)(void *ctx, int id, const char *value, FILE *out, FILE *errf);
 
-/* Read argv for a command that takes exactly one operand (train's
- * TRAIN_DIR, cv's DIR): each option through apply, the operand into
- * *operand. -1 to go on, or an exit code: apply's, or the usage error for
- * a scanner error, a second operand ("unexpected argument 'X'") or none
- * ("missing NAME"). */
-int cli_scan_one_operand(int argc, char **argv, const cli_option *options, size_t n_options,
-                         const char *cmd, const char *usage, const char *operand_name,
-                         const char **operand, cli_apply_option apply, void *ctx, FILE *out,
-                         FILE *errf);
+/* A command that takes exactly one operand (train's TRAIN_DIR, cv's DIR):
+ * its name, one-line usage and options, and where what argv holds goes. */
+typedef struct cli_one_operand {
+    const char *cmd;
+    const char *usage;
+    const cli_option *options;
+    size_t n_options;
+    const char *operand_name; /* "TRAIN_DIR", in "missing TRAIN_DIR" */
+    const char **operand;     /* where the operand goes; *operand NULL before */
+    cli_apply_option apply;   /* each option, applied to ctx */
+    void *ctx;
+} cli_one_operand;
+
+/* Read argv for the command c: each option through c->apply, the operand
+ * into *c->operand. -1 to go on, or an exit code: apply's, or the usage
+ * error for a scanner error, a second operand ("unexpected argument 'X'")
+ * or none ("missing NAME"). */
+int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *out, FILE *errf);
 
 /* Whether a model file can later be saved at path, checked before the work
  * that makes it (a training run may take hours): the folder it goes in
@@ -145,13 +155,30 @@ typedef struct cli_skip_report {
  * line "catlr: warning: IMAGE: reason (skipped)", counted. */
 void cli_warn_skip(void *user, const catlr_error *err);
 
-/* Load the class folders of dir as `train` does: images decoded on
- * `threads` threads (0: all cores); with skip_bad, images that cannot be
+/* How a command loads the class folders of a folder. */
+typedef struct cli_load {
+    const char *dir;
+    const char *positive; /* class folder labelled 1 */
+    int skip_bad;         /* leave out images that cannot be read */
+    unsigned threads;     /* decoding threads; 0: all cores */
+    int quiet;            /* no "DIR: N images" line */
+    /* The processes that each load a shard of dir and add up the counts
+     * (train under mpirun); NULL: one process, the whole folder. */
+    const cli_comm *comm;
+    /* Where what only this process knows goes (a file of its shard that it
+     * could not read); NULL: errf. Under MPI, errf is silent in every rank
+     * but 0. */
+    FILE *own_errf;
+} cli_load;
+
+/* Load the class folders of load->dir, the whole folder or this process's
+ * shard of it, and go on only if every process loaded its own: images
+ * decoded on load->threads threads; with skip_bad, images that cannot be
  * read left out, each with a warning line (even when quiet, as they change
- * what is learnt), and a count; unless quiet, "DIR: N images (A: n, B: n)".
+ * what is learnt), and a count; unless quiet, "DIR: N images (A: n, B: n)"
+ * of every process's images, *total of them (total may be NULL).
  * CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line (*ds is then NULL). */
-int cli_load_dataset(const char *dir, const char *positive, int skip_bad, unsigned threads,
-                     int quiet, catlr_dataset **ds, FILE *errf);
+int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FILE *errf);
 
 /* ds, loaded from dir, must hold the class folders names[0], names[1] (in
  * byte order, as a dataset and a model keep them), which belong to whose
@@ -190,14 +217,21 @@ int cli_option_threads(const char *value, unsigned *threads, const char *cmd,
 int cli_option_seed(const char *value, uint64_t *seed, const char *cmd, const char *usage,
                     FILE *errf);
 
-/* --lr RATE[,RATE...]: 1 to max positive numbers into rates (*n of them).
+/* Where a list option's numbers go: up to max into values, *n of them. */
+typedef struct cli_list {
+    double *values;
+    size_t max;
+    size_t *n;
+} cli_list;
+
+/* --lr RATE[,RATE...]: 1 to list->max positive numbers into the list.
  * The message speaks of one number when value holds no comma. */
-int cli_option_rates(const char *value, double *rates, size_t max, size_t *n, const char *cmd,
+int cli_option_rates(const char *value, const cli_list *list, const char *cmd,
                      const char *usage, FILE *errf);
 
 /* --l2 LAMBDA[,LAMBDA...]: the same with numbers >= 0. */
-int cli_option_l2s(const char *value, double *l2s, size_t max, size_t *n, const char *cmd,
-                   const char *usage, FILE *errf);
+int cli_option_l2s(const char *value, const cli_list *list, const char *cmd, const char *usage,
+                   FILE *errf);
 
 /* --solver NAME: auto, primal or gram. */
 int cli_option_solver(const char *value, catlr_solver *solver, const char *cmd,

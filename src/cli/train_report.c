@@ -162,17 +162,18 @@ static void on_step(void *user, const catlr_train_step *step) {
         clear_progress(r);
 }
 
-void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts) {
+void train_report_start_run(train_report *r, size_t k, catlr_train_params *params,
+                            catlr_train_hooks *hooks) {
     r->rate_index = k;
-    opts->lr = r->cfg.rates[k];
-    opts->on_step = on_step;
-    opts->user = r;
+    params->lr = r->cfg.rates[k];
+    hooks->on_step = on_step;
+    hooks->user = r;
     /* the curve needs every iteration's cost (with --eval-every only the
      * evaluated ones, which carry theirs), the chart every iteration's;
      * otherwise only the printed ones are computed */
     int every = (r->curve_fp != NULL && r->cfg.eval_every == 0) || r->costs != NULL;
-    opts->report_every = every ? 1 : r->cfg.print_every;
-    opts->eval_every = r->cfg.eval_every;
+    params->report_every = every ? 1 : r->cfg.print_every;
+    params->eval_every = r->cfg.eval_every;
     if (r->cfg.n_rates > 1)
         fprintf(r->out, "%slearning rate: %g\n", k > 0 ? "\n" : "", r->cfg.rates[k]);
     clock_gettime(CLOCK_MONOTONIC, &r->run_start);
@@ -329,9 +330,14 @@ static size_t chart_series(const train_report *r, const double *const values[3],
                 continue;
             snprintf(labels[n], sizeof labels[n], "%s, lr = %g", NAMES[set], r->cfg.rates[k]);
             size_t colour = r->cfg.n_rates == 1 ? set : k;
-            catlr_plot_series s = {labels[n], values[set] + k * r->cfg.iterations, length[k],
-                                   colour, (int)set};
-            series[n++] = s;
+            series[n] = (catlr_plot_series){
+                .label = labels[n],
+                .y = values[set] + k * r->cfg.iterations,
+                .n = length[k],
+                .colour = colour,
+                .dashed = (int)set,
+            };
+            n++;
         }
     }
     return n;

@@ -97,10 +97,11 @@ typedef struct train_report {
 int train_report_open(train_report *r, const train_report_config *cfg, FILE *out,
                       FILE *errf);
 
-/* Before run k (rate cfg.rates[k]): set opts' rate, step callback and
- * reporting interval (1 when the curve is recorded), and with several
- * rates print the run's heading line. */
-void train_report_start_run(train_report *r, size_t k, catlr_train_opts *opts);
+/* Before run k (rate cfg.rates[k]): set params' rate, reporting interval
+ * (1 when the curve is recorded) and accuracies, and hooks' step callback,
+ * and with several rates print the run's heading line. */
+void train_report_start_run(train_report *r, size_t k, catlr_train_params *params,
+                            catlr_train_hooks *hooks);
 
 /* After run k trained: clear the progress line and record the run's
  * results. Returns 1 when run k is the best so far: with a validation set

@@ -10,10 +10,10 @@
 // ----------------------------------------------------------------------------
 // Options.
 
-int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts) {
+int train_setup_parse_class_weight(const char *value, catlr_train_params *params) {
     if (strcmp(value, "balanced") == 0) {
-        opts->class_weight[0] = opts->class_weight[1] = 0;
-        opts->class_weight_balanced = 1;
+        params->class_weight[0] = params->class_weight[1] = 0;
+        params->class_weight_balanced = 1;
         return 0;
     }
     const char *comma = strchr(value, ',');
@@ -26,15 +26,15 @@ int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts) {
     double w_pos, w_neg;
     if (cli_parse_positive(first, &w_pos) != 0 || cli_parse_positive(comma + 1, &w_neg) != 0)
         return -1;
-    opts->class_weight[1] = w_pos; /* by label: 1 is the positive class */
-    opts->class_weight[0] = w_neg;
-    opts->class_weight_balanced = 0;
+    params->class_weight[1] = w_pos; /* by label: 1 is the positive class */
+    params->class_weight[0] = w_neg;
+    params->class_weight_balanced = 0;
     return 0;
 }
 
-int train_setup_option_class_weight(const char *value, catlr_train_opts *opts, const char *cmd,
+int train_setup_option_class_weight(const char *value, catlr_train_params *params, const char *cmd,
                                     const char *usage, FILE *errf) {
-    if (train_setup_parse_class_weight(value, opts) != 0)
+    if (train_setup_parse_class_weight(value, params) != 0)
         return cli_usage_error(errf, cmd, usage,
                                "--class-weight must be 'balanced' or two positive numbers "
                                "W_POS,W_NEG, got '%s'",
@@ -52,9 +52,10 @@ int train_setup_parse_augment(const char *value, uint32_t *augment) {
 // ----------------------------------------------------------------------------
 // The training set.
 
-int train_setup_make_set(train_set *set, const uint8_t *X0, const uint8_t *y0, size_t m,
-                         uint32_t augment, size_t total, int quiet, FILE *errf) {
-    *set = (train_set){X0, y0, m, NULL};
+int train_setup_make_set(train_set *set, const catlr_train_set *from, uint32_t augment,
+                         size_t total, int quiet, FILE *errf) {
+    const size_t m = from->m;
+    *set = (train_set){from->X, from->y, m, NULL};
     if (!(augment & CATLR_AUGMENT_FLIP))
         return CLI_EXIT_OK;
     /* 2m columns of n_x bytes and 2m labels: (n_x + 1) 2m bytes */
@@ -67,8 +68,8 @@ int train_setup_make_set(train_set *set, const uint8_t *X0, const uint8_t *y0, s
     }
     if (m > 0) {
         uint8_t *X = set->owned, *y = set->owned + 2 * m * CATLR_N_X;
-        catlr_augment_flip_set(set->X, set->y, m, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, X,
-                               y);
+        const size_t shape[3] = {CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS};
+        catlr_augment_flip_set(set->X, set->y, m, shape, X, y);
         *set = (train_set){X, y, 2 * m, set->owned};
     }
     if (!quiet)
@@ -112,11 +113,9 @@ int train_setup_check_init(const char *path, const catlr_model *init, const catl
     return CLI_EXIT_FAIL;
 }
 
-void train_setup_start(catlr_model *model, const catlr_model *init, uint32_t augment) {
-    model->augment = augment;
+void train_setup_start(catlr_model *model, const catlr_model *init) {
     if (init == NULL)
         return;
     memcpy(model->w, init->w, catlr_model_n_x(model) * sizeof *model->w);
     model->b = init->b;
-    model->warm_start = 1;
 }

@@ -13,14 +13,14 @@
 #include "catlr/model.h"
 #include "catlr/train.h"
 
-/* --class-weight VALUE into opts: "balanced", or "W_POS,W_NEG", two
+/* --class-weight VALUE into params: "balanced", or "W_POS,W_NEG", two
  * positive finite numbers, the weight of the positive class (label 1)
- * first. 0 on success, -1 if VALUE is anything else (opts unchanged). */
-int train_setup_parse_class_weight(const char *value, catlr_train_opts *opts);
+ * first. 0 on success, -1 if VALUE is anything else (params unchanged). */
+int train_setup_parse_class_weight(const char *value, catlr_train_params *params);
 
 /* The same as an option of command cmd (train or cv): -1 on success, or the
  * usage error (common.h's cli_option_*) and CLI_EXIT_USAGE. */
-int train_setup_option_class_weight(const char *value, catlr_train_opts *opts, const char *cmd,
+int train_setup_option_class_weight(const char *value, catlr_train_params *params, const char *cmd,
                                     const char *usage, FILE *errf);
 
 /* --augment VALUE: "flip" gives CATLR_AUGMENT_FLIP in *augment. 0 on
@@ -36,14 +36,14 @@ typedef struct train_set {
     uint8_t *owned;   /* X and y of the augmented set in one block, or NULL */
 } train_set;
 
-/* Fill *set from the m images X (CATLR_N_X, m) and labels y (m) (a
- * folder's or a process's shard of it, or those --val-split leaves for
- * training) with the augmentation bits; says on errf (unless quiet) how
- * many images the mirrors added to total (m in one process, every
- * process's under MPI). CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line
- * (out of memory), with *set holding nothing. */
-int train_setup_make_set(train_set *set, const uint8_t *X, const uint8_t *y, size_t m,
-                         uint32_t augment, size_t total, int quiet, FILE *errf);
+/* Fill *set from the images of from (a folder's or a process's shard of
+ * it, or those --val-split leaves for training) with the augmentation bits;
+ * says on errf (unless quiet) how many images the mirrors added to total
+ * (from->m in one process, every process's under MPI). CLI_EXIT_OK, or
+ * CLI_EXIT_FAIL after the error line (out of memory), with *set holding
+ * nothing. */
+int train_setup_make_set(train_set *set, const catlr_train_set *from, uint32_t augment,
+                         size_t total, int quiet, FILE *errf);
 
 void train_setup_free_set(train_set *set);
 
@@ -61,8 +61,8 @@ int train_setup_check_init(const char *path, const catlr_model *init, const catl
                            FILE *errf);
 
 /* Start model (made by catlr_model_init for the same geometry) from
- * init's weights and bias, and record the warm start and the
- * augmentation. init may be NULL: training starts from zero. */
-void train_setup_start(catlr_model *model, const catlr_model *init, uint32_t augment);
+ * init's weights and bias (catlr_train records the warm start, given in
+ * its problem's origin). init may be NULL: training starts from zero. */
+void train_setup_start(catlr_model *model, const catlr_model *init);
 
 #endif /* CATLR_CLI_TRAIN_SETUP_H */

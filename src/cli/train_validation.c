@@ -55,7 +55,8 @@ static int gather(train_sets *sets, const catlr_dataset *ds, const uint8_t *is_v
             idx[train_m++] = j;
     uint8_t *X = sets->owned, *y = sets->owned + m * n_x;
     const uint8_t *all_X = catlr_dataset_pixels(ds), *all_y = catlr_dataset_labels(ds);
-    catlr_split_take(all_X, all_y, n_x, idx, m, X, y);
+    catlr_split_take(all_X, n_x, idx, m, X);
+    catlr_split_take_labels(all_y, idx, m, y);
     free(idx);
     sets->X = X;
     sets->y = y;
@@ -67,7 +68,9 @@ static int gather(train_sets *sets, const catlr_dataset *ds, const uint8_t *is_v
 }
 
 int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
-                    double fraction, uint64_t seed, int quiet, FILE *errf) {
+                    const train_split *split, FILE *errf) {
+    const double fraction = split->fraction;
+    const uint64_t seed = split->seed;
     memset(sets, 0, sizeof *sets);
     const size_t m = catlr_dataset_count(ds);
     if (fraction == 0) {
@@ -99,7 +102,7 @@ int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
     sets->seed = seed;
     count_folders(ds, sets->y, sets->m, sets->train_count);
     count_folders(ds, sets->val_y, sets->val_m, sets->val_count);
-    if (!quiet)
+    if (!split->quiet)
         fprintf(errf,
                 "validation split %g (seed %llu): train %s %llu %s %llu, "
                 "validation %s %llu %s %llu\n",
@@ -116,15 +119,15 @@ void train_sets_free(train_sets *sets) {
     memset(sets, 0, sizeof *sets);
 }
 
-void train_sets_record(const train_sets *sets, catlr_model *model) {
+catlr_train_origin train_sets_origin(const train_sets *sets) {
     /* train_count is catlr_train's: the images it was given, mirrors
      * included */
-    for (size_t k = 0; k < 2; k++)
-        model->val_count[k] = sets->val_count[k];
+    catlr_train_origin origin = {.val_count = {sets->val_count[0], sets->val_count[1]}};
     if (sets->val_m > 0) {
-        model->val_fraction = sets->fraction;
-        model->seed = sets->seed;
+        origin.val_fraction = sets->fraction;
+        origin.seed = sets->seed;
     }
+    return origin;
 }
 
 void train_sets_report_kept(const train_sets *sets, const catlr_model *model, FILE *errf) {

@@ -13,6 +13,7 @@
 
 #include "catlr/dataset.h"
 #include "catlr/model.h"
+#include "catlr/train.h"
 
 /* The examples training sees and those it holds out. Without a split the
  * training examples are the dataset's own arrays (nothing owned) and the
@@ -35,22 +36,30 @@ typedef struct train_sets {
  * whole of s. 0 on success, -1 if s is anything else. */
 int train_parse_fraction(const char *s, double *out);
 
-/* Fill *sets from ds, loaded from dir: with fraction > 0, hold out that
- * stratified fraction chosen by seed (catlr_split_validation) and say so
- * on errf unless quiet ("validation split F (seed S): train A n B m,
+/* --val-split and --seed, and whether to say what they held out. */
+typedef struct train_split {
+    double fraction; /* 0: no validation set */
+    uint64_t seed;
+    int quiet;
+} train_split;
+
+/* Fill *sets from ds, loaded from dir: with split->fraction > 0, hold out
+ * that stratified fraction chosen by the seed (catlr_split_validation) and
+ * say so on errf unless quiet ("validation split F (seed S): train A n B m,
  * validation A n B m" with the class folders' names and counts); with
  * fraction 0, train on all of ds. CLI_EXIT_OK, or CLI_EXIT_FAIL after the
  * error line (an empty validation set: "catlr: DIR: reason"; no memory),
  * with *sets holding nothing to free. */
 int train_sets_make(train_sets *sets, const catlr_dataset *ds, const char *dir,
-                    double fraction, uint64_t seed, int quiet, FILE *errf);
+                    const train_split *split, FILE *errf);
 
 /* Release what *sets owns; zeroes it. */
 void train_sets_free(train_sets *sets);
 
-/* Record in model the validation set's counts, and the fraction and seed
- * of the split when there was one (catlr_train records train_count). */
-void train_sets_record(const train_sets *sets, catlr_model *model);
+/* What the model is to record of the split (catlr_train writes it): the
+ * validation set's counts, and the fraction and seed when there was one;
+ * augment and warm_start are left 0. */
+catlr_train_origin train_sets_origin(const train_sets *sets);
 
 /* With a validation set, say on errf which iteration's weights the model
  * kept and their validation cost. */

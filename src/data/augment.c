@@ -17,9 +17,10 @@ void catlr_augment_flip(const uint8_t *px, size_t height, size_t width, size_t c
     }
 }
 
-void catlr_augment_flip_set(const uint8_t *X, const uint8_t *y, size_t m, size_t height,
-                            size_t width, size_t channels, uint8_t *X_out, uint8_t *y_out) {
+void catlr_augment_flip_set(const uint8_t *X, const uint8_t *y, size_t m, const size_t shape[3],
+                            uint8_t *X_out, uint8_t *y_out) {
     CATLR_ASSERT((X != NULL && y != NULL && X_out != NULL && y_out != NULL) || m == 0);
+    const size_t height = shape[0], width = shape[1], channels = shape[2];
     const size_t n_x = height * width * channels;
     if (m == 0)
         return;

@@ -79,16 +79,16 @@ static const char *dl_reason(const char *library) {
     return text;
 }
 
-/* dlsym for name into *slot, a function pointer (ISO C has no cast from
- * void * to one; POSIX makes them the same size and copyable). */
+/* dlsym for name into *slot, a function pointer of sizeof(void *) bytes
+ * (ISO C has no cast from void * to one; POSIX makes them the same size and
+ * copyable; H5_LOOK_UP checks the size). */
 static catlr_status look_up(const h5_library *lib, const char *library, const char *name,
-                            void *slot, size_t slot_size, const char *path, catlr_error *err) {
+                            void *slot, const char *path, catlr_error *err) {
     dlerror();
     void *symbol = dlsym(lib->handle, name);
     if (symbol == NULL)
         return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, "%s has no %s: %s", library, name,
                           dl_reason(library));
-    CATLR_ASSERT(slot_size == sizeof symbol);
     memcpy(slot, &symbol, sizeof symbol);
     return CATLR_OK;
 }
@@ -129,8 +129,9 @@ static catlr_status load_library(const char *library, h5_library *lib, const cha
                           "cannot load HDF5 from %s: %s", library, dl_reason(library));
     catlr_status st = CATLR_OK;
 #define H5_LOOK_UP(f)                                                          \
+    CATLR_ASSERT(sizeof lib->f == sizeof(void *));                             \
     if (st == CATLR_OK)                                                        \
-        st = look_up(lib, library, H5_NAME(f), &lib->f, sizeof lib->f, path, err);
+        st = look_up(lib, library, H5_NAME(f), &lib->f, path, err);
 #define H5_NAME(f) #f /* of f once expanded, as the member's name is */
     H5_FUNCTIONS(H5_LOOK_UP)
 #undef H5_NAME

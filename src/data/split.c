@@ -116,12 +116,15 @@ catlr_status catlr_split_folds(const uint8_t *y, size_t m, unsigned k, uint64_t 
     return CATLR_OK;
 }
 
-void catlr_split_take(const uint8_t *X, const uint8_t *y, size_t n_x, const size_t *idx,
-                      size_t count, uint8_t *out, uint8_t *y_out) {
+void catlr_split_take(const uint8_t *X, size_t n_x, const size_t *idx, size_t count,
+                      uint8_t *out) {
     CATLR_ASSERT(count == 0 || (X != NULL && idx != NULL && out != NULL));
-    for (size_t t = 0; t < count; t++) {
+    for (size_t t = 0; t < count; t++)
         memcpy(out + t * n_x, X + idx[t] * n_x, n_x);
-        if (y_out != NULL)
-            y_out[t] = y[idx[t]];
-    }
+}
+
+void catlr_split_take_labels(const uint8_t *y, const size_t *idx, size_t count, uint8_t *y_out) {
+    CATLR_ASSERT(count == 0 || (y != NULL && idx != NULL && y_out != NULL));
+    for (size_t t = 0; t < count; t++)
+        y_out[t] = y[idx[t]];
 }

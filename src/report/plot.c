@@ -483,8 +483,15 @@ static void draw_colour_bar(cairo_t *cr, double x, double y, double w, double sc
     text_at(cr, label, x + w, y + h + 16, 1);
 }
 
+/* Where the weights picture's panels go: each weight zoom pixels square,
+ * the first panel's top-left corner at (left, top), gap pixels between. */
+typedef struct panel_layout {
+    double zoom, left, top, gap;
+} panel_layout;
+
 static void draw_panels(cairo_t *cr, const catlr_model *model, cairo_surface_t **panels,
-                        double zoom, double left, double top, double gap) {
+                        const panel_layout *at) {
+    const double zoom = at->zoom, left = at->left, top = at->top, gap = at->gap;
     static const char *const NAMES[4] = {"red", "green", "blue", "combined (grey = 0)"};
     double side = model->width * zoom;
     cairo_set_font_size(cr, 14);
@@ -541,7 +548,8 @@ catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *
              model->class_names[model->positive]);
     text_at(cr, title, width / 2.0, 30, 0.5);
     cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    draw_panels(cr, model, panels, zoom, margin, top, gap);
+    const panel_layout layout = {.zoom = zoom, .left = margin, .top = top, .gap = gap};
+    draw_panels(cr, model, panels, &layout);
     draw_colour_bar(cr, margin, top + side_h + 14, 3 * side_w + 2 * gap, scale);
     for (size_t p = 0; p < 4; p++)
         cairo_surface_destroy(panels[p]);

@@ -8,24 +8,24 @@
 #include "base/internal.h"
 #include "solver.h"
 
-catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8_t *y,
+catlr_status catlr_train_class_weights(const catlr_train_params *params, const uint8_t *y,
                                        size_t m, double weight[2], catlr_error *err) {
-    CATLR_ASSERT(opts != NULL && weight != NULL && (y != NULL || m == 0));
+    CATLR_ASSERT(params != NULL && weight != NULL && (y != NULL || m == 0));
     weight[0] = weight[1] = 1.0;
-    const char *why = catlr_train_check(opts);
+    const char *why = catlr_train_check(NULL, params, NULL);
     if (why != NULL)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
     double count[2] = {0, 0};
     for (size_t j = 0; j < m; j++)
         count[y[j] != 0]++;
-    return catlr_train_class_weights_of_counts(opts, count, weight, err);
+    return catlr_train_class_weights_of_counts(params, count, weight, err);
 }
 
-catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
+catlr_status catlr_train_class_weights_of_counts(const catlr_train_params *params,
                                                  const double count[2], double weight[2],
                                                  catlr_error *err) {
     weight[0] = weight[1] = 1.0;
-    if (opts->class_weight_balanced) {
+    if (params->class_weight_balanced) {
         if (count[0] == 0 || count[1] == 0)
             return catlr_fail(err, CATLR_ERR_ARG, NULL,
                               "balanced class weights need examples of both labels "
@@ -35,9 +35,9 @@ catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
         const double m = count[0] + count[1];
         for (size_t c = 0; c < 2; c++)
             weight[c] = m / (2.0 * count[c]);
-    } else if (opts->class_weight[0] != 0 || opts->class_weight[1] != 0) {
-        weight[0] = opts->class_weight[0];
-        weight[1] = opts->class_weight[1];
+    } else if (params->class_weight[0] != 0 || params->class_weight[1] != 0) {
+        weight[0] = params->class_weight[0];
+        weight[1] = params->class_weight[1];
     }
     return CATLR_OK;
 }

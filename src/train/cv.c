@@ -13,17 +13,20 @@
 #include "cv_batch.h"
 #include "base/internal.h"
 #include "solver.h"
+#include "train_cache.h"
 
-catlr_solver catlr_cv_choose_solver(size_t n_x, size_t m, unsigned k, size_t n_settings,
-                                    const catlr_train_opts *opts) {
-    CATLR_ASSERT(opts != NULL && k >= 1);
-    if (opts->solver != CATLR_SOLVER_AUTO)
-        return opts->solver;
+catlr_solver catlr_cv_choose_solver(const catlr_cv_problem *prob, const catlr_cv_params *params) {
+    CATLR_ASSERT(prob != NULL && params != NULL && prob->k >= 1);
+    const size_t n_x = prob->n_x, m = prob->m;
+    const unsigned k = prob->k;
+    if (params->train.solver != CATLR_SOLVER_AUTO)
+        return params->train.solver;
     if (catlr_gram_bytes(m, 0) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
     const double n = (double)n_x, md = (double)m, train_m = md * (k - 1) / k;
-    const double epochs = (double)opts->iterations * (double)k * (double)n_settings;
+    const double epochs =
+        (double)params->train.iterations * (double)k * (double)params->n_settings;
     double gram = n * md * md / 2 + epochs * train_m * train_m;
     double primal = epochs * 2 * n * train_m;
     return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
@@ -52,11 +55,12 @@ static void fold_free(fold_data *fd) {
     memset(fd, 0, sizeof *fd);
 }
 
-/* Copy fold f's data out of X, y and (when not NULL) the whole K (m, m).
- * idx: (m) scratch. 0, or -1 when out of memory. */
-static int fold_prepare(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
-                        const unsigned *fold, unsigned f, const int32_t *K, size_t *idx,
-                        fold_data *fd) {
+/* Copy fold f's data out of prob's X, y and (when not NULL) the whole K
+ * (m, m). idx: (m) scratch. 0, or -1 when out of memory. */
+static int fold_prepare(const catlr_cv_problem *prob, unsigned f, const int32_t *K,
+                        size_t *idx, fold_data *fd) {
+    const size_t n_x = prob->n_x, m = prob->m;
+    const unsigned *fold = prob->fold;
     size_t t = 0;
     for (size_t j = 0; j < m; j++)
         if (fold[j] != f)
@@ -70,7 +74,8 @@ static int fold_prepare(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m
     fd->y = malloc(m);
     if (fd->X == NULL || fd->y == NULL)
         return -1;
-    catlr_split_take(X, y, n_x, idx, m, fd->X, fd->y);
+    catlr_split_take(prob->X, n_x, idx, m, fd->X);
+    catlr_split_take_labels(prob->y, idx, m, fd->y);
     if (K == NULL)
         return 0;
     const size_t tm = fd->train_m;
@@ -97,33 +102,21 @@ static double fold_bytes(size_t n_x, size_t m, size_t train_m, int gram) {
 // ----------------------------------------------------------------------------
 // One run.
 
-/* The options of setting s's runs: opts with s's rate and L2, and without
- * what belongs to one run of catlr_train alone (a test set and its z, a
- * validation set, reports, Gram products): run_one gives each run its own
- * held-out fold, and nothing else. */
-static catlr_train_opts setting_opts(const catlr_train_opts *opts, const catlr_cv_setting *s) {
-    catlr_train_opts o = *opts;
-    o.lr = s->lr;
-    o.l2 = s->l2;
-    o.test_X = NULL;
-    o.test_y = NULL;
-    o.test_m = 0;
-    o.test_z = NULL;
-    o.on_step = NULL;
-    o.user = NULL;
-    o.eval_every = 0;
-    o.val_X = NULL;
-    o.val_y = NULL;
-    o.val_m = 0;
-    o.gram_K = NULL;
-    o.gram_Kt = NULL;
-    return o;
+/* The settings of setting s's runs: the grid's, with s's rate and L2 and
+ * no accuracies (a run reports nothing). */
+static catlr_train_params setting_params(const catlr_train_params *grid_params,
+                                         const catlr_cv_setting *s) {
+    catlr_train_params params = *grid_params;
+    params.lr = s->lr;
+    params.l2 = s->l2;
+    params.eval_every = 0;
+    return params;
 }
 
 /* Train setting s on fold fd's training columns and measure the held-out
- * ones into *run. opts: the grid's, with solver and threads fixed. */
+ * ones into *run. grid_params: the grid's, with solver and threads fixed. */
 static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
-                    const catlr_train_opts *opts, catlr_cv_run *run) {
+                    const catlr_train_params *grid_params, catlr_cv_run *run) {
     catlr_model model;
     memset(run, 0, sizeof *run);
     run->train_cost = run->val_cost = run->val_accuracy = NAN;
@@ -139,18 +132,19 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
         catlr_model_free(&model);
         return;
     }
-    catlr_train_opts o = setting_opts(opts, s);
-    o.test_X = fd->X + fd->train_m * n_x;
-    o.test_y = fd->y + fd->train_m;
-    o.test_m = fd->val_m;
-    o.test_z = z;
-    o.gram_K = fd->K;
-    o.gram_Kt = fd->Kv;
-    run->status = catlr_train(fd->X, fd->y, fd->train_m, &o, &model, &run->err);
+    const catlr_train_params params = setting_params(grid_params, s);
+    const catlr_train_problem prob = {
+        .X = fd->X,
+        .y = fd->y,
+        .m = fd->train_m,
+        .test = {.X = fd->X + fd->train_m * n_x, .y = fd->y + fd->train_m, .m = fd->val_m},
+    };
+    const catlr_train_cache cache = {.gram_K = fd->K, .gram_Kt = fd->Kv, .test_z = z};
+    run->status = catlr_train_cached(&prob, &params, NULL, &cache, &model, &run->err);
     if (run->status == CATLR_OK) {
         run->train_cost = model.final_cost;
-        run->val_cost = catlr_core_cost(z, o.test_y, fd->val_m);
-        run->val_accuracy = catlr_solver_accuracy(z, o.test_y, fd->val_m);
+        run->val_cost = catlr_core_cost(z, prob.test.y, fd->val_m);
+        run->val_accuracy = catlr_solver_accuracy(z, prob.test.y, fd->val_m);
     }
     free(z);
     catlr_model_free(&model);
@@ -161,27 +155,23 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
 
 /* Why the grid cannot run, or NULL. counts: (k) scratch for fold sizes;
  * k is 2 to CATLR_MAX_FOLDS. */
-static const char *check_grid(const unsigned *fold, size_t m, unsigned k, size_t *counts,
-                              const catlr_cv_setting *settings, size_t n_settings,
-                              const catlr_train_opts *opts) {
-    if (n_settings == 0)
+static const char *check_grid(const catlr_cv_problem *prob, const catlr_cv_params *params,
+                              size_t *counts) {
+    if (params->n_settings == 0)
         return "no settings to cross-validate";
-    /* every run trains on a fold of this process's examples */
-    if (opts->reducer.allreduce_sum != NULL)
-        return "cross-validation runs in one process: no reducer";
-    for (size_t s = 0; s < n_settings; s++) {
-        catlr_train_opts o = setting_opts(opts, &settings[s]);
-        const char *why = catlr_train_check(&o);
+    for (size_t s = 0; s < params->n_settings; s++) {
+        catlr_train_params p = setting_params(&params->train, &params->settings[s]);
+        const char *why = catlr_train_check(NULL, &p, NULL);
         if (why != NULL)
             return why;
     }
-    memset(counts, 0, k * sizeof *counts);
-    for (size_t j = 0; j < m; j++) {
-        if (fold[j] >= k)
+    memset(counts, 0, prob->k * sizeof *counts);
+    for (size_t j = 0; j < prob->m; j++) {
+        if (prob->fold[j] >= prob->k)
             return "a fold number is not below the fold count";
-        counts[fold[j]]++;
+        counts[prob->fold[j]]++;
     }
-    for (unsigned f = 0; f < k; f++)
+    for (unsigned f = 0; f < prob->k; f++)
         if (counts[f] == 0)
             return "a fold holds no example";
     return NULL;
@@ -204,17 +194,26 @@ static catlr_status whole_gram(const uint8_t *X, size_t n_x, size_t m, int threa
     return st;
 }
 
+/* What every batch of a grid shares. */
+typedef struct grid_run {
+    const catlr_cv_problem *prob;
+    const catlr_cv_params *params;
+    catlr_train_params train; /* params->train with the solver fixed */
+    const int32_t *K;         /* (m, m) with the Gram solver, else NULL */
+    int threads;              /* >= 1 */
+    fold_data *fds;           /* (batch) */
+    size_t *idx;              /* (m) scratch */
+    catlr_cv_run *runs;       /* (n_settings, k) */
+} grid_run;
+
 /* The folds first .. first+count-1: prepare them, run every setting on
  * each (all count * n_settings runs in parallel), free them. */
-static catlr_status run_batch(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
-                              const unsigned *fold, unsigned k, unsigned first,
-                              unsigned count, const int32_t *K,
-                              const catlr_cv_setting *settings, size_t n_settings,
-                              const catlr_train_opts *opts, int threads, fold_data *fds,
-                              size_t *idx, catlr_cv_run *runs, catlr_error *err) {
+static catlr_status run_batch(const grid_run *g, unsigned first, unsigned count,
+                              catlr_error *err) {
+    const size_t n_settings = g->params->n_settings;
     catlr_status st = CATLR_OK;
     for (unsigned b = 0; b < count && st == CATLR_OK; b++)
-        if (fold_prepare(X, y, n_x, m, fold, first + b, K, idx, &fds[b]) != 0)
+        if (fold_prepare(g->prob, first + b, g->K, g->idx, &g->fds[b]) != 0)
             st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate a fold's copy");
     const size_t n_runs = (size_t)count * n_settings;
     /* one thread a run, none waiting on another; with fewer runs than
@@ -222,90 +221,107 @@ static catlr_status run_batch(const uint8_t *X, const uint8_t *y, size_t n_x, si
      * for its own parallel loops, which OpenMP uses when the outer team is
      * of one thread (nested teams are off by default). The results are
      * the same for any count. */
-    const int outer = n_runs < (size_t)threads ? (int)n_runs : threads;
-    catlr_train_opts o = *opts;
-    o.threads = (unsigned)(threads / outer);
+    const int outer = n_runs < (size_t)g->threads ? (int)n_runs : g->threads;
+    catlr_train_params params = g->train;
+    params.threads = (unsigned)(g->threads / outer);
     if (st == CATLR_OK) {
         CATLR_OMP(omp parallel for num_threads(outer) schedule(dynamic, 1))
         for (size_t t = 0; t < n_runs; t++) {
             const size_t b = t / n_settings, s = t % n_settings;
-            run_one(&fds[b], n_x, &settings[s], &o, &runs[s * k + first + b]);
+            run_one(&g->fds[b], g->prob->n_x, &g->params->settings[s], &params,
+                    &g->runs[s * g->prob->k + first + b]);
         }
     }
     for (unsigned b = 0; b < count; b++)
-        fold_free(&fds[b]);
+        fold_free(&g->fds[b]);
     return st;
 }
 
-catlr_status catlr_cv_grid(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
-                           const unsigned *fold, unsigned k,
-                           const catlr_cv_setting *settings, size_t n_settings,
-                           const catlr_train_opts *opts, catlr_cv_run *runs,
-                           catlr_error *err) {
-    return catlr_cv_grid_batched(X, y, n_x, m, fold, k, settings, n_settings, opts, runs,
-                                 CATLR_MAX_FOLDS, err);
+catlr_status catlr_cv_grid(const catlr_cv_problem *prob, const catlr_cv_params *params,
+                           catlr_cv_run *runs, catlr_error *err) {
+    return catlr_cv_grid_batched(prob, params, runs, CATLR_MAX_FOLDS, err);
 }
 
-catlr_status catlr_cv_grid_batched(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
-                                   const unsigned *fold, unsigned k,
-                                   const catlr_cv_setting *settings, size_t n_settings,
-                                   const catlr_train_opts *opts, catlr_cv_run *runs,
-                                   unsigned max_batch, catlr_error *err) {
-    CATLR_ASSERT(X != NULL && y != NULL && fold != NULL && settings != NULL &&
-                 opts != NULL && runs != NULL);
+/* The folds' batch size: as many folds at once as their copies fit (the
+ * smallest fold held out gives the largest training part), so that the runs
+ * of several folds fill the threads; 1 to max_batch and k. */
+static unsigned batch_size(const catlr_cv_problem *prob, size_t smallest, int gram,
+                           unsigned max_batch) {
+    const double per_fold = fold_bytes(prob->n_x, prob->m, prob->m - smallest, gram);
+    double fit = floor((double)CATLR_CV_BATCH_BYTES / per_fold);
+    fit = fit > max_batch ? max_batch : fit;
+    return fit < 1 ? 1 : fit > prob->k ? prob->k : (unsigned)fit;
+}
+
+/* Check the grid, and find the size of its smallest fold. */
+static catlr_status smallest_fold(const catlr_cv_problem *prob, const catlr_cv_params *params,
+                                  size_t *smallest, catlr_error *err) {
+    size_t *counts = malloc(prob->k * sizeof *counts);
+    if (counts == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the folds");
+    const char *why = check_grid(prob, params, counts);
+    *smallest = prob->m;
+    for (unsigned f = 0; why == NULL && f < prob->k; f++)
+        *smallest = counts[f] < *smallest ? counts[f] : *smallest;
+    free(counts);
+    if (why != NULL)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
+    return CATLR_OK;
+}
+
+catlr_status catlr_cv_grid_batched(const catlr_cv_problem *prob, const catlr_cv_params *params,
+                                   catlr_cv_run *runs, unsigned max_batch, catlr_error *err) {
+    CATLR_ASSERT(prob != NULL && params != NULL && prob->X != NULL && prob->y != NULL &&
+                 prob->fold != NULL && params->settings != NULL &&
+                 runs != NULL);
+    const unsigned k = prob->k;
+    const size_t n_x = prob->n_x, m = prob->m;
     if (k < 2 || k > CATLR_MAX_FOLDS)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "the fold count must be 2 to %u, not %u",
                           CATLR_MAX_FOLDS, k);
     if (n_x == 0 || n_x > CATLR_MODEL_MAX_SIDE)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "examples of %lu features: not 1 to %lu",
                           (unsigned long)n_x, (unsigned long)CATLR_MODEL_MAX_SIDE);
-    size_t *counts = malloc(k * sizeof *counts);
-    if (counts == NULL)
-        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the folds");
-    const char *why = check_grid(fold, m, k, counts, settings, n_settings, opts);
     size_t smallest = m;
-    for (unsigned f = 0; why == NULL && f < k; f++)
-        smallest = counts[f] < smallest ? counts[f] : smallest;
-    free(counts);
-    if (why != NULL)
-        return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
-
-    const catlr_solver solver = catlr_cv_choose_solver(n_x, m, k, n_settings, opts);
-    const int threads = catlr_thread_count((int)opts->threads);
+    catlr_status checked = smallest_fold(prob, params, &smallest, err);
+    if (checked != CATLR_OK)
+        return checked;
+    grid_run g = {
+        .prob = prob,
+        .params = params,
+        .train = params->train,
+        .K = NULL,
+        .threads = catlr_thread_count((int)params->train.threads),
+        .runs = runs,
+    };
+    g.train.solver = catlr_cv_choose_solver(prob, params);
     int32_t *K = NULL;
-    if (solver == CATLR_SOLVER_GRAM) {
-        catlr_status st = whole_gram(X, n_x, m, threads, &K, err);
+    if (g.train.solver == CATLR_SOLVER_GRAM) {
+        catlr_status st = whole_gram(prob->X, n_x, m, g.threads, &K, err);
         if (st != CATLR_OK)
             return st;
+        g.K = K;
     }
-    /* as many folds at once as their copies fit, so that the runs of
-     * several folds fill the threads */
-    const double per_fold = fold_bytes(n_x, m, m - smallest, K != NULL);
-    double fit = floor((double)CATLR_CV_BATCH_BYTES / per_fold);
-    fit = fit > max_batch ? max_batch : fit;
-    const unsigned batch = fit < 1 ? 1 : fit > k ? k : (unsigned)fit;
-    fold_data *fds = calloc(batch, sizeof *fds);
-    size_t *idx = malloc(m * sizeof *idx);
+    const unsigned batch = batch_size(prob, smallest, K != NULL, max_batch);
+    g.fds = calloc(batch, sizeof *g.fds);
+    g.idx = malloc(m * sizeof *g.idx);
     catlr_status st = CATLR_OK;
-    if (fds == NULL || idx == NULL)
+    if (g.fds == NULL || g.idx == NULL)
         st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the folds");
-    catlr_train_opts o = *opts;
-    o.solver = solver;
     for (unsigned first = 0; first < k && st == CATLR_OK; first += batch) {
         unsigned count = k - first < batch ? k - first : batch;
-        st = run_batch(X, y, n_x, m, fold, k, first, count, K, settings, n_settings, &o,
-                       threads, fds, idx, runs, err);
+        st = run_batch(&g, first, count, err);
     }
     /* a failed run is the data's answer to its setting, except when memory
      * ran out: that ends the grid */
-    for (size_t t = 0; st == CATLR_OK && t < n_settings * k; t++)
+    for (size_t t = 0; st == CATLR_OK && t < params->n_settings * k; t++)
         if (runs[t].status == CATLR_ERR_NOMEM) {
             st = runs[t].status;
             if (err != NULL)
                 *err = runs[t].err;
         }
-    free(idx);
-    free(fds);
+    free(g.idx);
+    free(g.fds);
     free(K);
     return st;
 }
@@ -328,7 +344,10 @@ static void mean_std(const double *v, unsigned k, double *mean, double *std) {
 
 catlr_cv_summary catlr_cv_summarise(const catlr_cv_run *runs, unsigned k) {
     CATLR_ASSERT(runs != NULL && k >= 1);
-    catlr_cv_summary s = {0, NAN, NAN, NAN, NAN, NAN};
+    catlr_cv_summary s = {.failed = 0,
+                          .val_accuracy_mean = NAN, .val_accuracy_std = NAN,
+                          .val_cost_mean = NAN, .val_cost_std = NAN,
+                          .train_cost_mean = NAN};
     for (unsigned f = 0; f < k; f++)
         s.failed += runs[f].status != CATLR_OK;
     if (s.failed > 0)

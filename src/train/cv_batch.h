@@ -8,10 +8,7 @@
 #include "catlr/cv.h"
 
 /* catlr_cv_grid, preparing at most max_batch (>= 1) folds at once. */
-catlr_status catlr_cv_grid_batched(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
-                                   const unsigned *fold, unsigned k,
-                                   const catlr_cv_setting *settings, size_t n_settings,
-                                   const catlr_train_opts *opts, catlr_cv_run *runs,
-                                   unsigned max_batch, catlr_error *err);
+catlr_status catlr_cv_grid_batched(const catlr_cv_problem *prob, const catlr_cv_params *params,
+                                   catlr_cv_run *runs, unsigned max_batch, catlr_error *err);
 
 #endif /* CATLR_CV_BATCH_H */

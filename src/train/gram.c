@@ -328,9 +328,19 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         start_products(g, pb->val_X, val_m, g->z0_val);
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
-    *out = (catlr_solver_impl){g,         gram_forward, gram_norm2, gram_test_forward,
-                               NULL /* one process only */, gram_step, gram_finite,
-                               gram_finish, gram_free, gram_val_forward, gram_save,
-                               gram_restore};
+    *out = (catlr_solver_impl){
+        .state = g,
+        .forward = gram_forward,
+        .norm2 = gram_norm2,
+        .test_forward = gram_test_forward,
+        .reduce = NULL, /* one process only */
+        .step = gram_step,
+        .finite = gram_finite,
+        .finish = gram_finish,
+        .free = gram_free,
+        .val_forward = gram_val_forward,
+        .save = gram_save,
+        .restore = gram_restore,
+    };
     return CATLR_OK;
 }

@@ -233,9 +233,19 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
     }
     for (size_t i = 0; i < pb->n_x; i++)
         p->wide[i] = model->w[i];
-    *out = (catlr_solver_impl){p,           primal_forward, primal_norm2,
-                               primal_test_forward, primal_reduce, primal_step,
-                               primal_finite, primal_finish, primal_free,
-                               primal_val_forward, primal_save, primal_restore};
+    *out = (catlr_solver_impl){
+        .state = p,
+        .forward = primal_forward,
+        .norm2 = primal_norm2,
+        .test_forward = primal_test_forward,
+        .reduce = primal_reduce,
+        .step = primal_step,
+        .finite = primal_finite,
+        .finish = primal_finish,
+        .free = primal_free,
+        .val_forward = primal_val_forward,
+        .save = primal_save,
+        .restore = primal_restore,
+    };
     return CATLR_OK;
 }

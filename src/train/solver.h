@@ -40,8 +40,8 @@ typedef struct catlr_problem {
      * gradient, dz_j = class_weight[y_j] (a_j - y_j); NULL: none, the
      * unweighted steps bit for bit */
     const double *class_weight;
-    /* Gram products given by the caller (catlr_train_opts' gram_K and
-     * gram_Kt), borrowed; NULL: the Gram solver computes them */
+    /* Gram products given by the caller (train_cache.h), borrowed; NULL:
+     * the Gram solver computes them */
     const int32_t *gram_K, *gram_Kt;
     const uint8_t *val_X;
     size_t val_m;
@@ -111,11 +111,15 @@ double catlr_gram_bytes(size_t m, size_t held_m);
 
 /* catlr_train_class_weights from count (2), the examples of label 0 and of
  * label 1 (in every process of a split training set, so that "balanced"
- * is the same everywhere), for opts that catlr_train_check has passed
- * (this does not check them again). */
-catlr_status catlr_train_class_weights_of_counts(const catlr_train_opts *opts,
+ * is the same everywhere), for params that pass catlr_train_check. */
+catlr_status catlr_train_class_weights_of_counts(const catlr_train_params *params,
                                                  const double count[2], double weight[2],
                                                  catlr_error *err);
+
+/* dz_j = sigmoid(z_j) - y_j for j < m, times class_weight[y_j] when
+ * class_weight (2) is not NULL; returns sum_j dz_j, summed in order. */
+double catlr_solver_dz(const double *z, const uint8_t *y, size_t m,
+                       const double *class_weight, double *dz);
 
 /* The accuracy in percent of the weights whose forward pass on m >= 1
  * examples labelled y (m) is z (m): catlr_predict_label's rule and the

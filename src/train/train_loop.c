@@ -13,31 +13,25 @@
 #include "catlr/train.h"
 #include "base/internal.h"
 #include "solver.h"
+#include "train_cache.h"
 
-catlr_train_opts catlr_train_defaults(void) {
-    catlr_train_opts opts = {0};
-    opts.lr = CATLR_DEFAULT_LR;
-    opts.iterations = CATLR_DEFAULT_ITERATIONS;
-    opts.report_every = CATLR_DEFAULT_REPORT_EVERY;
-    opts.solver = CATLR_SOLVER_AUTO;
-    return opts;
-}
-
-catlr_solver catlr_train_choose_solver(size_t n_x, size_t m, const catlr_train_opts *opts) {
-    CATLR_ASSERT(opts != NULL);
-    if (opts->solver != CATLR_SOLVER_AUTO)
-        return opts->solver;
-    if (opts->reducer.allreduce_sum != NULL)
+catlr_solver catlr_train_choose_solver(size_t n_x, const catlr_train_problem *prob,
+                                       const catlr_train_params *params,
+                                       const catlr_train_hooks *hooks) {
+    CATLR_ASSERT(prob != NULL && params != NULL);
+    if (params->solver != CATLR_SOLVER_AUTO)
+        return params->solver;
+    if (hooks != NULL && hooks->reducer.allreduce_sum != NULL)
         return CATLR_SOLVER_PRIMAL;
-    const size_t held_m = opts->test_m + opts->val_m;
+    const size_t m = prob->m, held_m = prob->test.m + prob->val.m;
     if (catlr_gram_bytes(m, held_m) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
     /* multiply-adds: K (half of it, by symmetry), Kt and Kv once, then
      * m (m + val_m) per iteration; against one forward and one gradient
      * pass per iteration, and a forward pass of the validation set */
-    const double n = (double)n_x, md = (double)m, it = (double)opts->iterations;
-    const double val_m = (double)opts->val_m;
+    const double n = (double)n_x, md = (double)m, it = (double)params->iterations;
+    const double val_m = (double)prob->val.m;
     double gram = n * md * (md / 2 + (double)held_m) + it * md * (md + val_m);
     double primal = it * n * (2 * md + val_m);
     return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
@@ -50,8 +44,12 @@ static catlr_status not_finite(catlr_error *err, const char *what, size_t iterat
                       what, (unsigned long)iteration);
 }
 
-/* One training run: the problem, its solver and the scratch vectors. */
+/* One training run: what it was given, the problem its solver sees, the
+ * solver and the scratch vectors. */
 typedef struct run {
+    const catlr_train_problem *prob;
+    const catlr_train_params *params;
+    const catlr_train_hooks *hooks; /* never NULL */
     catlr_problem pb;
     catlr_solver_impl sv;
     double *z;      /* (m) */
@@ -81,12 +79,11 @@ static double train_cost_sum(const run *r) {
 /* This process's cost sums for the weights whose forward pass z holds: the
  * training set's, and the test set's (the plain cross-entropy, so that runs
  * with and without class weights compare on it) when with_test. */
-static void cost_sums(const run *r, const catlr_train_opts *opts, int with_test,
-                      double sums[N_SUMS]) {
+static void cost_sums(const run *r, int with_test, double sums[N_SUMS]) {
     sums[COST_SUM] = train_cost_sum(r);
     if (with_test && r->pb.test_m > 0) {
         r->sv.test_forward(r->sv.state, r->z_test);
-        sums[TEST_COST_SUM] = catlr_core_cost_sum(r->z_test, opts->test_y, r->pb.test_m);
+        sums[TEST_COST_SUM] = catlr_core_cost_sum(r->z_test, r->prob->test.y, r->pb.test_m);
     }
 }
 
@@ -112,18 +109,18 @@ double catlr_solver_accuracy(const double *z, const uint8_t *y, size_t m) {
  * and on an evaluated step the accuracies, from the z vectors the costs
  * were computed from (z_test by cost_sums, z_val by validate; one process,
  * so they hold every example). */
-static void report(const run *r, const catlr_train_opts *opts, catlr_train_step *step,
-                   const double sums[N_SUMS], int evaluated) {
+static void report(const run *r, catlr_train_step *step, const double sums[N_SUMS],
+                   int evaluated) {
     if (step->has_cost && r->pb.test_m_total > 0)
         step->test_cost = sums[TEST_COST_SUM] / (double)r->pb.test_m_total;
     if (evaluated) {
         step->train_acc = catlr_solver_accuracy(r->z, r->pb.y, r->pb.m);
         if (r->pb.test_m > 0)
-            step->test_acc = catlr_solver_accuracy(r->z_test, opts->test_y, r->pb.test_m);
+            step->test_acc = catlr_solver_accuracy(r->z_test, r->prob->test.y, r->pb.test_m);
         if (r->z_val != NULL)
-            step->val_acc = catlr_solver_accuracy(r->z_val, opts->val_y, opts->val_m);
+            step->val_acc = catlr_solver_accuracy(r->z_val, r->prob->val.y, r->pb.val_m);
     }
-    opts->on_step(opts->user, step);
+    r->hooks->on_step(r->hooks->user, step);
 }
 
 /* The weights a validation set has chosen so far: those of the iteration
@@ -137,13 +134,16 @@ typedef struct kept {
  * holds and whose training cost is cost (NAN when it was not needed until
  * now); they are kept when it is the lowest so far (strictly: on a tie
  * the earlier, fewer steps, stays). One process: no sum to add up. */
-static double validate(const run *r, const catlr_train_opts *opts, size_t i, double cost,
-                       kept *best) {
+static double validate(const run *r, size_t i, double cost, kept *best) {
     r->sv.val_forward(r->sv.state, r->z_val);
-    double val_cost = catlr_core_cost(r->z_val, opts->val_y, opts->val_m);
+    double val_cost = catlr_core_cost(r->z_val, r->prob->val.y, r->pb.val_m);
     if (val_cost < best->val_cost) {
         r->sv.save(r->sv.state);
-        *best = (kept){i, isnan(cost) ? cost_of(r, train_cost_sum(r)) : cost, val_cost};
+        *best = (kept){
+            .iteration = i,
+            .cost = isnan(cost) ? cost_of(r, train_cost_sum(r)) : cost,
+            .val_cost = val_cost,
+        };
     }
     return val_cost;
 }
@@ -156,26 +156,48 @@ static void restore_kept(const run *r, size_t i, const kept *best, double *cost)
     *cost = best->cost;
 }
 
-/* The loop proper. */
-static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *model,
-                            catlr_error *err) {
+/* What a finished run measured, for the model's record. */
+typedef struct outcome {
+    catlr_solver solver;
+    size_t iterations;     /* steps taken */
+    int stopped_early;     /* tol ended the run */
+    double cost;           /* training cost of the weights left */
+    size_t best_iteration; /* steps taken to the weights left */
+    double val_cost;       /* their validation cost; NAN without a set */
+    double count[2];       /* examples of label 0 and 1, every process's */
+    double weight[2];      /* class weights of label 0 and 1 */
+} outcome;
+
+/* The loop proper; *o gets what record needs of it. */
+static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error *err) {
     const catlr_solver_impl *sv = &r->sv;
+    const catlr_train_params *params = r->params;
+    const catlr_train_hooks *hooks = r->hooks;
     double previous = NAN, cost = NAN;
-    kept best = {0, NAN, INFINITY};
+    kept best = {.iteration = 0, .cost = NAN, .val_cost = INFINITY};
     size_t i = 0;
     int stopped = 0;
-    for (; i < opts->iterations; i++) {
+    for (; i < params->iterations; i++) {
         sv->forward(sv->state, r->z, 1);
-        catlr_train_step step = {i, 0, NAN, NAN, NAN, NAN, NAN, NAN};
-        int evaluated = opts->eval_every > 0 && i % opts->eval_every == 0;
-        step.has_cost = opts->on_step != NULL && (i % opts->report_every == 0 || evaluated);
+        catlr_train_step step = {
+            .iteration = i,
+            .has_cost = 0,
+            .cost = NAN,
+            .test_cost = NAN,
+            .train_acc = NAN,
+            .val_cost = NAN,
+            .val_acc = NAN,
+            .test_acc = NAN,
+        };
+        int evaluated = params->eval_every > 0 && i % params->eval_every == 0;
+        step.has_cost = hooks->on_step != NULL && (i % params->report_every == 0 || evaluated);
         /* a validation set needs the training cost only of the weights it
          * keeps (validate); computed on every step, it took as long as the
          * Gram step itself on the course's data */
-        const int costed = step.has_cost || (opts->tol > 0 && r->z_val == NULL);
+        const int costed = step.has_cost || (params->tol > 0 && r->z_val == NULL);
         double sums[N_SUMS] = {0, 0};
         if (costed)
-            cost_sums(r, opts, step.has_cost, sums);
+            cost_sums(r, step.has_cost, sums);
         /* the gradient's sums and the costs', over every process at once */
         catlr_status st = CATLR_OK;
         if (sv->reduce != NULL)
@@ -187,8 +209,8 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
             if (costed && !isfinite(cost))
                 return not_finite(err, "the cost", i);
             /* with a validation set, tol watches its cost */
-            double watched = r->z_val != NULL ? validate(r, opts, i, cost, &best) : cost;
-            if (opts->tol > 0 && i > 0 && previous - watched < opts->tol) {
+            double watched = r->z_val != NULL ? validate(r, i, cost, &best) : cost;
+            if (params->tol > 0 && i > 0 && previous - watched < params->tol) {
                 stopped = 1;
                 break;
             }
@@ -196,8 +218,8 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
             step.cost = step.has_cost ? cost : NAN;
             step.val_cost = step.has_cost && r->z_val != NULL ? watched : NAN;
         }
-        if (opts->on_step != NULL)
-            report(r, opts, &step, sums, evaluated);
+        if (hooks->on_step != NULL)
+            report(r, &step, sums, evaluated);
         sv->step(sv->state, r->z);
         if (!sv->finite(sv->state))
             return not_finite(err, "the weights", i);
@@ -212,34 +234,49 @@ static catlr_status descend(run *r, const catlr_train_opts *opts, catlr_model *m
         if (!isfinite(cost))
             return not_finite(err, "the cost", i);
         if (r->z_val != NULL)
-            validate(r, opts, i, cost, &best);
+            validate(r, i, cost, &best);
     }
     if (r->z_val != NULL)
         restore_kept(r, i, &best, &cost);
     sv->finish(sv->state);
     if (!catlr_model_finite(model))
         return not_finite(err, "the weights", i);
-    model->final_cost = cost;
-    model->lr = opts->lr;
-    model->iterations = i;
-    model->l2 = opts->l2;
-    model->tol = opts->tol;
-    model->stopped_early = (uint32_t)stopped;
-    model->best_iteration = r->z_val != NULL ? best.iteration : i;
-    model->final_val_cost = r->z_val != NULL ? best.val_cost : NAN;
+    o->iterations = i;
+    o->stopped_early = stopped;
+    o->cost = cost;
+    o->best_iteration = r->z_val != NULL ? best.iteration : i;
+    o->val_cost = r->z_val != NULL ? best.val_cost : NAN;
     return CATLR_OK;
 }
 
-/* What the model records of the data it was trained on: the class weights
- * and the examples of each class folder (label 1 is folder positive), from
- * count (2), the examples of each label in every process. */
-static void record_data(catlr_model *model, const catlr_train_opts *opts,
-                        const double count[2], const double weight[2]) {
-    model->class_weight[0] = weight[0];
-    model->class_weight[1] = weight[1];
-    model->class_weight_balanced = (uint32_t)opts->class_weight_balanced;
-    model->train_count[model->positive] = (uint64_t)count[1];
-    model->train_count[1 - model->positive] = (uint64_t)count[0];
+/* The model's record of a finished run (model.h's fields besides the
+ * geometry, the names, the weights and the threshold): its settings, what
+ * it measured, and what the caller did before it (prob->origin). The one
+ * place that writes them. The examples are counted by class folder: label
+ * 1 is folder model->positive. */
+static void record(catlr_model *model, const catlr_train_problem *prob,
+                   const catlr_train_params *params, const outcome *o) {
+    model->lr = params->lr;
+    model->l2 = params->l2;
+    model->tol = params->tol;
+    model->solver = (uint32_t)o->solver;
+    model->iterations = o->iterations;
+    model->stopped_early = (uint32_t)o->stopped_early;
+    model->final_cost = o->cost;
+    model->best_iteration = o->best_iteration;
+    model->final_val_cost = o->val_cost;
+    model->class_weight[0] = o->weight[0];
+    model->class_weight[1] = o->weight[1];
+    model->class_weight_balanced = (uint32_t)params->class_weight_balanced;
+    model->train_count[model->positive] = (uint64_t)o->count[1];
+    model->train_count[1 - model->positive] = (uint64_t)o->count[0];
+    const catlr_train_origin *from = &prob->origin;
+    model->augment = from->augment;
+    model->warm_start = from->warm_start;
+    model->val_fraction = from->val_fraction;
+    model->seed = from->seed;
+    model->val_count[0] = from->val_count[0];
+    model->val_count[1] = from->val_count[1];
 }
 
 /* With a reducer, whether every process set up its solver (st is this
@@ -259,76 +296,110 @@ static catlr_status all_set_up(const run *r, catlr_status st, catlr_error *err) 
     return CATLR_OK;
 }
 
-catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
-                         const catlr_train_opts *opts, catlr_model *model,
-                         catlr_error *err) {
-    CATLR_ASSERT(opts != NULL && model != NULL && model->w != NULL &&
-                 (m == 0 || (X != NULL && y != NULL)));
-    const char *why = catlr_train_check(opts);
+catlr_status catlr_train(const catlr_train_problem *prob, const catlr_train_params *params,
+                         const catlr_train_hooks *hooks, catlr_model *model, catlr_error *err) {
+    return catlr_train_cached(prob, params, hooks, NULL, model, err);
+}
+
+/* Allocate r's scratch vectors and set up its solver (chosen as solver) for
+ * model; on failure nothing is left to free but the vectors. */
+static catlr_status set_up(run *r, catlr_solver solver, catlr_model *model, catlr_error *err) {
+    const catlr_problem *pb = &r->pb;
+    /* a process of a split training set may hold no example: z has room
+     * for one anyway, so that its size is never 0 */
+    r->z = malloc((pb->m > 0 ? pb->m : 1) * sizeof *r->z);
+    if (pb->test_m > 0)
+        r->z_test = malloc(pb->test_m * sizeof *r->z_test);
+    if (pb->val_m > 0)
+        r->z_val = malloc(pb->val_m * sizeof *r->z_val);
+    if (pb->m > pb->m_total)
+        return catlr_fail(err, CATLR_ERR_ARG, NULL, "m is over the reducer's m_total");
+    if (r->z == NULL || (pb->test_m > 0 && r->z_test == NULL) ||
+        (pb->val_m > 0 && r->z_val == NULL))
+        return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
+    if (solver == CATLR_SOLVER_GRAM)
+        return catlr_gram_new(pb, model, &r->sv, err);
+    return catlr_primal_new(pb, model, &r->sv, err);
+}
+
+catlr_status catlr_train_cached(const catlr_train_problem *prob, const catlr_train_params *params,
+                                const catlr_train_hooks *hooks, const catlr_train_cache *cache,
+                                catlr_model *model, catlr_error *err) {
+    CATLR_ASSERT(prob != NULL && params != NULL && model != NULL && model->w != NULL &&
+                 (prob->m == 0 || (prob->X != NULL && prob->y != NULL)));
+    const catlr_train_hooks no_hooks = {0};
+    const catlr_train_cache no_cache = {0};
+    hooks = hooks != NULL ? hooks : &no_hooks;
+    cache = cache != NULL ? cache : &no_cache;
+    const char *why = catlr_train_check(prob, params, hooks);
     if (why != NULL)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
+    const size_t m = prob->m;
+    const uint8_t *y = prob->y;
     const catlr_train_reducer *reducer =
-        opts->reducer.allreduce_sum != NULL ? &opts->reducer : NULL;
+        hooks->reducer.allreduce_sum != NULL ? &hooks->reducer : NULL;
     const size_t m_total = reducer != NULL ? reducer->m_total : m;
     if (m_total == 0)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "no training examples");
     /* the examples of each label in every process: for "balanced" weights
      * and the record */
-    double count[2] = {0, 0}, weight[2];
+    outcome o = {.count = {0, 0}};
     for (size_t j = 0; j < m && m <= m_total; j++) /* m > m_total fails at set-up */
-        count[y[j] != 0]++;
-    catlr_status st = reducer != NULL ? reducer->allreduce_sum(reducer->ctx, count, 2, err)
+        o.count[y[j] != 0]++;
+    catlr_status st = reducer != NULL ? reducer->allreduce_sum(reducer->ctx, o.count, 2, err)
                                       : CATLR_OK;
     if (st != CATLR_OK)
         return st;
-    if (catlr_train_class_weights_of_counts(opts, count, weight, err) != CATLR_OK)
+    if (catlr_train_class_weights_of_counts(params, o.count, o.weight, err) != CATLR_OK)
         return CATLR_ERR_ARG;
+    const double *weight = o.weight;
     const size_t n_x = catlr_model_n_x(model);
     /* the test set's cost is only ever reported through on_step, its z
      * through test_z: without either, the solvers need not prepare for the
      * test set (for the Gram solver, n_x m test_m multiply-adds) */
-    const size_t test_m = opts->on_step != NULL || opts->test_z != NULL ? opts->test_m : 0;
-    const size_t test_m_total = opts->on_step == NULL && opts->test_z == NULL ? 0
-                                : reducer != NULL                            ? reducer->test_m_total
-                                                                             : test_m;
-    const size_t val_m = opts->val_m;
-    /* a process of a split training set may hold no example: z has room
-     * for one anyway, so that its size is never 0 */
-    run r = {{X, y, n_x, m, test_m > 0 ? opts->test_X : NULL, test_m, opts->lr, opts->l2,
-              catlr_thread_count((int)opts->threads), m_total, test_m_total, reducer,
-              /* weights 1, 1 take the unweighted path, so that they give
-               * the run without weights bit for bit */
-              weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL, opts->gram_K, opts->gram_Kt,
-              val_m > 0 ? opts->val_X : NULL, val_m},
-             {0},
-             malloc((m > 0 ? m : 1) * sizeof *r.z),
-             NULL,
-             NULL};
-    if (test_m > 0)
-        r.z_test = malloc(test_m * sizeof *r.z_test);
-    if (val_m > 0)
-        r.z_val = malloc(val_m * sizeof *r.z_val);
-    catlr_solver solver = catlr_train_choose_solver(n_x, m, opts);
-    if (m > m_total)
-        st = catlr_fail(err, CATLR_ERR_ARG, NULL, "m is over the reducer's m_total");
-    else if (r.z == NULL || (test_m > 0 && r.z_test == NULL) || (val_m > 0 && r.z_val == NULL))
-        st = catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate training buffers");
-    else if (solver == CATLR_SOLVER_GRAM)
-        st = catlr_gram_new(&r.pb, model, &r.sv, err);
-    else
-        st = catlr_primal_new(&r.pb, model, &r.sv, err);
+    const int test_wanted = hooks->on_step != NULL || cache->test_z != NULL;
+    const size_t test_m = test_wanted ? prob->test.m : 0;
+    const size_t test_m_total = !test_wanted ? 0 : reducer != NULL ? reducer->test_m_total : test_m;
+    const size_t val_m = prob->val.m;
+    run r = {
+        .prob = prob,
+        .params = params,
+        .hooks = hooks,
+        .pb = {
+            .X = prob->X,
+            .y = y,
+            .n_x = n_x,
+            .m = m,
+            .test_X = test_m > 0 ? prob->test.X : NULL,
+            .test_m = test_m,
+            .lr = params->lr,
+            .l2 = params->l2,
+            .threads = catlr_thread_count((int)params->threads),
+            .m_total = m_total,
+            .test_m_total = test_m_total,
+            .reducer = reducer,
+            /* weights 1, 1 take the unweighted path, so that they give
+             * the run without weights bit for bit */
+            .class_weight = weight[0] != 1.0 || weight[1] != 1.0 ? weight : NULL,
+            .gram_K = cache->gram_K,
+            .gram_Kt = cache->gram_Kt,
+            .val_X = val_m > 0 ? prob->val.X : NULL,
+            .val_m = val_m,
+        },
+    };
+    o.solver = catlr_train_choose_solver(n_x, prob, params, hooks);
+    st = set_up(&r, o.solver, model, err);
     const int made = st == CATLR_OK;
     st = all_set_up(&r, st, err);
     if (st == CATLR_OK) {
-        model->solver = (uint32_t)solver;
-        st = descend(&r, opts, model, err);
-        if (st == CATLR_OK && opts->test_z != NULL && test_m > 0)
-            r.sv.test_forward(r.sv.state, opts->test_z);
+        st = descend(&r, model, &o, err);
+        if (st == CATLR_OK && cache->test_z != NULL && test_m > 0)
+            r.sv.test_forward(r.sv.state, cache->test_z);
     }
     if (made)
         r.sv.free(r.sv.state);
     if (st == CATLR_OK)
-        record_data(model, opts, count, weight);
+        record(model, prob, params, &o);
     free(r.z);
     free(r.z_test);
     free(r.z_val);

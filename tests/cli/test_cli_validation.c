@@ -417,8 +417,8 @@ static double expected_threshold(const fixtures *fx, double fraction, uint64_t s
     for (size_t j = 0; j < m; j++)
         if (is_val[j])
             idx[val_m++] = j;
-    catlr_split_take(catlr_dataset_pixels(ds), catlr_dataset_labels(ds), CATLR_N_X, idx, val_m,
-                     X, y);
+    catlr_split_take(catlr_dataset_pixels(ds), CATLR_N_X, idx, val_m, X);
+    catlr_split_take_labels(catlr_dataset_labels(ds), idx, val_m, y);
     catlr_predict_proba(model, X, val_m, p);
     catlr_roc_point *points;
     size_t count;

@@ -59,10 +59,11 @@ static void test_flip_set_doubles(void **state) {
     const uint8_t want_X[12] = {1, 2, 3, 4, 5, 6, 2, 1, 4, 3, 6, 5};
     const uint8_t want_y[6] = {1, 0, 1, 1, 0, 1};
     uint8_t X_out[12], y_out[6];
-    catlr_augment_flip_set(X, y, 3, 1, 2, 1, X_out, y_out);
+    const size_t shape[3] = {1, 2, 1};
+    catlr_augment_flip_set(X, y, 3, shape, X_out, y_out);
     assert_memory_equal(X_out, want_X, sizeof want_X);
     assert_memory_equal(y_out, want_y, sizeof want_y);
-    catlr_augment_flip_set(NULL, NULL, 0, 1, 2, 1, NULL, NULL); /* nothing to do */
+    catlr_augment_flip_set(NULL, NULL, 0, shape, NULL, NULL); /* nothing to do */
 }
 
 int main(void) {

@@ -188,7 +188,8 @@ static void test_take(void **state) {
     const uint8_t y[4] = {0, 1, 1, 0};
     const size_t idx[3] = {3, 0, 2};
     uint8_t out[6], yo[3];
-    catlr_split_take(X, y, 2, idx, 3, out, yo);
+    catlr_split_take(X, 2, idx, 3, out);
+    catlr_split_take_labels(y, idx, 3, yo);
     const uint8_t want[6] = {7, 8, 1, 2, 5, 6}, want_y[3] = {0, 0, 1};
     assert_memory_equal(out, want, 6);
     assert_memory_equal(yo, want_y, 3);

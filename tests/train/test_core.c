@@ -338,12 +338,13 @@ static void test_solvers_follow_reference(void **state) {
         catlr_model model;
         assert_int_equal(catlr_model_init(&model, REF_SIDE, REF_SIDE, 3, "a", "b", 1, NULL),
                          CATLR_OK);
-        catlr_train_opts opts = catlr_train_defaults();
-        opts.lr = lr;
-        opts.iterations = REF_STEPS;
-        opts.solver = solvers[s];
-        opts.threads = 1;
-        assert_int_equal(catlr_train(X, y, REF_M, &opts, &model, NULL), CATLR_OK);
+        catlr_train_params params = catlr_train_defaults();
+        params.lr = lr;
+        params.iterations = REF_STEPS;
+        params.solver = solvers[s];
+        params.threads = 1;
+        const catlr_train_problem prob = {.X = X, .y = y, .m = REF_M};
+        assert_int_equal(catlr_train(&prob, &params, NULL, &model, NULL), CATLR_OK);
         assert_int_equal(model.solver, solvers[s]);
         for (size_t i = 0; i < REF_N_X; i++)
             assert_close(model.w[i], w[i], 1e-7);

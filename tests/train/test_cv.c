@@ -14,6 +14,7 @@
 #include "catlr/predict.h"
 #include "catlr/split.h"
 #include "train/cv_batch.h"
+#include "train/train_cache.h"
 #include "test_util.h"
 
 // ----------------------------------------------------------------------------
@@ -46,8 +47,28 @@ static void make_problem(problem *p) {
 static const catlr_cv_setting SETTINGS[4] = {{0.5, 0}, {0.5, 2}, {2, 0}, {0.05, 0.5}};
 enum { N_SETTINGS = 4 };
 
-static catlr_train_opts grid_opts(catlr_solver solver, unsigned threads) {
-    catlr_train_opts opts = catlr_train_defaults();
+/* catlr_cv_grid of the n settings on the m examples X, y (n_x features)
+ * in k folds with params. */
+static catlr_status grid_of(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m,
+                            const unsigned *fold, unsigned k, const catlr_cv_setting *settings,
+                            size_t n, const catlr_train_params *params, catlr_cv_run *runs,
+                            catlr_error *err) {
+    const catlr_cv_problem prob = {.X = X, .y = y, .n_x = n_x, .m = m, .fold = fold, .k = k};
+    const catlr_cv_params cv = {.settings = settings, .n_settings = n, .train = *params};
+    return catlr_cv_grid(&prob, &cv, runs, err);
+}
+
+/* catlr_cv_choose_solver for m examples of n_x features, k folds and n
+ * settings with params. */
+static catlr_solver choose(size_t n_x, size_t m, unsigned k, size_t n,
+                           const catlr_train_params *params) {
+    const catlr_cv_problem prob = {.n_x = n_x, .m = m, .k = k};
+    const catlr_cv_params cv = {.settings = SETTINGS, .n_settings = n, .train = *params};
+    return catlr_cv_choose_solver(&prob, &cv);
+}
+
+static catlr_train_params grid_opts(catlr_solver solver, unsigned threads) {
+    catlr_train_params opts = catlr_train_defaults();
     opts.iterations = 150;
     opts.solver = solver;
     opts.threads = threads;
@@ -58,7 +79,7 @@ static catlr_train_opts grid_opts(catlr_solver solver, unsigned threads) {
  * catlr_train on its own copy of those columns (in their order in X), the
  * held-out fold as its test set, on one thread; *model keeps the weights. */
 static catlr_cv_run separate_run(const problem *p, unsigned f, const catlr_cv_setting *s,
-                                 const catlr_train_opts *base, catlr_model *model) {
+                                 const catlr_train_params *base, catlr_model *model) {
     size_t train_idx[M], val_idx[M], train_m = 0, val_m = 0;
     for (size_t j = 0; j < M; j++) {
         if (p->fold[j] == f)
@@ -67,21 +88,22 @@ static catlr_cv_run separate_run(const problem *p, unsigned f, const catlr_cv_se
             train_idx[train_m++] = j;
     }
     uint8_t X[N_X * M], y[M], Xv[N_X * M], yv[M];
-    catlr_split_take(p->X, p->y, N_X, train_idx, train_m, X, y);
-    catlr_split_take(p->X, p->y, N_X, val_idx, val_m, Xv, yv);
+    catlr_split_take(p->X, N_X, train_idx, train_m, X);
+    catlr_split_take_labels(p->y, train_idx, train_m, y);
+    catlr_split_take(p->X, N_X, val_idx, val_m, Xv);
+    catlr_split_take_labels(p->y, val_idx, val_m, yv);
     assert_int_equal(catlr_model_init(model, 1, N_X, 1, "a", "b", 1, NULL), CATLR_OK);
     double z[M];
-    catlr_train_opts opts = *base;
-    opts.threads = 1;
-    opts.lr = s->lr;
-    opts.l2 = s->l2;
-    opts.test_X = Xv;
-    opts.test_y = yv;
-    opts.test_m = val_m;
-    opts.test_z = z;
+    catlr_train_params params = *base;
+    params.threads = 1;
+    params.lr = s->lr;
+    params.l2 = s->l2;
+    const catlr_train_problem prob = {
+        .X = X, .y = y, .m = train_m, .test = {.X = Xv, .y = yv, .m = val_m}};
+    const catlr_train_cache cache = {.test_z = z};
     catlr_cv_run run;
     memset(&run, 0, sizeof run);
-    run.status = catlr_train(X, y, train_m, &opts, model, &run.err);
+    run.status = catlr_train_cached(&prob, &params, NULL, &cache, model, &run.err);
     assert_int_equal(run.status, CATLR_OK);
     size_t wrong = 0;
     for (size_t j = 0; j < val_m; j++)
@@ -137,13 +159,13 @@ static void test_folds_partition_stratified(void **state) {
 
 /* The grid with opts, at most max_batch folds at once, against separate
  * runs. */
-static void grid_equals_separate_opts(const catlr_train_opts *opts, unsigned max_batch) {
+static void grid_equals_separate_opts(const catlr_train_params *opts, unsigned max_batch) {
     problem p;
     make_problem(&p);
     catlr_cv_run runs[N_SETTINGS * K];
-    assert_int_equal(catlr_cv_grid_batched(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
-                                           opts, runs, max_batch, NULL),
-                     CATLR_OK);
+    const catlr_cv_problem prob = {.X = p.X, .y = p.y, .n_x = N_X, .m = M, .fold = p.fold, .k = K};
+    const catlr_cv_params cv = {.settings = SETTINGS, .n_settings = N_SETTINGS, .train = *opts};
+    assert_int_equal(catlr_cv_grid_batched(&prob, &cv, runs, max_batch, NULL), CATLR_OK);
     for (size_t s = 0; s < N_SETTINGS; s++)
         for (unsigned f = 0; f < K; f++) {
             catlr_model model;
@@ -156,7 +178,7 @@ static void grid_equals_separate_opts(const catlr_train_opts *opts, unsigned max
 
 static void grid_equals_separate_with(catlr_solver solver, unsigned threads,
                                       unsigned max_batch) {
-    catlr_train_opts opts = grid_opts(solver, threads);
+    catlr_train_params opts = grid_opts(solver, threads);
     grid_equals_separate_opts(&opts, max_batch);
 }
 
@@ -189,7 +211,7 @@ static void test_grid_threads_and_batches(void **state) {
 static void test_grid_class_weights(void **state) {
     (void)state;
     for (int solver = CATLR_SOLVER_PRIMAL; solver <= CATLR_SOLVER_GRAM; solver++) {
-        catlr_train_opts opts = grid_opts((catlr_solver)solver, 2);
+        catlr_train_params opts = grid_opts((catlr_solver)solver, 2);
         opts.class_weight[0] = 0.5;
         opts.class_weight[1] = 3;
         grid_equals_separate_opts(&opts, K);
@@ -200,51 +222,35 @@ static void test_grid_class_weights(void **state) {
     problem p;
     make_problem(&p);
     catlr_cv_run plain[K], weighted[K];
-    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    catlr_train_params opts = grid_opts(CATLR_SOLVER_GRAM, 1);
     assert_int_equal(
-        catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, plain, NULL), CATLR_OK);
+        grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, plain, NULL), CATLR_OK);
     opts.class_weight_balanced = 1;
     assert_int_equal(
-        catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, weighted, NULL),
+        grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, weighted, NULL),
         CATLR_OK);
     assert_true(plain[0].train_cost != weighted[0].train_cost);
 }
 
-/* Ensure a validation set, its accuracies and a report callback in the
- * grid's options are ignored: every run's only held-out set is its fold, so
- * both solvers' runs are bit for bit those of options without them (a
- * validation set would keep an earlier iteration's weights), and a
- * validation size without pixels is not refused. */
-static void test_grid_ignores_validation_set(void **state) {
+/* Ensure the accuracies asked for in the grid's parameters are ignored:
+ * nothing is reported, so both solvers' runs are bit for bit those of
+ * parameters without them. */
+static void test_grid_ignores_eval_every(void **state) {
     (void)state;
     problem p;
     make_problem(&p);
     for (int solver = CATLR_SOLVER_PRIMAL; solver <= CATLR_SOLVER_GRAM; solver++) {
-        catlr_train_opts opts = grid_opts((catlr_solver)solver, 1);
-        catlr_cv_run plain[N_SETTINGS * K], with_val[N_SETTINGS * K];
-        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
-                                       &opts, plain, NULL),
+        catlr_train_params opts = grid_opts((catlr_solver)solver, 1);
+        catlr_cv_run plain[N_SETTINGS * K], evaluated[N_SETTINGS * K];
+        assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS, &opts,
+                                 plain, NULL),
                          CATLR_OK);
-        /* the flipped labels make the validation cost rise from the start */
-        uint8_t flipped[M];
-        for (size_t j = 0; j < M; j++)
-            flipped[j] = !p.y[j];
-        opts.val_X = p.X;
-        opts.val_y = flipped;
-        opts.val_m = M;
         opts.eval_every = 3;
-        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
-                                       &opts, with_val, NULL),
+        assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS, &opts,
+                                 evaluated, NULL),
                          CATLR_OK);
         for (size_t t = 0; t < N_SETTINGS * K; t++)
-            assert_same_run(&with_val[t], &plain[t]);
-        opts.val_X = NULL;
-        opts.val_y = NULL;
-        assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS,
-                                       &opts, with_val, NULL),
-                         CATLR_OK);
-        for (size_t t = 0; t < N_SETTINGS * K; t++)
-            assert_same_run(&with_val[t], &plain[t]);
+            assert_same_run(&evaluated[t], &plain[t]);
     }
 }
 
@@ -255,12 +261,12 @@ static void test_grid_solvers_agree(void **state) {
     problem p;
     make_problem(&p);
     catlr_cv_run gram[N_SETTINGS * K], primal[N_SETTINGS * K];
-    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS, &opts,
+    catlr_train_params opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS, &opts,
                                    gram, NULL),
                      CATLR_OK);
     opts.solver = CATLR_SOLVER_PRIMAL;
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS, &opts,
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, N_SETTINGS, &opts,
                                    primal, NULL),
                      CATLR_OK);
     for (size_t t = 0; t < N_SETTINGS * K; t++) {
@@ -278,9 +284,9 @@ static void test_failed_runs_recorded(void **state) {
     make_problem(&p);
     const catlr_cv_setting settings[2] = {{1e300, 0}, {0.5, 0}};
     catlr_cv_run runs[2 * K];
-    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    catlr_train_params opts = grid_opts(CATLR_SOLVER_GRAM, 1);
     assert_int_equal(
-        catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, settings, 2, &opts, runs, NULL), CATLR_OK);
+        grid_of(p.X, p.y, N_X, M, p.fold, K, settings, 2, &opts, runs, NULL), CATLR_OK);
     for (unsigned f = 0; f < K; f++) {
         assert_int_equal(runs[f].status, CATLR_ERR_NUMERIC);
         assert_non_null(strstr(runs[f].err.reason, "stopped being finite"));
@@ -294,44 +300,31 @@ static void test_failed_runs_recorded(void **state) {
     assert_int_equal(catlr_cv_best(s, 1), 1); /* every setting failed: n */
 }
 
-/* A reducer's sum that must never be called. */
-static catlr_status refuse_sum(void *ctx, double *buf, size_t n, catlr_error *err) {
-    (void)ctx, (void)buf, (void)n, (void)err;
-    fail_msg("the grid called a reducer");
-    return CATLR_ERR_ARG;
-}
-
-/* Ensure the grid refuses what it cannot run, with CATLR_ERR_ARG: among
- * them a reducer (the runs train on one process's folds). */
+/* Ensure the grid refuses what it cannot run, with CATLR_ERR_ARG. */
 static void test_grid_refuses(void **state) {
     (void)state;
     problem p;
     make_problem(&p);
     catlr_cv_run runs[N_SETTINGS * K];
-    catlr_train_opts opts = grid_opts(CATLR_SOLVER_AUTO, 1);
+    catlr_train_params opts = grid_opts(CATLR_SOLVER_AUTO, 1);
     catlr_error err;
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, 1, SETTINGS, 1, &opts, runs, &err),
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, 1, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_ARG);
     assert_string_equal(err.reason, "the fold count must be 2 to 1000, not 1");
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, 3, SETTINGS, 1, &opts, runs, &err),
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, 3, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_ARG); /* fold 3 is not below 3 */
     assert_string_equal(err.reason, "a fold number is not below the fold count");
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, 5, SETTINGS, 1, &opts, runs, &err),
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, 5, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_ARG); /* fold 4 is empty */
     assert_string_equal(err.reason, "a fold holds no example");
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 0, &opts, runs, &err),
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 0, &opts, runs, &err),
                      CATLR_ERR_ARG);
     const catlr_cv_setting bad[2] = {{0.1, 0}, {0.1, -1}};
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, bad, 2, &opts, runs, &err),
+    assert_int_equal(grid_of(p.X, p.y, N_X, M, p.fold, K, bad, 2, &opts, runs, &err),
                      CATLR_ERR_ARG);
     assert_string_equal(err.reason, "L2 lambda must be a finite number >= 0");
-    assert_int_equal(catlr_cv_grid(p.X, p.y, 0, M, p.fold, K, SETTINGS, 1, &opts, runs, &err),
+    assert_int_equal(grid_of(p.X, p.y, 0, M, p.fold, K, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_ARG);
-    opts.reducer.allreduce_sum = refuse_sum;
-    opts.reducer.m_total = M;
-    assert_int_equal(catlr_cv_grid(p.X, p.y, N_X, M, p.fold, K, SETTINGS, 1, &opts, runs, &err),
-                     CATLR_ERR_ARG);
-    assert_string_equal(err.reason, "cross-validation runs in one process: no reducer");
 }
 
 /* Ensure the Gram solver asked for explicitly is refused, before any run,
@@ -351,15 +344,15 @@ static void test_grid_gram_limits(void **state) {
         fold[j] = (unsigned)(j / 2 % 2);
     }
     catlr_cv_run runs[2];
-    catlr_train_opts opts = grid_opts(CATLR_SOLVER_GRAM, 1);
+    catlr_train_params opts = grid_opts(CATLR_SOLVER_GRAM, 1);
     opts.iterations = 1;
     catlr_error err;
-    assert_int_equal(catlr_cv_grid(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
+    assert_int_equal(grid_of(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_NOMEM);
     assert_string_equal(err.reason, "the Gram solver needs 1024 MiB for 16385 examples, over "
                                     "its cap of 1024 MiB; use the primal solver");
     opts.solver = CATLR_SOLVER_AUTO;
-    assert_int_equal(catlr_cv_grid(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
+    assert_int_equal(grid_of(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
                      CATLR_OK);
     assert_int_equal(runs[0].status, CATLR_OK);
     assert_int_equal(runs[1].status, CATLR_OK);
@@ -424,17 +417,17 @@ static void test_best(void **state) {
  * Gram solver takes; an explicit solver is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
-    catlr_train_opts opts = catlr_train_defaults();
-    assert_int_equal(catlr_cv_choose_solver(CATLR_N_X, 209, 5, 9, &opts), CATLR_SOLVER_GRAM);
-    assert_int_equal(catlr_cv_choose_solver(CATLR_N_X, 20000, 2, 1, &opts),
+    catlr_train_params opts = catlr_train_defaults();
+    assert_int_equal(choose(CATLR_N_X, 209, 5, 9, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(CATLR_N_X, 20000, 2, 1, &opts),
                      CATLR_SOLVER_PRIMAL);
-    assert_int_equal(catlr_cv_choose_solver(CATLR_GRAM_MAX_FEATURES + 1, 2, 2, 1, &opts),
+    assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 2, 2, 1, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.iterations = 1; /* K costs more than the epochs save */
-    assert_int_equal(catlr_cv_choose_solver(CATLR_N_X, 2000, 2, 1, &opts),
+    assert_int_equal(choose(CATLR_N_X, 2000, 2, 1, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.solver = CATLR_SOLVER_GRAM;
-    assert_int_equal(catlr_cv_choose_solver(CATLR_N_X, 2000, 2, 1, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(CATLR_N_X, 2000, 2, 1, &opts), CATLR_SOLVER_GRAM);
 }
 
 int main(void) {
@@ -444,7 +437,7 @@ int main(void) {
         cmocka_unit_test(test_grid_equals_separate_primal),
         cmocka_unit_test(test_grid_threads_and_batches),
         cmocka_unit_test(test_grid_class_weights),
-        cmocka_unit_test(test_grid_ignores_validation_set),
+        cmocka_unit_test(test_grid_ignores_eval_every),
         cmocka_unit_test(test_grid_solvers_agree),
         cmocka_unit_test(test_failed_runs_recorded),
         cmocka_unit_test(test_grid_refuses),

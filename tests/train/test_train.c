@@ -13,6 +13,7 @@
 #include "train/core.h"
 #include "catlr/predict.h"
 #include "catlr/train.h"
+#include "train/train_cache.h"
 #include "test_util.h"
 
 // ----------------------------------------------------------------------------
@@ -60,16 +61,56 @@ static void record_step(void *user, const catlr_train_step *step) {
     log->n++;
 }
 
-static catlr_train_opts opts_of(double lr, size_t iterations, size_t every, cost_log *log) {
-    catlr_train_opts opts = catlr_train_defaults();
-    opts.lr = lr;
-    opts.iterations = iterations;
-    opts.report_every = every;
-    opts.on_step = log ? record_step : NULL;
-    opts.user = log;
+/* One run as the tests vary it: the data (the training set itself is
+ * given to train_on), the settings, the hooks, and the caches only
+ * cross-validation gives (train_cache.h). */
+typedef struct train_opts {
+    catlr_train_problem prob;
+    catlr_train_params params;
+    catlr_train_hooks hooks;
+    catlr_train_cache cache;
+} train_opts;
+
+/* The course's defaults, no data, no hooks, no caches. */
+static train_opts opts_defaults(void) {
+    return (train_opts){.params = catlr_train_defaults()};
+}
+
+/* catlr_train (through the cached entry point, the same run when the caches
+ * are NULL) of model on the m examples X, y with o. */
+static catlr_status train_on(const uint8_t *X, const uint8_t *y, size_t m, const train_opts *o,
+                             catlr_model *model, catlr_error *err) {
+    catlr_train_problem prob = o->prob;
+    prob.X = X;
+    prob.y = y;
+    prob.m = m;
+    if (o->cache.gram_K == NULL && o->cache.gram_Kt == NULL && o->cache.test_z == NULL)
+        return catlr_train(&prob, &o->params, &o->hooks, model, err);
+    return catlr_train_cached(&prob, &o->params, &o->hooks, &o->cache, model, err);
+}
+
+/* catlr_train_check of o's data, settings and hooks. */
+static const char *check(const train_opts *o) {
+    return catlr_train_check(&o->prob, &o->params, &o->hooks);
+}
+
+/* catlr_train_choose_solver for m examples of n_x features with o. */
+static catlr_solver choose(size_t n_x, size_t m, const train_opts *o) {
+    catlr_train_problem prob = o->prob;
+    prob.m = m;
+    return catlr_train_choose_solver(n_x, &prob, &o->params, &o->hooks);
+}
+
+static train_opts opts_of(double lr, size_t iterations, size_t every, cost_log *log) {
+    train_opts opts = opts_defaults();
+    opts.params.lr = lr;
+    opts.params.iterations = iterations;
+    opts.params.report_every = every;
+    opts.hooks.on_step = log ? record_step : NULL;
+    opts.hooks.user = log;
     /* one thread unless a test says otherwise: thread counts have their own
      * test, and parallel regions on a busy machine only slow the rest */
-    opts.threads = 1;
+    opts.params.threads = 1;
     return opts;
 }
 
@@ -78,9 +119,9 @@ static catlr_train_opts opts_of(double lr, size_t iterations, size_t every, cost
 static void train_toy(catlr_model *model, catlr_solver solver, double lr, size_t iterations,
                       size_t every, cost_log *log) {
     toy_model(model);
-    catlr_train_opts opts = opts_of(lr, iterations, every, log);
-    opts.solver = solver;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
+    train_opts opts = opts_of(lr, iterations, every, log);
+    opts.params.solver = solver;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
 }
 
 // ----------------------------------------------------------------------------
@@ -90,17 +131,17 @@ static void train_toy(catlr_model *model, catlr_solver solver, double lr, size_t
  * every 100, and that they pass the check. */
 static void test_defaults(void **state) {
     (void)state;
-    catlr_train_opts opts = catlr_train_defaults();
-    assert_true(opts.lr == 0.005);
-    assert_int_equal(opts.iterations, 2000);
-    assert_int_equal(opts.report_every, 100);
-    assert_null(opts.on_step);
-    assert_null(opts.test_X);
-    assert_int_equal(opts.test_m, 0);
-    assert_null(opts.val_X);
-    assert_int_equal(opts.val_m, 0);
-    assert_int_equal(opts.eval_every, 0);
-    assert_null(catlr_train_check(&opts));
+    train_opts opts = opts_defaults();
+    assert_true(opts.params.lr == 0.005);
+    assert_int_equal(opts.params.iterations, 2000);
+    assert_int_equal(opts.params.report_every, 100);
+    assert_null(opts.hooks.on_step);
+    assert_null(opts.prob.test.X);
+    assert_int_equal(opts.prob.test.m, 0);
+    assert_null(opts.prob.val.X);
+    assert_int_equal(opts.prob.val.m, 0);
+    assert_int_equal(opts.params.eval_every, 0);
+    assert_null(check(&opts));
 }
 
 /* Ensure the check refuses a learning rate that is zero, negative, NaN or
@@ -109,40 +150,40 @@ static void test_check_refuses(void **state) {
     (void)state;
     const double bad_lr[] = {0.0, -0.1, NAN, INFINITY};
     for (size_t k = 0; k < 4; k++) {
-        catlr_train_opts opts = opts_of(bad_lr[k], 10, 1, NULL);
-        assert_non_null(catlr_train_check(&opts));
-        assert_non_null(strstr(catlr_train_check(&opts), "learning rate"));
+        train_opts opts = opts_of(bad_lr[k], 10, 1, NULL);
+        assert_non_null(check(&opts));
+        assert_non_null(strstr(check(&opts), "learning rate"));
     }
-    catlr_train_opts opts = opts_of(0.1, 0, 1, NULL);
-    assert_non_null(strstr(catlr_train_check(&opts), "iterations"));
+    train_opts opts = opts_of(0.1, 0, 1, NULL);
+    assert_non_null(strstr(check(&opts), "iterations"));
     opts = opts_of(0.1, 1, 0, NULL);
-    assert_non_null(strstr(catlr_train_check(&opts), "report"));
+    assert_non_null(strstr(check(&opts), "report"));
     opts = opts_of(0.1, 1, 1, NULL);
-    opts.test_m = 2; /* and no pixels */
-    assert_non_null(strstr(catlr_train_check(&opts), "test set"));
+    opts.prob.test.m = 2; /* and no pixels */
+    assert_non_null(strstr(check(&opts), "test set"));
     opts = opts_of(0.1, 1, 1, NULL);
-    opts.val_m = 2; /* and no pixels */
-    assert_non_null(strstr(catlr_train_check(&opts), "validation set"));
+    opts.prob.val.m = 2; /* and no pixels */
+    assert_non_null(strstr(check(&opts), "validation set"));
     const double bad[] = {-1e-9, NAN, INFINITY};
     for (size_t k = 0; k < 3; k++) {
         opts = opts_of(0.1, 1, 1, NULL);
-        opts.l2 = bad[k];
-        assert_non_null(strstr(catlr_train_check(&opts), "L2"));
+        opts.params.l2 = bad[k];
+        assert_non_null(strstr(check(&opts), "L2"));
         opts = opts_of(0.1, 1, 1, NULL);
-        opts.tol = bad[k];
-        assert_non_null(strstr(catlr_train_check(&opts), "tolerance"));
+        opts.params.tol = bad[k];
+        assert_non_null(strstr(check(&opts), "tolerance"));
     }
     opts = opts_of(0.1, 1, 1, NULL);
-    opts.solver = (catlr_solver)3;
-    assert_non_null(strstr(catlr_train_check(&opts), "solver"));
+    opts.params.solver = (catlr_solver)3;
+    assert_non_null(strstr(check(&opts), "solver"));
     opts = opts_of(0.1, 1, 1, NULL);
-    opts.threads = CATLR_MAX_THREADS + 1;
-    assert_non_null(strstr(catlr_train_check(&opts), "thread"));
-    opts.threads = CATLR_MAX_THREADS;
-    opts.l2 = 0.5;
-    opts.tol = 1e-6;
-    opts.solver = CATLR_SOLVER_GRAM;
-    assert_null(catlr_train_check(&opts));
+    opts.params.threads = CATLR_MAX_THREADS + 1;
+    assert_non_null(strstr(check(&opts), "thread"));
+    opts.params.threads = CATLR_MAX_THREADS;
+    opts.params.l2 = 0.5;
+    opts.params.tol = 1e-6;
+    opts.params.solver = CATLR_SOLVER_GRAM;
+    assert_null(check(&opts));
 }
 
 /* Ensure auto picks gram for the course's run (n_x = 12288, m = 209, 2000
@@ -154,21 +195,21 @@ static void test_check_refuses(void **state) {
  * explicit choice is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
-    catlr_train_opts opts = catlr_train_defaults();
-    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_GRAM);
-    opts.iterations = 10;
-    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
-    opts.iterations = 1000000;
-    assert_int_equal(catlr_train_choose_solver(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
-    assert_int_equal(catlr_train_choose_solver(12288, 16000, &opts), CATLR_SOLVER_GRAM);
-    assert_int_equal(catlr_train_choose_solver(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
+    train_opts opts = opts_defaults();
+    assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_GRAM);
+    opts.params.iterations = 10;
+    assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
+    opts.params.iterations = 1000000;
+    assert_int_equal(choose(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(choose(12288, 16000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
                      CATLR_SOLVER_PRIMAL);
-    opts.iterations = 10;
-    opts.solver = CATLR_SOLVER_GRAM;
-    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_GRAM);
-    opts = catlr_train_defaults();
-    opts.solver = CATLR_SOLVER_PRIMAL;
-    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
+    opts.params.iterations = 10;
+    opts.params.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_GRAM);
+    opts = opts_defaults();
+    opts.params.solver = CATLR_SOLVER_PRIMAL;
+    assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     assert_string_equal(catlr_solver_name(CATLR_SOLVER_GRAM), "gram");
     assert_string_equal(catlr_solver_name(CATLR_SOLVER_PRIMAL), "primal");
     assert_string_equal(catlr_solver_name(CATLR_SOLVER_AUTO), "auto");
@@ -181,12 +222,54 @@ static void test_train_refuses(void **state) {
     catlr_model model;
     toy_model(&model);
     catlr_error err;
-    catlr_train_opts opts = opts_of(-1, 1, 1, NULL);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+    train_opts opts = opts_of(-1, 1, 1, NULL);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
     assert_non_null(strstr(err.reason, "learning rate"));
     opts = opts_of(0.1, 1, 1, NULL);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 0, &opts, &model, &err), CATLR_ERR_ARG);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 0, &opts, &model, &err), CATLR_ERR_ARG);
     assert_true(model.w[0] == 0.0f && model.w[1] == 0.0f && model.b == 0.0);
+    catlr_model_free(&model);
+}
+
+/* Ensure catlr_train writes the whole record of a run: its settings and
+ * outcome, and the origin its problem gives as it is; with origin {0} the
+ * same values catlr_model_init leaves (no mirrors, no warm start, no
+ * split). The toy set: label 1 is folder 0 ("cat", positive 0). */
+static void test_train_records_origin(void **state) {
+    (void)state;
+    catlr_model model;
+    toy_model(&model);
+    train_opts opts = opts_of(0.5, 3, 1, NULL);
+    opts.params.l2 = 0.25;
+    opts.prob.origin = (catlr_train_origin){
+        .augment = CATLR_AUGMENT_FLIP,
+        .warm_start = 1,
+        .val_fraction = 0.25,
+        .seed = 7,
+        .val_count = {2, 3},
+    };
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    assert_true(model.lr == 0.5 && model.l2 == 0.25 && model.tol == 0);
+    assert_int_equal(model.iterations, 3);
+    assert_int_equal(model.best_iteration, 3);
+    assert_int_equal(model.train_count[0], 1);
+    assert_int_equal(model.train_count[1], 1);
+    assert_int_equal(model.augment, CATLR_AUGMENT_FLIP);
+    assert_int_equal(model.warm_start, 1);
+    assert_true(model.val_fraction == 0.25);
+    assert_int_equal(model.seed, 7);
+    assert_int_equal(model.val_count[0], 2);
+    assert_int_equal(model.val_count[1], 3);
+    assert_true(model.threshold == 0.5 && model.threshold_picked == 0);
+    catlr_model_free(&model);
+    toy_model(&model);
+    opts.prob.origin = (catlr_train_origin){0};
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    assert_int_equal(model.augment, 0);
+    assert_int_equal(model.warm_start, 0);
+    assert_true(model.val_fraction == 0);
+    assert_int_equal(model.seed, 0);
+    assert_int_equal(model.val_count[0] + model.val_count[1], 0);
     catlr_model_free(&model);
 }
 
@@ -238,10 +321,10 @@ static void test_l2_one_step_by_hand(void **state) {
         model.w[0] = 0.5f;
         model.w[1] = -0.25f;
         cost_log log = {0};
-        catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
-        opts.l2 = 1.0;
-        opts.solver = SOLVERS[k];
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        train_opts opts = opts_of(0.5, 1, 1, &log);
+        opts.params.l2 = 1.0;
+        opts.params.solver = SOLVERS[k];
+        assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
         assert_close(log.cost[0], 0.6238189076895233, 1e-15);
         assert_true(model.w[0] == (float)0.47234019151269446);
         assert_true(model.w[1] == (float)-0.25806516223496556);
@@ -259,8 +342,8 @@ static void test_cost_schedule(void **state) {
     catlr_model model;
     toy_model(&model);
     cost_log log = {0};
-    catlr_train_opts opts = opts_of(0.5, 7, 3, &log);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    train_opts opts = opts_of(0.5, 7, 3, &log);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
     assert_int_equal(log.calls, 7);
     assert_int_equal(log.n, 3);
     assert_int_equal(log.iteration[0], 0);
@@ -271,7 +354,7 @@ static void test_cost_schedule(void **state) {
     for (size_t k = 1; k < 3; k++) {
         toy_model(&model);
         opts = opts_of(0.5, log.iteration[k], 1000, NULL);
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
         assert_true(model.final_cost == log.cost[k]);
         catlr_model_free(&model);
     }
@@ -283,22 +366,22 @@ static void test_test_cost_with(catlr_solver solver) {
     catlr_model model;
     toy_model(&model);
     cost_log same = {0}, swapped = {0}, none = {0};
-    catlr_train_opts opts = opts_of(0.5, 5, 2, &same);
-    opts.solver = solver;
-    opts.test_X = TOY_X;
-    opts.test_y = TOY_Y;
-    opts.test_m = 2;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    train_opts opts = opts_of(0.5, 5, 2, &same);
+    opts.params.solver = solver;
+    opts.prob.test.X = TOY_X;
+    opts.prob.test.y = TOY_Y;
+    opts.prob.test.m = 2;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
     catlr_model_free(&model);
     toy_model(&model);
-    opts.test_y = TEST_Y;
-    opts.user = &swapped;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    opts.prob.test.y = TEST_Y;
+    opts.hooks.user = &swapped;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
     catlr_model_free(&model);
     toy_model(&model);
     opts = opts_of(0.5, 5, 2, &none);
-    opts.solver = solver;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+    opts.params.solver = solver;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
     catlr_model_free(&model);
     assert_int_equal(same.n, 3);
     assert_close(same.test_cost[0], 0.6931471805599453, 1e-16);
@@ -330,16 +413,16 @@ static void test_reproducible_and_resumable_with(catlr_solver solver) {
     toy_model(&a);
     toy_model(&again);
     toy_model(&b);
-    catlr_train_opts seven = opts_of(0.3, 7, 100, NULL);
-    catlr_train_opts three = opts_of(0.3, 3, 100, NULL);
-    catlr_train_opts four = opts_of(0.3, 4, 100, NULL);
-    seven.solver = three.solver = four.solver = solver;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &seven, &a, NULL), CATLR_OK);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &seven, &again, NULL), CATLR_OK);
+    train_opts seven = opts_of(0.3, 7, 100, NULL);
+    train_opts three = opts_of(0.3, 3, 100, NULL);
+    train_opts four = opts_of(0.3, 4, 100, NULL);
+    seven.params.solver = three.params.solver = four.params.solver = solver;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &seven, &a, NULL), CATLR_OK);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &seven, &again, NULL), CATLR_OK);
     assert_memory_equal(a.w, again.w, 2 * sizeof(float));
     assert_memory_equal(&a.b, &again.b, sizeof(double));
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &three, &b, NULL), CATLR_OK);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &four, &b, NULL), CATLR_OK);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &three, &b, NULL), CATLR_OK);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &four, &b, NULL), CATLR_OK);
     for (size_t i = 0; i < 2; i++)
         assert_close(b.w[i], a.w[i], 1e-6 * fabs(a.w[i]));
     assert_close(b.b, a.b, 1e-6 * fabs(a.b) + 1e-12);
@@ -406,8 +489,8 @@ static void test_large_rate_finite_cost(void **state) {
     catlr_model model;
     toy_model(&model);
     cost_log log = {0};
-    catlr_train_opts opts = opts_of(1000, 60, 1, &log);
-    assert_int_equal(catlr_train(X, y, 2, &opts, &model, NULL), CATLR_OK);
+    train_opts opts = opts_of(1000, 60, 1, &log);
+    assert_int_equal(train_on(X, y, 2, &opts, &model, NULL), CATLR_OK);
     assert_int_equal(log.n, 60);
     for (size_t k = 0; k < log.n; k++)
         assert_true(isfinite(log.cost[k]));
@@ -422,8 +505,8 @@ static void test_divergence_is_an_error(void **state) {
     catlr_model model;
     toy_model(&model);
     catlr_error err;
-    catlr_train_opts opts = opts_of(1e300, 100, 1, NULL);
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_NUMERIC);
+    train_opts opts = opts_of(1e300, 100, 1, NULL);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_NUMERIC);
     assert_non_null(strstr(err.reason, "finite"));
     assert_string_equal(err.path, "");
     catlr_model_free(&model);
@@ -443,21 +526,21 @@ static void test_gram_limits(void **state) {
     catlr_model model;
     catlr_error err;
     assert_int_equal(catlr_model_init(&model, 3, 11009, 1, "a", "b", 0, NULL), CATLR_OK);
-    catlr_train_opts opts = opts_of(0.1, 2, 1, NULL);
-    opts.solver = CATLR_SOLVER_GRAM;
-    assert_int_equal(catlr_train(X, y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+    train_opts opts = opts_of(0.1, 2, 1, NULL);
+    opts.params.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(train_on(X, y, 2, &opts, &model, &err), CATLR_ERR_ARG);
     assert_non_null(strstr(err.reason, "features"));
-    opts.solver = CATLR_SOLVER_AUTO;
-    assert_int_equal(catlr_train(X, y, 2, &opts, &model, &err), CATLR_OK);
+    opts.params.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(train_on(X, y, 2, &opts, &model, &err), CATLR_OK);
     assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
     catlr_model_free(&model);
 
     assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", "b", 0, NULL), CATLR_OK);
-    opts.solver = CATLR_SOLVER_GRAM;
-    assert_int_equal(catlr_train(X, y, m, &opts, &model, &err), CATLR_ERR_NOMEM);
+    opts.params.solver = CATLR_SOLVER_GRAM;
+    assert_int_equal(train_on(X, y, m, &opts, &model, &err), CATLR_ERR_NOMEM);
     assert_non_null(strstr(err.reason, "MiB"));
-    opts.solver = CATLR_SOLVER_AUTO;
-    assert_int_equal(catlr_train(X, y, m, &opts, &model, &err), CATLR_OK);
+    opts.params.solver = CATLR_SOLVER_AUTO;
+    assert_int_equal(train_on(X, y, m, &opts, &model, &err), CATLR_OK);
     assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
     catlr_model_free(&model);
     free(X);
@@ -498,17 +581,17 @@ static void random_problem_make(random_problem *p) {
 
 /* Train a fresh RH x RW x RC model (w starting at w0 when not NULL) on p
  * with opts and its test set, recording the reported costs in log. */
-static void train_random(const random_problem *p, catlr_train_opts opts, const float *w0,
+static void train_random(const random_problem *p, train_opts opts, const float *w0,
                          catlr_model *model, cost_log *log) {
     assert_int_equal(catlr_model_init(model, RH, RW, RC, "cat", "non-cat", 0, NULL), CATLR_OK);
     if (w0 != NULL)
         memcpy(model->w, w0, RN * sizeof *w0);
-    opts.on_step = record_step;
-    opts.user = log;
-    opts.test_X = p->test_X;
-    opts.test_y = p->test_y;
-    opts.test_m = RT;
-    assert_int_equal(catlr_train(p->X, p->y, RM, &opts, model, NULL), CATLR_OK);
+    opts.hooks.on_step = record_step;
+    opts.hooks.user = log;
+    opts.prob.test.X = p->test_X;
+    opts.prob.test.y = p->test_y;
+    opts.prob.test.m = RT;
+    assert_int_equal(train_on(p->X, p->y, RM, &opts, model, NULL), CATLR_OK);
 }
 
 /* Fail unless the gram and primal runs agree: every reported training and
@@ -516,13 +599,13 @@ static void train_random(const random_problem *p, catlr_train_opts opts, const f
  * to float after each step, about 6e-8 relative on w; measured: 1.3e-9),
  * the weights within 1e-5 relative, and the same label for every
  * example. */
-static void assert_solvers_agree(const random_problem *p, catlr_train_opts opts,
+static void assert_solvers_agree(const random_problem *p, train_opts opts,
                                  const float *w0) {
     catlr_model primal, gram;
     cost_log lp = {0}, lg = {0};
-    opts.solver = CATLR_SOLVER_PRIMAL;
+    opts.params.solver = CATLR_SOLVER_PRIMAL;
     train_random(p, opts, w0, &primal, &lp);
-    opts.solver = CATLR_SOLVER_GRAM;
+    opts.params.solver = CATLR_SOLVER_GRAM;
     train_random(p, opts, w0, &gram, &lg);
     assert_int_equal(primal.solver, CATLR_SOLVER_PRIMAL);
     assert_int_equal(gram.solver, CATLR_SOLVER_GRAM);
@@ -565,8 +648,8 @@ static void test_gram_matches_primal_l2(void **state) {
     random_problem *p = malloc(sizeof *p);
     assert_non_null(p);
     random_problem_make(p);
-    catlr_train_opts opts = opts_of(0.01, 300, 10, NULL);
-    opts.l2 = 5.0;
+    train_opts opts = opts_of(0.01, 300, 10, NULL);
+    opts.params.l2 = 5.0;
     float w0[RN];
     for (size_t i = 0; i < RN; i++)
         w0[i] = (float)((double)(i % 7) - 3.0) * 0.01f;
@@ -576,7 +659,7 @@ static void test_gram_matches_primal_l2(void **state) {
     catlr_model with, without;
     cost_log l1 = {0}, l2 = {0};
     train_random(p, opts, NULL, &with, &l1);
-    opts.l2 = 0;
+    opts.params.l2 = 0;
     train_random(p, opts, NULL, &without, &l2);
     assert_true(fabs(with.w[0] - without.w[0]) > 1e-4);
     catlr_model_free(&with);
@@ -599,9 +682,9 @@ static void test_tol_stops_early(void **state) {
     for (size_t k = 0; k < 2; k++) {
         catlr_model model, at[3];
         cost_log log = {0};
-        catlr_train_opts opts = opts_of(0.01, 100000, 1000, NULL);
-        opts.solver = SOLVERS[k];
-        opts.tol = tol;
+        train_opts opts = opts_of(0.01, 100000, 1000, NULL);
+        opts.params.solver = SOLVERS[k];
+        opts.params.tol = tol;
         train_random(p, opts, NULL, &model, &log);
         size_t i = (size_t)model.iterations;
         assert_int_equal(model.stopped_early, 1);
@@ -609,8 +692,8 @@ static void test_tol_stops_early(void **state) {
         assert_true(i > 2 && i < 100000);
         for (size_t d = 0; d < 3; d++) {
             cost_log l = {0};
-            catlr_train_opts exact = opts_of(0.01, i - d, 100000, NULL);
-            exact.solver = SOLVERS[k];
+            train_opts exact = opts_of(0.01, i - d, 100000, NULL);
+            exact.params.solver = SOLVERS[k];
             train_random(p, exact, NULL, &at[d], &l);
             assert_int_equal(at[d].stopped_early, 0);
         }
@@ -623,13 +706,13 @@ static void test_tol_stops_early(void **state) {
 
         cost_log all = {0};
         opts = opts_of(0.01, 50, 10, NULL);
-        opts.solver = SOLVERS[k];
+        opts.params.solver = SOLVERS[k];
         train_random(p, opts, NULL, &model, &all);
         assert_int_equal(model.iterations, 50);
         assert_int_equal(model.stopped_early, 0);
         catlr_model_free(&model);
         cost_log one = {0};
-        opts.tol = 10.0;
+        opts.params.tol = 10.0;
         train_random(p, opts, NULL, &model, &one);
         assert_int_equal(model.iterations, 1);
         assert_int_equal(model.stopped_early, 1);
@@ -649,14 +732,14 @@ static void test_threads_identical(void **state) {
     for (size_t k = 0; k < 4; k++) {
         catlr_model one, other;
         cost_log l1 = {0};
-        catlr_train_opts opts = opts_of(0.01, 60, 10, NULL);
-        opts.solver = SOLVERS[k % 2];
-        opts.l2 = k < 2 ? 0.0 : 2.0;
-        opts.threads = 1;
+        train_opts opts = opts_of(0.01, 60, 10, NULL);
+        opts.params.solver = SOLVERS[k % 2];
+        opts.params.l2 = k < 2 ? 0.0 : 2.0;
+        opts.params.threads = 1;
         train_random(p, opts, NULL, &one, &l1);
         for (unsigned t = 2; t <= 3; t++) {
             cost_log lt = {0};
-            opts.threads = t;
+            opts.params.threads = t;
             train_random(p, opts, NULL, &other, &lt);
             assert_memory_equal(one.w, other.w, RN * sizeof *one.w);
             assert_memory_equal(&one.b, &other.b, sizeof one.b);
@@ -677,26 +760,26 @@ static void test_threads_identical(void **state) {
  * "balanced" beside given weights, and a balanced flag other than 0 or 1. */
 static void test_class_weight_check(void **state) {
     (void)state;
-    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
-    assert_true(opts.class_weight[0] == 0 && opts.class_weight[1] == 0);
-    assert_int_equal(opts.class_weight_balanced, 0);
-    opts.class_weight[0] = 0.5;
-    opts.class_weight[1] = 3;
-    assert_null(catlr_train_check(&opts));
+    train_opts opts = opts_of(0.1, 1, 1, NULL);
+    assert_true(opts.params.class_weight[0] == 0 && opts.params.class_weight[1] == 0);
+    assert_int_equal(opts.params.class_weight_balanced, 0);
+    opts.params.class_weight[0] = 0.5;
+    opts.params.class_weight[1] = 3;
+    assert_null(check(&opts));
     const double bad[][2] = {{0, 1}, {1, 0}, {-1, 2}, {NAN, 1}, {1, INFINITY}};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        opts.class_weight[0] = bad[k][0];
-        opts.class_weight[1] = bad[k][1];
-        assert_non_null(strstr(catlr_train_check(&opts), "class weights"));
+        opts.params.class_weight[0] = bad[k][0];
+        opts.params.class_weight[1] = bad[k][1];
+        assert_non_null(strstr(check(&opts), "class weights"));
     }
-    opts.class_weight[0] = opts.class_weight[1] = 0;
-    opts.class_weight_balanced = 1;
-    assert_null(catlr_train_check(&opts));
-    opts.class_weight[1] = 2;
-    assert_non_null(strstr(catlr_train_check(&opts), "balanced"));
-    opts.class_weight[1] = 0;
-    opts.class_weight_balanced = 2;
-    assert_non_null(strstr(catlr_train_check(&opts), "balanced"));
+    opts.params.class_weight[0] = opts.params.class_weight[1] = 0;
+    opts.params.class_weight_balanced = 1;
+    assert_null(check(&opts));
+    opts.params.class_weight[1] = 2;
+    assert_non_null(strstr(check(&opts), "balanced"));
+    opts.params.class_weight[1] = 0;
+    opts.params.class_weight_balanced = 2;
+    assert_non_null(strstr(check(&opts), "balanced"));
 }
 
 /* Ensure the weights a run uses: 1, 1 without any; the given ones by
@@ -709,23 +792,23 @@ static void test_class_weights_resolved(void **state) {
     for (size_t j = 0; j < 200; j++)
         y[j] = j % 5 < 2; /* 80 ones */
     double w[2];
-    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
-    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, NULL), CATLR_OK);
+    train_opts opts = opts_of(0.1, 1, 1, NULL);
+    assert_int_equal(catlr_train_class_weights(&opts.params, y, 200, w, NULL), CATLR_OK);
     assert_true(w[0] == 1.0 && w[1] == 1.0);
-    opts.class_weight[0] = 0.5;
-    opts.class_weight[1] = 3;
-    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, NULL), CATLR_OK);
+    opts.params.class_weight[0] = 0.5;
+    opts.params.class_weight[1] = 3;
+    assert_int_equal(catlr_train_class_weights(&opts.params, y, 200, w, NULL), CATLR_OK);
     assert_true(w[0] == 0.5 && w[1] == 3.0);
-    opts.class_weight[0] = opts.class_weight[1] = 0;
-    opts.class_weight_balanced = 1;
-    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, NULL), CATLR_OK);
+    opts.params.class_weight[0] = opts.params.class_weight[1] = 0;
+    opts.params.class_weight_balanced = 1;
+    assert_int_equal(catlr_train_class_weights(&opts.params, y, 200, w, NULL), CATLR_OK);
     assert_true(w[1] == 1.25);
     assert_true(w[0] == 200.0 / 240.0);
     catlr_error err;
-    assert_int_equal(catlr_train_class_weights(&opts, y, 2, w, &err), CATLR_ERR_ARG);
+    assert_int_equal(catlr_train_class_weights(&opts.params, y, 2, w, &err), CATLR_ERR_ARG);
     assert_non_null(strstr(err.reason, "label 0 has none")); /* y = 1, 1 */
-    opts.class_weight_balanced = 3;
-    assert_int_equal(catlr_train_class_weights(&opts, y, 200, w, &err), CATLR_ERR_ARG);
+    opts.params.class_weight_balanced = 3;
+    assert_int_equal(catlr_train_class_weights(&opts.params, y, 200, w, &err), CATLR_ERR_ARG);
 }
 
 /* Ensure one weighted step from zero lands where the hand computation says,
@@ -744,11 +827,11 @@ static void test_weighted_step_by_hand(void **state) {
         catlr_model model;
         toy_model(&model);
         cost_log log = {0};
-        catlr_train_opts opts = opts_of(0.5, 1, 1, &log);
-        opts.solver = SOLVERS[k];
-        opts.class_weight[0] = 0.5;
-        opts.class_weight[1] = 3.0;
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        train_opts opts = opts_of(0.5, 1, 1, &log);
+        opts.params.solver = SOLVERS[k];
+        opts.params.class_weight[0] = 0.5;
+        opts.params.class_weight[1] = 3.0;
+        assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
         assert_close(log.cost[0], 1.2130075659799042, 1e-15);
         assert_true(model.w[0] == 0.375f);
         assert_true(model.w[1] == 0.025f);
@@ -788,18 +871,18 @@ static void test_unit_weights_identical(void **state) {
     for (size_t k = 0; k < 2; k++) {
         catlr_model plain, ones, heavy;
         cost_log lp = {0}, l1 = {0}, lh = {0};
-        catlr_train_opts opts = opts_of(0.01, 40, 10, NULL);
-        opts.solver = SOLVERS[k];
-        opts.l2 = 1.0;
+        train_opts opts = opts_of(0.01, 40, 10, NULL);
+        opts.params.solver = SOLVERS[k];
+        opts.params.l2 = 1.0;
         train_random(p, opts, NULL, &plain, &lp);
-        opts.class_weight[0] = opts.class_weight[1] = 1.0;
+        opts.params.class_weight[0] = opts.params.class_weight[1] = 1.0;
         train_random(p, opts, NULL, &ones, &l1);
         assert_memory_equal(plain.w, ones.w, RN * sizeof *plain.w);
         assert_memory_equal(&plain.b, &ones.b, sizeof plain.b);
         assert_memory_equal(&plain.final_cost, &ones.final_cost, sizeof plain.final_cost);
         assert_memory_equal(lp.cost, l1.cost, lp.n * sizeof *lp.cost);
         assert_memory_equal(lp.test_cost, l1.test_cost, lp.n * sizeof *lp.test_cost);
-        opts.class_weight[1] = 4.0;
+        opts.params.class_weight[1] = 4.0;
         train_random(p, opts, NULL, &heavy, &lh);
         assert_true(lh.cost[0] > lp.cost[0] + 0.1);
         assert_close(lh.test_cost[0], 0.6931471805599453, 1e-15);
@@ -819,17 +902,17 @@ static void test_gram_matches_primal_weighted(void **state) {
     random_problem *p = malloc(sizeof *p);
     assert_non_null(p);
     random_problem_make(p);
-    catlr_train_opts opts = opts_of(0.01, 300, 10, NULL);
-    opts.class_weight[0] = 0.7;
-    opts.class_weight[1] = 2.5;
-    opts.l2 = 2.0;
+    train_opts opts = opts_of(0.01, 300, 10, NULL);
+    opts.params.class_weight[0] = 0.7;
+    opts.params.class_weight[1] = 2.5;
+    opts.params.l2 = 2.0;
     float w0[RN];
     for (size_t i = 0; i < RN; i++)
         w0[i] = (float)((double)(i % 5) - 2.0) * 0.02f;
     assert_solvers_agree(p, opts, w0);
-    opts.class_weight[0] = opts.class_weight[1] = 0;
-    opts.class_weight_balanced = 1;
-    opts.l2 = 0;
+    opts.params.class_weight[0] = opts.params.class_weight[1] = 0;
+    opts.params.class_weight_balanced = 1;
+    opts.params.l2 = 0;
     assert_solvers_agree(p, opts, NULL);
     size_t positives = 0;
     for (size_t j = 0; j < RM; j++)
@@ -867,13 +950,13 @@ enum { VAL_BEST = 10 };
 static void train_toy_validated(catlr_model *model, catlr_solver solver, size_t iterations,
                                 double tol, cost_log *log) {
     toy_model(model);
-    catlr_train_opts opts = opts_of(0.5, iterations, 1, log);
-    opts.solver = solver;
-    opts.tol = tol;
-    opts.val_X = VAL_X;
-    opts.val_y = VAL_Y;
-    opts.val_m = 3;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
+    train_opts opts = opts_of(0.5, iterations, 1, log);
+    opts.params.solver = solver;
+    opts.params.tol = tol;
+    opts.prob.val.X = VAL_X;
+    opts.prob.val.y = VAL_Y;
+    opts.prob.val.m = 3;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
 }
 
 /* Fail unless model holds the weights, bias and training cost of a plain
@@ -980,16 +1063,16 @@ static void test_eval_every(void **state) {
         catlr_model model;
         cost_log log = {0};
         toy_model(&model);
-        catlr_train_opts opts = opts_of(0.5, 7, 100, &log);
-        opts.solver = SOLVERS[k];
-        opts.eval_every = 3;
-        opts.val_X = VAL_X;
-        opts.val_y = VAL_Y;
-        opts.val_m = 3;
-        opts.test_X = TOY_X;
-        opts.test_y = SWAPPED;
-        opts.test_m = 2;
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        train_opts opts = opts_of(0.5, 7, 100, &log);
+        opts.params.solver = SOLVERS[k];
+        opts.params.eval_every = 3;
+        opts.prob.val.X = VAL_X;
+        opts.prob.val.y = VAL_Y;
+        opts.prob.val.m = 3;
+        opts.prob.test.X = TOY_X;
+        opts.prob.test.y = SWAPPED;
+        opts.prob.test.m = 2;
+        assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
         assert_int_equal(log.n, 3);
         const double train[3] = {50, 100, 100}, val[3] = {100, 100 - 100.0 / 3, 100 - 100.0 / 3};
         for (size_t r = 0; r < 3; r++) {
@@ -1004,8 +1087,8 @@ static void test_eval_every(void **state) {
         cost_log plain = {0};
         toy_model(&model);
         opts = opts_of(0.5, 7, 3, &plain);
-        opts.solver = SOLVERS[k];
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
+        opts.params.solver = SOLVERS[k];
+        assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, NULL), CATLR_OK);
         assert_int_equal(plain.n, 3);
         for (size_t r = 0; r < 3; r++) {
             assert_true(plain.cost[r] == log.cost[r]); /* the same steps */
@@ -1027,21 +1110,21 @@ static catlr_status never_sum(void *ctx, double *buf, size_t n, catlr_error *err
 static void test_validation_one_process(void **state) {
     (void)state;
     for (int k = 0; k < 2; k++) {
-        catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
-        opts.reducer = (catlr_train_reducer){never_sum, NULL, 2, 0};
-        assert_null(catlr_train_check(&opts));
+        train_opts opts = opts_of(0.1, 1, 1, NULL);
+        opts.hooks.reducer = (catlr_train_reducer){never_sum, NULL, 2, 0};
+        assert_null(check(&opts));
         if (k == 0) {
-            opts.val_X = VAL_X;
-            opts.val_y = VAL_Y;
-            opts.val_m = 3;
+            opts.prob.val.X = VAL_X;
+            opts.prob.val.y = VAL_Y;
+            opts.prob.val.m = 3;
         } else {
-            opts.eval_every = 1;
+            opts.params.eval_every = 1;
         }
-        assert_non_null(strstr(catlr_train_check(&opts), "one process"));
+        assert_non_null(strstr(check(&opts), "one process"));
         catlr_model model;
         toy_model(&model);
         catlr_error err;
-        assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+        assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
         assert_non_null(strstr(err.reason, "one process"));
         catlr_model_free(&model);
     }
@@ -1063,14 +1146,14 @@ static void test_validation_threads_identical(void **state) {
     for (size_t k = 0; k < 2; k++) {
         catlr_model one, three;
         cost_log l1 = {0}, l3 = {0};
-        catlr_train_opts opts = opts_of(0.05, 400, 100, NULL);
-        opts.solver = SOLVERS[k];
-        opts.val_X = p->test_X;
-        opts.val_y = val_y;
-        opts.val_m = RT;
-        opts.threads = 1;
+        train_opts opts = opts_of(0.05, 400, 100, NULL);
+        opts.params.solver = SOLVERS[k];
+        opts.prob.val.X = p->test_X;
+        opts.prob.val.y = val_y;
+        opts.prob.val.m = RT;
+        opts.params.threads = 1;
         train_random(p, opts, NULL, &one, &l1);
-        opts.threads = 3;
+        opts.params.threads = 3;
         train_random(p, opts, NULL, &three, &l3);
         assert_true(one.best_iteration < 400);
         assert_int_equal(one.best_iteration, three.best_iteration);
@@ -1093,15 +1176,15 @@ static void test_validation_threads_identical(void **state) {
 static void train_given(catlr_model *model, catlr_solver solver, const int32_t *K,
                         double z[2]) {
     toy_model(model);
-    catlr_train_opts opts = opts_of(0.5, 30, 10, NULL);
-    opts.solver = solver;
-    opts.test_X = TOY_X;
-    opts.test_y = TOY_Y;
-    opts.test_m = 2;
-    opts.gram_K = K;
-    opts.gram_Kt = K;
-    opts.test_z = z;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
+    train_opts opts = opts_of(0.5, 30, 10, NULL);
+    opts.params.solver = solver;
+    opts.prob.test.X = TOY_X;
+    opts.prob.test.y = TOY_Y;
+    opts.prob.test.m = 2;
+    opts.cache.gram_K = K;
+    opts.cache.gram_Kt = K;
+    opts.cache.test_z = z;
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, model, NULL), CATLR_OK);
 }
 
 /* Ensure the Gram solver steps with a K given in gram_K and gram_Kt (the
@@ -1157,7 +1240,7 @@ typedef struct member {
     size_t rank;
     size_t lo, hi, test_lo, test_hi; /* its shards of X and test_X */
     const random_problem *p;
-    catlr_train_opts opts;
+    train_opts opts;
     catlr_model model;
     catlr_error err;
     catlr_status st;
@@ -1203,22 +1286,22 @@ static void member_step(void *user, const catlr_train_step *step) {
 static void *member_run(void *arg) {
     member *me = arg;
     const random_problem *p = me->p;
-    catlr_train_opts opts = me->opts;
-    opts.on_step = member_step;
-    opts.user = me;
-    opts.test_X = p->test_X + me->test_lo * RN;
-    opts.test_y = p->test_y + me->test_lo;
-    opts.test_m = me->test_hi - me->test_lo;
-    opts.reducer = (catlr_train_reducer){team_sum, me, RM, RT};
+    train_opts opts = me->opts;
+    opts.hooks.on_step = member_step;
+    opts.hooks.user = me;
+    opts.prob.test.X = p->test_X + me->test_lo * RN;
+    opts.prob.test.y = p->test_y + me->test_lo;
+    opts.prob.test.m = me->test_hi - me->test_lo;
+    opts.hooks.reducer = (catlr_train_reducer){team_sum, me, RM, RT};
     size_t m = me->hi - me->lo;
-    me->st = catlr_train(m > 0 ? p->X + me->lo * RN : NULL, m > 0 ? p->y + me->lo : NULL, m,
-                         &opts, &me->model, &me->err);
+    me->st = train_on(m > 0 ? p->X + me->lo * RN : NULL, m > 0 ? p->y + me->lo : NULL, m,
+                      &opts, &me->model, &me->err);
     return NULL;
 }
 
 /* Train p with opts on size threads, member k holding examples
  * [cuts[k], cuts[k+1]) and test examples [test_cuts[k], test_cuts[k+1]). */
-static void team_train(const random_problem *p, catlr_train_opts opts, size_t size,
+static void team_train(const random_problem *p, train_opts opts, size_t size,
                        const size_t *cuts, const size_t *test_cuts, member *members) {
     team t = {.size = size};
     assert_int_equal(pthread_barrier_init(&t.barrier, NULL, (unsigned)size), 0);
@@ -1261,13 +1344,13 @@ static void test_split_across_processes(void **state) {
     (void)state;
     member *members;
     random_problem *p = team_problem(&members);
-    catlr_train_opts opts = opts_of(0.01, 50, 10, NULL);
-    opts.l2 = 0.5;
+    train_opts opts = opts_of(0.01, 50, 10, NULL);
+    opts.params.l2 = 0.5;
     catlr_model whole;
     cost_log log = {0};
-    opts.solver = CATLR_SOLVER_PRIMAL;
+    opts.params.solver = CATLR_SOLVER_PRIMAL;
     train_random(p, opts, NULL, &whole, &log);
-    opts.solver = CATLR_SOLVER_AUTO; /* primal, with a reducer */
+    opts.params.solver = CATLR_SOLVER_AUTO; /* primal, with a reducer */
     const size_t cuts[4][TEAM_MAX + 1] = {
         {0, RM}, {0, 75, RM}, {0, 50, 101, RM}, {0, 0, 1, 61, RM}};
     const size_t test_cuts[4][TEAM_MAX + 1] = {
@@ -1353,9 +1436,9 @@ static void test_split_reducer_fails(void **state) {
     toy_model(&model);
     size_t calls = 0;
     catlr_error err = {{0}, {0}};
-    catlr_train_opts opts = opts_of(0.1, 10, 1, NULL);
-    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 2, 0};
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_IO);
+    train_opts opts = opts_of(0.1, 10, 1, NULL);
+    opts.hooks.reducer = (catlr_train_reducer){failing_sum, &calls, 2, 0};
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_IO);
     assert_int_equal(calls, 3);
     assert_string_equal(err.path, "peer");
     assert_string_equal(err.reason, "connection lost");
@@ -1371,10 +1454,10 @@ static void test_split_shard_over_total(void **state) {
     catlr_model model;
     toy_model(&model);
     size_t calls = 0;
-    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
-    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 1, 0};
+    train_opts opts = opts_of(0.1, 1, 1, NULL);
+    opts.hooks.reducer = (catlr_train_reducer){failing_sum, &calls, 1, 0};
     catlr_error err;
-    assert_int_equal(catlr_train(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
+    assert_int_equal(train_on(TOY_X, TOY_Y, 2, &opts, &model, &err), CATLR_ERR_ARG);
     assert_non_null(strstr(err.reason, "m_total"));
     assert_int_equal(calls, 2);
     catlr_model_free(&model);
@@ -1386,21 +1469,21 @@ static void test_split_shard_over_total(void **state) {
 static void test_split_check(void **state) {
     (void)state;
     size_t calls = 0;
-    catlr_train_opts opts = opts_of(0.1, 1, 1, NULL);
-    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 0, 0};
-    assert_non_null(strstr(catlr_train_check(&opts), "m_total"));
-    opts.reducer.m_total = 10;
-    opts.test_X = TOY_X;
-    opts.test_y = TOY_Y;
-    opts.test_m = 2;
-    assert_non_null(strstr(catlr_train_check(&opts), "test_m_total"));
-    opts.reducer.test_m_total = 2;
-    assert_null(catlr_train_check(&opts));
-    opts.solver = CATLR_SOLVER_GRAM;
-    assert_non_null(strstr(catlr_train_check(&opts), "one process"));
-    opts = catlr_train_defaults();
-    opts.reducer = (catlr_train_reducer){failing_sum, &calls, 209, 0};
-    assert_int_equal(catlr_train_choose_solver(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
+    train_opts opts = opts_of(0.1, 1, 1, NULL);
+    opts.hooks.reducer = (catlr_train_reducer){failing_sum, &calls, 0, 0};
+    assert_non_null(strstr(check(&opts), "m_total"));
+    opts.hooks.reducer.m_total = 10;
+    opts.prob.test.X = TOY_X;
+    opts.prob.test.y = TOY_Y;
+    opts.prob.test.m = 2;
+    assert_non_null(strstr(check(&opts), "test_m_total"));
+    opts.hooks.reducer.test_m_total = 2;
+    assert_null(check(&opts));
+    opts.params.solver = CATLR_SOLVER_GRAM;
+    assert_non_null(strstr(check(&opts), "one process"));
+    opts = opts_defaults();
+    opts.hooks.reducer = (catlr_train_reducer){failing_sum, &calls, 209, 0};
+    assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     assert_int_equal(calls, 0);
 }
 
@@ -1409,6 +1492,7 @@ int main(void) {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_check_refuses),
         cmocka_unit_test(test_train_refuses),
+        cmocka_unit_test(test_train_records_origin),
         cmocka_unit_test(test_choose_solver),
         cmocka_unit_test(test_one_step_by_hand),
         cmocka_unit_test(test_l2_one_step_by_hand),
