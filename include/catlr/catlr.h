@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define CATLR_VERSION "0.1.0"
+#define CATLR_VERSION "0.2.0"
 
 /* ---------------------------------------------------------------------------
  * Image geometry. Every image becomes a feature vector of CATLR_N_X bytes,
