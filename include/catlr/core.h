@@ -26,6 +26,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* 1 / (1 + e^-z), without overflow for any finite z. */
 double catlr_core_sigmoid(double z);
 
@@ -63,6 +65,8 @@ void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
  * w, dw: (n_x). */
 void catlr_core_update(float *w, double *b, const double *dw, double db,
                        size_t n_x, double lr);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

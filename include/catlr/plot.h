@@ -19,6 +19,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* 1 when catlr was built with cairo, else 0. */
 int catlr_plot_supported(void);
 
@@ -111,6 +113,8 @@ void catlr_plot_weights_panel(const catlr_model *model, size_t panel, double sca
  * failure a regular file at path is removed rather than left half-written. */
 catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *path,
                                 catlr_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

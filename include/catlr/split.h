@@ -31,6 +31,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 #define CATLR_DEFAULT_SEED 1u /* --seed when none is given */
 #define CATLR_MAX_FOLDS 1000u
 
@@ -77,6 +79,8 @@ catlr_status catlr_split_folds(const uint8_t *y, size_t m, unsigned k, uint64_t 
  * y_out is not NULL. */
 void catlr_split_take(const uint8_t *X, const uint8_t *y, size_t n_x, const size_t *idx,
                       size_t count, uint8_t *out, uint8_t *y_out);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

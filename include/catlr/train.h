@@ -35,6 +35,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 #define CATLR_DEFAULT_LR 0.005
 #define CATLR_DEFAULT_ITERATIONS 2000
 #define CATLR_DEFAULT_REPORT_EVERY 100
@@ -209,6 +211,8 @@ catlr_status catlr_train_class_weights(const catlr_train_opts *opts, const uint8
 catlr_status catlr_train(const uint8_t *X, const uint8_t *y, size_t m,
                          const catlr_train_opts *opts, catlr_model *model,
                          catlr_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
