@@ -17,7 +17,7 @@ static long launched_processes(void) {
 }
 
 int cli_comm_join(cli_comm *c, FILE *errf) {
-    *c = (cli_comm){0, 1, 0};
+    *c = (cli_comm){0, 1, 0, NULL};
     long n = launched_processes();
     if (n > 1) {
         fprintf(errf,
