@@ -1,10 +1,13 @@
 /* plot.h: pictures of training as PNG files: cost curves on a chart, and the
  * weights shown as the 64x64 colour picture they are.
  *
- * The drawing is done by cairo (anti-aliased lines, real text). catlr can be
- * built without it (CMake option CATLR_WITH_CAIRO=OFF, or cairo not found);
- * then catlr_plot_supported() is 0 and the functions that draw fail with
- * CATLR_ERR_UNSUPPORTED. The colour map below needs no library. */
+ * The drawing is done by cairo (anti-aliased lines, real text). catlr does
+ * not link cairo: each function that draws loads the cairo shared library
+ * found at build time, and fails with CATLR_ERR_UNSUPPORTED, naming it,
+ * when it cannot be loaded. catlr can be built without it (CMake option
+ * CATLR_WITH_CAIRO=OFF, or cairo not found); then catlr_plot_supported() is
+ * 0 and the functions that draw fail with CATLR_ERR_UNSUPPORTED. The colour
+ * map below needs no library. */
 #ifndef CATLR_PLOT_H
 #define CATLR_PLOT_H
 
