@@ -18,6 +18,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* out = px mirrored left to right:
  *   out[c*height*width + row*width + (width-1-col)] = px[c*height*width + row*width + col].
  * px, out: (channels, height, width) uint8, not overlapping. */
@@ -32,6 +34,8 @@ void catlr_augment_flip(const uint8_t *px, size_t height, size_t width, size_t c
  * y: (m); X_out: (n_x, 2m), y_out: (2m), written, not overlapping X, y. */
 void catlr_augment_flip_set(const uint8_t *X, const uint8_t *y, size_t m, const size_t shape[3],
                             uint8_t *X_out, uint8_t *y_out);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

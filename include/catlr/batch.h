@@ -18,6 +18,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* A growable list of owned strings: paths, or names. Start from a zeroed
  * one ({0}); release it with catlr_file_list_free. */
 typedef struct catlr_file_list {
@@ -64,6 +66,8 @@ catlr_status catlr_batch_add_path(catlr_file_list *list, const char *path,
  * thread count. Returns the number of files that failed. */
 size_t catlr_batch_decode(const char *const *paths, size_t n, int threads, uint8_t *X,
                           catlr_status *status, catlr_error *errors);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

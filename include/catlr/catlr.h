@@ -15,6 +15,11 @@
 extern "C" {
 #endif
 
+/* What these headers declare is catlr's API, the only symbols libcatlr.so
+ * exports: the library is compiled with -fvisibility=hidden, and each
+ * header wraps its declarations in this push and the pop at its end. */
+#pragma GCC visibility push(default)
+
 #define CATLR_VERSION "0.2.0"
 
 /* ---------------------------------------------------------------------------
@@ -76,6 +81,8 @@ typedef struct catlr_error {
     char path[CATLR_ERROR_PATH_MAX];     /* the file or folder involved, "" if none */
     char reason[CATLR_ERROR_REASON_MAX]; /* short, no trailing period */
 } catlr_error;
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* Memory for the folds' copies (their pixels in training-then-held-out
  * order and, with the Gram solver, their sub-matrices of K): as many folds
  * as fit are prepared and trained at once, at least one. K itself counts
@@ -125,6 +127,8 @@ catlr_cv_summary catlr_cv_summarise(const catlr_cv_run *runs, unsigned k);
  * with a failed run is never the best. Returns its index, or n when every
  * setting has a failed run. */
 size_t catlr_cv_best(const catlr_cv_summary *summaries, size_t n);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 typedef struct catlr_dataset catlr_dataset; /* opaque: pixels, labels, paths */
 
 /* How to load a folder; start from catlr_dataset_defaults(). */
@@ -100,6 +102,8 @@ size_t catlr_dataset_class_count(const catlr_dataset *ds, size_t k);
 /* Number of images the scan found in class folder k: the whole folder's,
  * whatever the shard, before skip_bad left any out. */
 size_t catlr_dataset_folder_count(const catlr_dataset *ds, size_t k);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

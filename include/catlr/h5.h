@@ -22,6 +22,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 typedef struct catlr_h5_set {
     size_t m;              /* number of examples, at least 1 */
     uint8_t *x;            /* (m, 64, 64, 3) as stored: example j is the
@@ -42,6 +44,8 @@ catlr_status catlr_h5_load(const char *path, catlr_h5_set *set, catlr_error *err
 /* Release what catlr_h5_load allocated and zero *set; NULL or a zeroed set
  * does nothing. */
 void catlr_h5_free(catlr_h5_set *set);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

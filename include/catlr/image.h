@@ -26,6 +26,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* Largest width or height, and largest width * height, a decoder accepts;
  * checked from the header, before the decoded size is allocated. 2^26
  * pixels (a 67-megapixel photo) decode into 192 MiB of RGB. */
@@ -66,6 +68,8 @@ void catlr_image_from_rgb(const uint8_t *rgb, size_t width, size_t height,
  * at path. */
 catlr_status catlr_image_save_png(const char *path, const uint8_t *rgb, size_t width,
                                   size_t height, catlr_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* Counts of the four outcomes. */
 typedef struct catlr_confusion {
     size_t tp; /* label 1, predicted 1 */
@@ -89,6 +91,8 @@ typedef enum catlr_pick {
  * with the highest threshold (the first). count >= 1. */
 size_t catlr_metrics_best_point(const catlr_roc_point *points, size_t count,
                                 catlr_pick criterion);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

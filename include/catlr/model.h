@@ -19,6 +19,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 #define CATLR_MODEL_MAGIC 0x524C5443u /* "CTLR" read as a little-endian u32 */
 #define CATLR_MODEL_VERSION 3u
 #define CATLR_MODEL_HEADER_SIZE 184   /* version 3, the one written */
@@ -128,6 +130,8 @@ catlr_status catlr_model_load(const char *path, catlr_model *model,
 catlr_status catlr_model_load_memory(const void *data, size_t size,
                                      const char *name, catlr_model *model,
                                      catlr_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

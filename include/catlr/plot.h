@@ -1,10 +1,13 @@
 /* plot.h: pictures of training as PNG files: cost curves on a chart, and the
  * weights shown as the 64x64 colour picture they are.
  *
- * The drawing is done by cairo (anti-aliased lines, real text). catlr can be
- * built without it (CMake option CATLR_WITH_CAIRO=OFF, or cairo not found);
- * then catlr_plot_supported() is 0 and the functions that draw fail with
- * CATLR_ERR_UNSUPPORTED. The colour map below needs no library. */
+ * The drawing is done by cairo (anti-aliased lines, real text). catlr does
+ * not link cairo: each function that draws loads the cairo shared library
+ * found at build time, and fails with CATLR_ERR_UNSUPPORTED, naming it,
+ * when it cannot be loaded. catlr can be built without it (CMake option
+ * CATLR_WITH_CAIRO=OFF, or cairo not found); then catlr_plot_supported() is
+ * 0 and the functions that draw fail with CATLR_ERR_UNSUPPORTED. The colour
+ * map below needs no library. */
 #ifndef CATLR_PLOT_H
 #define CATLR_PLOT_H
 
@@ -18,6 +21,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+#pragma GCC visibility push(default) /* exported: see catlr.h */
 
 /* 1 when catlr was built with cairo, else 0. */
 int catlr_plot_supported(void);
@@ -111,6 +116,8 @@ void catlr_plot_weights_panel(const catlr_model *model, size_t panel, double sca
  * failure a regular file at path is removed rather than left half-written. */
 catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *path,
                                 catlr_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

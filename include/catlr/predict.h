@@ -15,6 +15,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 /* A probability above this is the positive class (label 1). */
 #define CATLR_THRESHOLD 0.5
 
@@ -40,6 +42,8 @@ int catlr_predict_label_at(double p, double threshold);
  * as the course does: 100 - mean(|prediction - y|) * 100. m >= 1. */
 double catlr_predict_accuracy(const catlr_model *model, const uint8_t *X,
                               const uint8_t *y, size_t m);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

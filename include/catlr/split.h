@@ -31,6 +31,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 #define CATLR_DEFAULT_SEED 1u /* --seed when none is given */
 #define CATLR_MAX_FOLDS 1000u
 
@@ -79,6 +81,8 @@ void catlr_split_take(const uint8_t *X, size_t n_x, const size_t *idx, size_t co
 
 /* The same for their labels: y (m) at idx (count) into y_out (count). */
 void catlr_split_take_labels(const uint8_t *y, const size_t *idx, size_t count, uint8_t *y_out);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default) /* exported: see catlr.h */
+
 #define CATLR_DEFAULT_LR 0.005
 #define CATLR_DEFAULT_ITERATIONS 2000
 #define CATLR_DEFAULT_REPORT_EVERY 100
@@ -235,6 +237,8 @@ catlr_status catlr_train_class_weights(const catlr_train_params *params, const u
  * another process failed to set up. */
 catlr_status catlr_train(const catlr_train_problem *prob, const catlr_train_params *params,
                          const catlr_train_hooks *hooks, catlr_model *model, catlr_error *err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

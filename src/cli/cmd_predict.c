@@ -246,10 +246,15 @@ static void print_row(enum output_format format, const char *path, const char *c
 enum { CHUNK = 256 };
 
 typedef struct chunk_buffers {
-    uint8_t *X;           /* (CATLR_N_X, CHUNK) */
-    catlr_status *status; /* (CHUNK) */
-    catlr_error *errors;  /* (CHUNK) */
-    double *p;            /* (CHUNK) */
+    size_t size;          /* images a chunk holds: CHUNK, or all of them when
+                             fewer (one image needs 12 KiB, not the 3 MiB that
+                             malloc maps, zeroes and unmaps: a third of the
+                             time `catlr predict` of one image spent after
+                             start-up) */
+    uint8_t *X;           /* (CATLR_N_X, size) */
+    catlr_status *status; /* (size) */
+    catlr_error *errors;  /* (size) */
+    double *p;            /* (size) */
 } chunk_buffers;
 
 static void chunk_buffers_free(chunk_buffers *b) {
@@ -265,8 +270,8 @@ static size_t classify(const predict_args *a, const catlr_model *model,
                        const catlr_file_list *list, chunk_buffers *b, FILE *out, FILE *errf) {
     const double threshold = a->has_threshold ? a->threshold : model->threshold;
     size_t failed = 0;
-    for (size_t j0 = 0; j0 < list->count; j0 += CHUNK) {
-        size_t n = list->count - j0 < CHUNK ? list->count - j0 : CHUNK;
+    for (size_t j0 = 0; j0 < list->count; j0 += b->size) {
+        size_t n = list->count - j0 < b->size ? list->count - j0 : b->size;
         const char *const *paths = (const char *const *)list->items + j0;
         failed += catlr_batch_decode(paths, n, (int)a->threads, b->X, b->status, b->errors);
         /* the same call eval makes on its matrix, so an image gets the same
@@ -296,10 +301,11 @@ static int run(const predict_args *a, const catlr_model *model, FILE *out, FILE 
         rc = add_list_file(&list, a->files_from, &probs);
     chunk_buffers b = {0};
     if (rc == 0) {
-        b.X = malloc((size_t)CHUNK * CATLR_N_X);
-        b.status = malloc(CHUNK * sizeof *b.status);
-        b.errors = malloc(CHUNK * sizeof *b.errors);
-        b.p = malloc(CHUNK * sizeof *b.p);
+        b.size = list.count < CHUNK ? (list.count > 0 ? list.count : 1) : CHUNK;
+        b.X = malloc(b.size * CATLR_N_X);
+        b.status = malloc(b.size * sizeof *b.status);
+        b.errors = malloc(b.size * sizeof *b.errors);
+        b.p = malloc(b.size * sizeof *b.p);
         if (b.X == NULL || b.status == NULL || b.errors == NULL || b.p == NULL) {
             fprintf(errf, "catlr: out of memory\n");
             rc = -1;

@@ -15,6 +15,8 @@ typedef struct cli_comm {
     int rank;   /* 0 .. size - 1; rank 0 prints and writes the model */
     int size;   /* 1 unless started by an MPI launcher */
     int joined; /* MPI was initialised here: cli_comm_leave finalises it */
+    struct cli_mpi *mpi; /* the MPI library, loaded by cli_comm_join only
+                            when a launcher started the process (comm_mpi.c) */
 } cli_comm;
 
 /* Join the MPI job when an MPI launcher (mpirun, mpiexec, srun) started
@@ -25,7 +27,8 @@ typedef struct cli_comm {
  * (each would train on the whole folder and write the same model). */
 int cli_comm_join(cli_comm *c, FILE *errf);
 
-/* Finalise MPI if cli_comm_join initialised it. */
+/* Finalise MPI if cli_comm_join initialised it, and let go of the MPI
+ * library. */
 void cli_comm_leave(cli_comm *c);
 
 /* buf (n) replaced in every process by the sum over all of them: a

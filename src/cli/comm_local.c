@@ -3,7 +3,7 @@
 #include "common.h"
 
 int cli_comm_join(cli_comm *c, FILE *errf) {
-    *c = (cli_comm){0, 1, 0};
+    *c = (cli_comm){0, 1, 0, NULL};
     long n = cli_launched_processes();
     if (n > 1) {
         fprintf(errf,

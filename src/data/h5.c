@@ -18,6 +18,7 @@
 
 #include "catlr/h5.h"
 #include "h5_library.h"
+#include "base/dl.h"
 #include "base/internal.h"
 
 void catlr_h5_free(catlr_h5_set *set) {
@@ -67,32 +68,6 @@ typedef struct h5_library {
     hid_t native_uint8, native_int64, c_s1;
 } h5_library;
 
-/* dlerror's text without the library's name in front, which the reason
- * already gives. */
-static const char *dl_reason(const char *library) {
-    const char *text = dlerror();
-    if (text == NULL)
-        return "unknown error";
-    size_t n = strlen(library);
-    if (strncmp(text, library, n) == 0 && strncmp(text + n, ": ", 2) == 0)
-        text += n + 2;
-    return text;
-}
-
-/* dlsym for name into *slot, a function pointer of sizeof(void *) bytes
- * (ISO C has no cast from void * to one; POSIX makes them the same size and
- * copyable; H5_LOOK_UP checks the size). */
-static catlr_status look_up(const h5_library *lib, const char *library, const char *name,
-                            void *slot, const char *path, catlr_error *err) {
-    dlerror();
-    void *symbol = dlsym(lib->handle, name);
-    if (symbol == NULL)
-        return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, "%s has no %s: %s", library, name,
-                          dl_reason(library));
-    memcpy(slot, &symbol, sizeof symbol);
-    return CATLR_OK;
-}
-
 /* The value of the hid_t global name, which H5open has set. A program
  * that links HDF5 itself and uses these macros has its own copy of each
  * such global (a copy relocation), which HDF5 then sets while the
@@ -106,7 +81,7 @@ static catlr_status read_type_id(const h5_library *lib, const char *library, con
         global = dlsym(lib->handle, name);
     if (global == NULL)
         return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, "%s has no %s: %s", library, name,
-                          dl_reason(library));
+                          catlr_dl_reason(library));
     *id = *global;
     return CATLR_OK;
 }
@@ -123,15 +98,15 @@ static void close_library(h5_library *lib) {
 static catlr_status load_library(const char *library, h5_library *lib, const char *path,
                                  catlr_error *err) {
     memset(lib, 0, sizeof *lib);
-    lib->handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
-    if (lib->handle == NULL)
-        return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path,
-                          "cannot load HDF5 from %s: %s", library, dl_reason(library));
-    catlr_status st = CATLR_OK;
+    catlr_status st =
+        catlr_dl_open(library, RTLD_NOW | RTLD_LOCAL, "HDF5", &lib->handle, path, err);
+    if (st != CATLR_OK)
+        return st;
 #define H5_LOOK_UP(f)                                                          \
     CATLR_ASSERT(sizeof lib->f == sizeof(void *));                             \
     if (st == CATLR_OK)                                                        \
-        st = look_up(lib, library, H5_NAME(f), &lib->f, path, err);
+        st = catlr_dl_function(lib->handle, library, H5_NAME(f), &lib->f, sizeof lib->f, path, \
+                               err);
 #define H5_NAME(f) #f /* of f once expanded, as the member's name is */
     H5_FUNCTIONS(H5_LOOK_UP)
 #undef H5_NAME

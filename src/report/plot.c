@@ -1,5 +1,6 @@
 /* plot.c: cost-curve charts and the weights picture, drawn with cairo and
- * written as PNG. The only file that includes <cairo.h>; without cairo the
+ * written as PNG. The only file that includes <cairo.h>, and it loads cairo
+ * only to draw (see "The cairo library" below); built without cairo, the
  * drawing functions say so with CATLR_ERR_UNSUPPORTED. */
 #include <errno.h>
 #include <stdint.h>
@@ -9,12 +10,14 @@
 #include <string.h>
 
 #include "catlr/plot.h"
+#include "base/dl.h"
 #include "base/internal.h"
 
 #ifndef CATLR_HAVE_CAIRO
 #define CATLR_HAVE_CAIRO 0 /* set to 1 by the build when cairo is found */
 #endif
 #if CATLR_HAVE_CAIRO
+#include <dlfcn.h>
 #include <cairo.h>
 #endif
 
@@ -97,17 +100,71 @@ catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *
 #else
 
 // ----------------------------------------------------------------------------
+// The cairo library, loaded for one picture.
+
+/* catlr does not link cairo: with its X11, xcb, fontconfig, freetype and
+ * pixman it was most of the libraries every command loaded at start, for
+ * the two that draw. Each picture dlopens the library found at build time
+ * (CATLR_CAIRO_LIBRARY, its SONAME) and calls it through these pointers;
+ * <cairo.h> still gives every type and prototype. RTLD_NODELETE: cairo and
+ * fontconfig keep process-wide caches (fonts, font faces) in their static
+ * data, which must stay mapped, and loaded, for the next picture. */
+#define CAIRO_FUNCTIONS(X)                                                     \
+    X(create) X(destroy) X(status) X(status_to_string) X(save) X(restore)       \
+    X(translate) X(scale) X(rotate) X(move_to) X(line_to) X(rectangle)          \
+    X(stroke) X(fill) X(fill_preserve) X(paint) X(clip) X(set_source_rgb)       \
+    X(set_source_rgba) X(set_source_surface) X(get_source) X(set_line_width)    \
+    X(set_line_join) X(set_dash) X(pattern_set_filter) X(select_font_face)      \
+    X(set_font_size) X(text_extents) X(show_text) X(image_surface_create)       \
+    X(image_surface_get_data) X(image_surface_get_stride) X(surface_status)     \
+    X(surface_flush) X(surface_mark_dirty) X(surface_destroy)                   \
+    X(surface_write_to_png_stream)
+
+/* Every function above, cairo_NAME as member NAME of its own type. */
+typedef struct cairo_library {
+    void *handle; /* from dlopen */
+#define CAIRO_MEMBER(f) __typeof__(cairo_##f) *f;
+    CAIRO_FUNCTIONS(CAIRO_MEMBER)
+#undef CAIRO_MEMBER
+} cairo_library;
+
+static void close_cairo(cairo_library *c) {
+    if (c->handle != NULL)
+        dlclose(c->handle);
+    memset(c, 0, sizeof *c);
+}
+
+/* dlopen cairo into *c and look up every function. Fails with
+ * CATLR_ERR_UNSUPPORTED naming the library and dlerror's reason under
+ * name, *c closed. */
+static catlr_status open_cairo(cairo_library *c, const char *name, catlr_error *err) {
+    static const char LIBRARY[] = CATLR_CAIRO_LIBRARY;
+    memset(c, 0, sizeof *c);
+    catlr_status st = catlr_dl_open(LIBRARY, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE, "cairo",
+                                    &c->handle, name, err);
+#define CAIRO_LOOK_UP(f)                                                       \
+    if (st == CATLR_OK)                                                        \
+        st = catlr_dl_function(c->handle, LIBRARY, "cairo_" #f, &c->f, sizeof c->f, name, err);
+    CAIRO_FUNCTIONS(CAIRO_LOOK_UP)
+#undef CAIRO_LOOK_UP
+    if (st != CATLR_OK)
+        close_cairo(c);
+    return st;
+}
+
+// ----------------------------------------------------------------------------
 // Shared by both pictures: text, and the PNG on a stream.
 
 static const char FONT[] = "sans-serif";
 
 /* Text with its left edge, centre or right edge (align 0, 0.5, 1) at x and
  * its baseline at y. */
-static void text_at(cairo_t *cr, const char *s, double x, double y, double align) {
+static void text_at(const cairo_library *c, cairo_t *cr, const char *s, double x, double y,
+                    double align) {
     cairo_text_extents_t e;
-    cairo_text_extents(cr, s, &e);
-    cairo_move_to(cr, x - align * e.x_advance, y);
-    cairo_show_text(cr, s);
+    c->text_extents(cr, s, &e);
+    c->move_to(cr, x - align * e.x_advance, y);
+    c->show_text(cr, s);
 }
 
 static cairo_status_t write_stream(void *closure, const unsigned char *data,
@@ -119,14 +176,14 @@ static cairo_status_t write_stream(void *closure, const unsigned char *data,
 
 /* The finished drawing as a PNG on fp, checked down to the flush; frees
  * the surface and the context either way. */
-static catlr_status finish(cairo_surface_t *surface, cairo_t *cr, FILE *fp, const char *name,
-                           catlr_error *err) {
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
+static catlr_status finish(const cairo_library *c, cairo_surface_t *surface, cairo_t *cr,
+                           FILE *fp, const char *name, catlr_error *err) {
+    cairo_status_t cs = c->status(cr);
+    c->destroy(cr);
     catlr_status st = CATLR_OK;
     if (cs == CAIRO_STATUS_SUCCESS) {
         errno = 0;
-        cs = cairo_surface_write_to_png_stream(surface, write_stream, fp);
+        cs = c->surface_write_to_png_stream(surface, write_stream, fp);
         if (cs == CAIRO_STATUS_SUCCESS && fflush(fp) != 0)
             cs = CAIRO_STATUS_WRITE_ERROR;
     }
@@ -136,19 +193,19 @@ static catlr_status finish(cairo_surface_t *surface, cairo_t *cr, FILE *fp, cons
     else if (cs == CAIRO_STATUS_NO_MEMORY)
         st = catlr_fail(err, CATLR_ERR_NOMEM, name, "out of memory while drawing");
     else if (cs != CAIRO_STATUS_SUCCESS)
-        st = catlr_fail(err, CATLR_ERR_IO, name, "cairo: %s", cairo_status_to_string(cs));
-    cairo_surface_destroy(surface);
+        st = catlr_fail(err, CATLR_ERR_IO, name, "cairo: %s", c->status_to_string(cs));
+    c->surface_destroy(surface);
     return st;
 }
 
 /* A white canvas of w x h pixels and a context on it (check with
  * cairo_status; finish() frees both). */
-static cairo_t *canvas(int w, int h, cairo_surface_t **surface) {
-    *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_t *cr = cairo_create(*surface);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+static cairo_t *canvas(const cairo_library *c, int w, int h, cairo_surface_t **surface) {
+    *surface = c->image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = c->create(*surface);
+    c->set_source_rgb(cr, 1, 1, 1);
+    c->paint(cr);
+    c->select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     return cr;
 }
 
@@ -242,10 +299,11 @@ static frame make_frame(const catlr_plot_chart *chart) {
 }
 
 /* Grid, ticks, tick labels, axes, axis labels and title. */
-static void draw_axes(cairo_t *cr, const frame *f, const catlr_plot_chart *chart) {
+static void draw_axes(const cairo_library *c, cairo_t *cr, const frame *f,
+                      const catlr_plot_chart *chart) {
     char label[64];
-    cairo_set_font_size(cr, 13);
-    cairo_set_line_width(cr, 1);
+    c->set_font_size(cr, 13);
+    c->set_line_width(cr, 1);
     /* the axes start on a tick; ceil keeps one that rounding put a hair below */
     for (int axis_k = 0; axis_k < 2; axis_k++) {
         const axis *a = axis_k == 0 ? &f->x : &f->y;
@@ -253,76 +311,77 @@ static void draw_axes(cairo_t *cr, const frame *f, const catlr_plot_chart *chart
         for (double v = first; v <= a->hi + a->step * 1e-6; v += a->step) {
             double x = axis_k == 0 ? frame_x(f, v) : f->left;
             double y = axis_k == 0 ? f->bottom : frame_y_axis(f, v);
-            cairo_set_source_rgb(cr, 0.9, 0.9, 0.9); /* grid */
+            c->set_source_rgb(cr, 0.9, 0.9, 0.9); /* grid */
             if (axis_k == 0) {
-                cairo_move_to(cr, round(x) + 0.5, f->top);
-                cairo_line_to(cr, round(x) + 0.5, f->bottom);
+                c->move_to(cr, round(x) + 0.5, f->top);
+                c->line_to(cr, round(x) + 0.5, f->bottom);
             } else {
-                cairo_move_to(cr, f->left, round(y) + 0.5);
-                cairo_line_to(cr, f->right, round(y) + 0.5);
+                c->move_to(cr, f->left, round(y) + 0.5);
+                c->line_to(cr, f->right, round(y) + 0.5);
             }
-            cairo_stroke(cr);
-            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2); /* tick and its label */
+            c->stroke(cr);
+            c->set_source_rgb(cr, 0.2, 0.2, 0.2); /* tick and its label */
             if (axis_k == 1 && f->log_y)
                 snprintf(label, sizeof label, "%g", pow(10.0, v));
             else
                 snprintf(label, sizeof label, "%.*f", a->decimals,
                          fabs(v) < a->step * 1e-9 ? 0 : v);
             if (axis_k == 0) {
-                cairo_move_to(cr, round(x) + 0.5, f->bottom);
-                cairo_line_to(cr, round(x) + 0.5, f->bottom + 5);
-                cairo_stroke(cr);
-                text_at(cr, label, x, f->bottom + 20, 0.5);
+                c->move_to(cr, round(x) + 0.5, f->bottom);
+                c->line_to(cr, round(x) + 0.5, f->bottom + 5);
+                c->stroke(cr);
+                text_at(c, cr, label, x, f->bottom + 20, 0.5);
             } else {
-                cairo_move_to(cr, f->left - 5, round(y) + 0.5);
-                cairo_line_to(cr, f->left, round(y) + 0.5);
-                cairo_stroke(cr);
-                text_at(cr, label, f->left - 8, y + 4.5, 1.0);
+                c->move_to(cr, f->left - 5, round(y) + 0.5);
+                c->line_to(cr, f->left, round(y) + 0.5);
+                c->stroke(cr);
+                text_at(c, cr, label, f->left - 8, y + 4.5, 1.0);
             }
         }
     }
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_rectangle(cr, f->left + 0.5, f->top + 0.5, f->right - f->left - 1,
+    c->set_source_rgb(cr, 0.2, 0.2, 0.2);
+    c->rectangle(cr, f->left + 0.5, f->top + 0.5, f->right - f->left - 1,
                     f->bottom - f->top - 1);
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_font_size(cr, 14);
-    text_at(cr, chart->x_label ? chart->x_label : "", (f->left + f->right) / 2,
+    c->stroke(cr);
+    c->set_source_rgb(cr, 0, 0, 0);
+    c->set_font_size(cr, 14);
+    text_at(c, cr, chart->x_label ? chart->x_label : "", (f->left + f->right) / 2,
             chart->height - 18, 0.5);
-    cairo_save(cr);
-    cairo_translate(cr, 22, (f->top + f->bottom) / 2);
-    cairo_rotate(cr, -1.5707963267948966); /* a quarter turn left */
+    c->save(cr);
+    c->translate(cr, 22, (f->top + f->bottom) / 2);
+    c->rotate(cr, -1.5707963267948966); /* a quarter turn left */
     char y_label[128];
     snprintf(y_label, sizeof y_label, "%s%s", chart->y_label ? chart->y_label : "",
              f->log_y ? " (log scale)" : "");
-    text_at(cr, y_label, 0, 0, 0.5);
-    cairo_restore(cr);
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-    cairo_set_font_size(cr, 17);
-    text_at(cr, chart->title ? chart->title : "", (f->left + f->right) / 2, 32, 0.5);
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    text_at(c, cr, y_label, 0, 0, 0.5);
+    c->restore(cr);
+    c->select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    c->set_font_size(cr, 17);
+    text_at(c, cr, chart->title ? chart->title : "", (f->left + f->right) / 2, 32, 0.5);
+    c->select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 }
 
-static void set_series_style(cairo_t *cr, const catlr_plot_series *se) {
+static void set_series_style(const cairo_library *c, cairo_t *cr, const catlr_plot_series *se) {
     const double *rgb = PALETTE[se->colour % 8];
-    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-    cairo_set_line_width(cr, 2);
+    c->set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    c->set_line_width(cr, 2);
     const double dash[2] = {7, 4}, dot[2] = {2, 3};
-    cairo_set_dash(cr, se->dashed == 2 ? dot : dash, se->dashed ? 2 : 0, 0);
+    c->set_dash(cr, se->dashed == 2 ? dot : dash, se->dashed ? 2 : 0, 0);
 }
 
-static void draw_series(cairo_t *cr, const frame *f, const catlr_plot_series *se) {
-    cairo_save(cr);
-    cairo_rectangle(cr, f->left, f->top, f->right - f->left, f->bottom - f->top);
-    cairo_clip(cr);
-    set_series_style(cr, se);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+static void draw_series(const cairo_library *c, cairo_t *cr, const frame *f,
+                        const catlr_plot_series *se) {
+    c->save(cr);
+    c->rectangle(cr, f->left, f->top, f->right - f->left, f->bottom - f->top);
+    c->clip(cr);
+    set_series_style(c, cr, se);
+    c->set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     for (size_t i = 0; i < se->n; i++)
-        cairo_line_to(cr, frame_x(f, (double)i), frame_y(f, se->y[i]));
+        c->line_to(cr, frame_x(f, (double)i), frame_y(f, se->y[i]));
     if (se->n == 1) /* a single value: a short mark, not nothing */
-        cairo_line_to(cr, frame_x(f, 0) + 4, frame_y(f, se->y[0]));
-    cairo_stroke(cr);
-    cairo_restore(cr);
+        c->line_to(cr, frame_x(f, 0) + 4, frame_y(f, se->y[0]));
+    c->stroke(cr);
+    c->restore(cr);
 }
 
 /* How many of the curves' points fall inside the w x h box at (x, y). */
@@ -362,40 +421,64 @@ static void legend_place(const frame *f, const catlr_plot_chart *chart, double w
 
 /* A white box in a corner with a line sample and the label of every
  * series. */
-static void draw_legend(cairo_t *cr, const frame *f, const catlr_plot_chart *chart) {
-    cairo_set_font_size(cr, 13);
+static void draw_legend(const cairo_library *c, cairo_t *cr, const frame *f,
+                        const catlr_plot_chart *chart) {
+    c->set_font_size(cr, 13);
     double text_w = 0;
     for (size_t s = 0; s < chart->n_series; s++) {
         cairo_text_extents_t e;
-        cairo_text_extents(cr, chart->series[s].label ? chart->series[s].label : "", &e);
+        c->text_extents(cr, chart->series[s].label ? chart->series[s].label : "", &e);
         text_w = fmax(text_w, e.x_advance);
     }
     const double row = 20, sample = 32, pad = 10;
     double w = pad + sample + 8 + text_w + pad, h = pad + row * chart->n_series + pad - 6;
     double x, y;
     legend_place(f, chart, w, h, &x, &y);
-    cairo_rectangle(cr, x + 0.5, y + 0.5, w, h);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
-    cairo_set_line_width(cr, 1);
-    cairo_stroke(cr);
+    c->rectangle(cr, x + 0.5, y + 0.5, w, h);
+    c->set_source_rgba(cr, 1, 1, 1, 0.9);
+    c->fill_preserve(cr);
+    c->set_source_rgb(cr, 0.7, 0.7, 0.7);
+    c->set_line_width(cr, 1);
+    c->stroke(cr);
     for (size_t s = 0; s < chart->n_series; s++) {
         const catlr_plot_series *se = &chart->series[s];
         double cy = y + pad + row * s + 7;
-        set_series_style(cr, se);
-        cairo_move_to(cr, x + pad, cy);
-        cairo_line_to(cr, x + pad + sample, cy);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        text_at(cr, se->label ? se->label : "", x + pad + sample + 8, cy + 4.5, 0);
+        set_series_style(c, cr, se);
+        c->move_to(cr, x + pad, cy);
+        c->line_to(cr, x + pad + sample, cy);
+        c->stroke(cr);
+        c->set_dash(cr, NULL, 0, 0);
+        c->set_source_rgb(cr, 0, 0, 0);
+        text_at(c, cr, se->label ? se->label : "", x + pad + sample + 8, cy + 4.5, 0);
     }
 }
 
 catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
                                       const char *name, catlr_error *err) {
     return catlr_plot_panels_stream(chart, 1, fp, name, err);
+}
+
+/* The charts, checked, on a canvas of width x height, as a PNG on fp. */
+static catlr_status draw_charts(const cairo_library *c, const catlr_plot_chart *charts,
+                                size_t n_charts, int width, int height, FILE *fp,
+                                const char *name, catlr_error *err) {
+    cairo_surface_t *surface;
+    cairo_t *cr = canvas(c, width, height, &surface);
+    double top = 0;
+    for (size_t k = 0; k < n_charts; k++) {
+        /* each chart in its own coordinates, its top left at (0, top) */
+        const catlr_plot_chart *chart = &charts[k];
+        c->save(cr);
+        c->translate(cr, 0, top);
+        frame f = make_frame(chart);
+        draw_axes(c, cr, &f, chart);
+        for (size_t s = 0; s < chart->n_series; s++)
+            draw_series(c, cr, &f, &chart->series[s]);
+        draw_legend(c, cr, &f, chart);
+        c->restore(cr);
+        top += chart->height;
+    }
+    return finish(c, surface, cr, fp, name, err);
 }
 
 catlr_status catlr_plot_panels_stream(const catlr_plot_chart *charts, size_t n_charts,
@@ -414,73 +497,63 @@ catlr_status catlr_plot_panels_stream(const catlr_plot_chart *charts, size_t n_c
     }
     if (height > 8192)
         return catlr_fail(err, CATLR_ERR_ARG, name, "the charts are taller than 8192 pixels");
-    cairo_surface_t *surface;
-    cairo_t *cr = canvas(width, height, &surface);
-    double top = 0;
-    for (size_t k = 0; k < n_charts; k++) {
-        /* each chart in its own coordinates, its top left at (0, top) */
-        const catlr_plot_chart *chart = &charts[k];
-        cairo_save(cr);
-        cairo_translate(cr, 0, top);
-        frame f = make_frame(chart);
-        draw_axes(cr, &f, chart);
-        for (size_t s = 0; s < chart->n_series; s++)
-            draw_series(cr, &f, &chart->series[s]);
-        draw_legend(cr, &f, chart);
-        cairo_restore(cr);
-        top += chart->height;
-    }
-    return finish(surface, cr, fp, name, err);
+    cairo_library cairo;
+    catlr_status st = open_cairo(&cairo, name, err);
+    if (st == CATLR_OK)
+        st = draw_charts(&cairo, charts, n_charts, width, height, fp, name, err);
+    close_cairo(&cairo);
+    return st;
 }
 
 // ----------------------------------------------------------------------------
 // The weights picture.
 
 /* Panel p's pixels as a cairo surface of the model's geometry. */
-static cairo_surface_t *panel_surface(const catlr_model *model, size_t p, double scale,
-                                      uint8_t *rgb) {
+static cairo_surface_t *panel_surface(const cairo_library *c, const catlr_model *model, size_t p,
+                                      double scale, uint8_t *rgb) {
     int w = (int)model->width, h = (int)model->height;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+    cairo_surface_t *s = c->image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (c->surface_status(s) != CAIRO_STATUS_SUCCESS)
         return s;
     catlr_plot_weights_panel(model, p, scale, rgb);
-    cairo_surface_flush(s);
-    unsigned char *data = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
+    c->surface_flush(s);
+    unsigned char *data = c->image_surface_get_data(s);
+    int stride = c->image_surface_get_stride(s);
     for (int r = 0; r < h; r++) {
         uint32_t *row = (uint32_t *)(void *)(data + (size_t)r * stride);
-        for (int c = 0; c < w; c++) {
-            const uint8_t *px = rgb + 3 * ((size_t)r * w + c);
-            row[c] = (uint32_t)px[0] << 16 | (uint32_t)px[1] << 8 | px[2];
+        for (int col = 0; col < w; col++) {
+            const uint8_t *px = rgb + 3 * ((size_t)r * w + col);
+            row[col] = (uint32_t)px[0] << 16 | (uint32_t)px[1] << 8 | px[2];
         }
     }
-    cairo_surface_mark_dirty(s);
+    c->surface_mark_dirty(s);
     return s;
 }
 
 /* The colour bar under the channel panels: the map from -scale to +scale
  * with its three values written below. */
-static void draw_colour_bar(cairo_t *cr, double x, double y, double w, double scale) {
+static void draw_colour_bar(const cairo_library *c, cairo_t *cr, double x, double y, double w,
+                            double scale) {
     const double h = 14;
     for (int i = 0; i < (int)w; i++) {
         uint8_t rgb[3];
         catlr_plot_diverging(2.0 * (i + 0.5) / w - 1.0, rgb);
-        cairo_set_source_rgb(cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
-        cairo_rectangle(cr, x + i, y, 1, h);
-        cairo_fill(cr);
+        c->set_source_rgb(cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+        c->rectangle(cr, x + i, y, 1, h);
+        c->fill(cr);
     }
-    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    cairo_set_line_width(cr, 1);
-    cairo_rectangle(cr, x + 0.5, y + 0.5, floor(w) - 1, h - 1);
-    cairo_stroke(cr);
+    c->set_source_rgb(cr, 0.3, 0.3, 0.3);
+    c->set_line_width(cr, 1);
+    c->rectangle(cr, x + 0.5, y + 0.5, floor(w) - 1, h - 1);
+    c->stroke(cr);
     char label[64];
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_font_size(cr, 13);
+    c->set_source_rgb(cr, 0, 0, 0);
+    c->set_font_size(cr, 13);
     snprintf(label, sizeof label, "%.3g", -scale);
-    text_at(cr, label, x, y + h + 16, 0);
-    text_at(cr, "0", x + w / 2, y + h + 16, 0.5);
+    text_at(c, cr, label, x, y + h + 16, 0);
+    text_at(c, cr, "0", x + w / 2, y + h + 16, 0.5);
     snprintf(label, sizeof label, "+%.3g", scale);
-    text_at(cr, label, x + w, y + h + 16, 1);
+    text_at(c, cr, label, x + w, y + h + 16, 1);
 }
 
 /* Where the weights picture's panels go: each weight zoom pixels square,
@@ -489,29 +562,74 @@ typedef struct panel_layout {
     double zoom, left, top, gap;
 } panel_layout;
 
-static void draw_panels(cairo_t *cr, const catlr_model *model, cairo_surface_t **panels,
-                        const panel_layout *at) {
+static void draw_panels(const cairo_library *c, cairo_t *cr, const catlr_model *model,
+                        cairo_surface_t **panels, const panel_layout *at) {
     const double zoom = at->zoom, left = at->left, top = at->top, gap = at->gap;
     static const char *const NAMES[4] = {"red", "green", "blue", "combined (grey = 0)"};
     double side = model->width * zoom;
-    cairo_set_font_size(cr, 14);
+    c->set_font_size(cr, 14);
     for (size_t p = 0; p < 4; p++) {
         double x = left + p * (side + gap);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        text_at(cr, NAMES[p], x + side / 2, top - 8, 0.5);
-        cairo_save(cr);
-        cairo_translate(cr, x, top);
-        cairo_scale(cr, zoom, zoom);
-        cairo_set_source_surface(cr, panels[p], 0, 0);
+        c->set_source_rgb(cr, 0, 0, 0);
+        text_at(c, cr, NAMES[p], x + side / 2, top - 8, 0.5);
+        c->save(cr);
+        c->translate(cr, x, top);
+        c->scale(cr, zoom, zoom);
+        c->set_source_surface(cr, panels[p], 0, 0);
         /* nearest neighbour: each weight a sharp square, no blur */
-        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-        cairo_paint(cr);
-        cairo_restore(cr);
-        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-        cairo_set_line_width(cr, 1);
-        cairo_rectangle(cr, x - 0.5, top - 0.5, side + 1, model->height * zoom + 1);
-        cairo_stroke(cr);
+        c->pattern_set_filter(c->get_source(cr), CAIRO_FILTER_NEAREST);
+        c->paint(cr);
+        c->restore(cr);
+        c->set_source_rgb(cr, 0.3, 0.3, 0.3);
+        c->set_line_width(cr, 1);
+        c->rectangle(cr, x - 0.5, top - 0.5, side + 1, model->height * zoom + 1);
+        c->stroke(cr);
     }
+}
+
+/* The weights picture of a checked model and zoom into the file at path. */
+static catlr_status draw_weights(const cairo_library *c, const catlr_model *model, int zoom,
+                                 const char *path, catlr_error *err) {
+    uint8_t *rgb = malloc((size_t)model->width * model->height * 3);
+    if (rgb == NULL)
+        return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
+    double scale = catlr_plot_weights_scale(model);
+    double map_scale = scale > 0 ? scale : 1.0; /* an all-zero model is all white */
+    cairo_surface_t *panels[4];
+    for (size_t p = 0; p < 4; p++)
+        panels[p] = panel_surface(c, model, p, map_scale, rgb);
+    free(rgb);
+
+    const double gap = 24, margin = 24, side_w = model->width * (double)zoom;
+    const double top = 76, side_h = model->height * (double)zoom;
+    int width = (int)(2 * margin + 4 * side_w + 3 * gap);
+    int height = (int)(top + side_h + 70);
+    if (width < 480)
+        width = 480;
+    cairo_surface_t *surface;
+    cairo_t *cr = canvas(c, width, height, &surface);
+    c->select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    c->set_font_size(cr, 17);
+    c->set_source_rgb(cr, 0, 0, 0);
+    char title[2 * CATLR_CLASS_NAME_MAX + 80];
+    snprintf(title, sizeof title, "Weights of the classifier: red pushes towards '%s'",
+             model->class_names[model->positive]);
+    text_at(c, cr, title, width / 2.0, 30, 0.5);
+    c->select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    const panel_layout layout = {.zoom = zoom, .left = margin, .top = top, .gap = gap};
+    draw_panels(c, cr, model, panels, &layout);
+    draw_colour_bar(c, cr, margin, top + side_h + 14, 3 * side_w + 2 * gap, scale);
+    for (size_t p = 0; p < 4; p++)
+        c->surface_destroy(panels[p]);
+
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL) {
+        c->destroy(cr);
+        c->surface_destroy(surface);
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    }
+    catlr_status st = finish(c, surface, cr, fp, path, err);
+    return catlr_close_output(fp, path, st, err);
 }
 
 catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *path,
@@ -522,46 +640,12 @@ catlr_status catlr_plot_weights(const catlr_model *model, int zoom, const char *
     if (model->channels != 3 || model->width > 1024 || model->height > 1024)
         return catlr_fail(err, CATLR_ERR_ARG, path,
                           "the weights picture needs a 3-channel model of at most 1024x1024");
-    uint8_t *rgb = malloc((size_t)model->width * model->height * 3);
-    if (rgb == NULL)
-        return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
-    double scale = catlr_plot_weights_scale(model);
-    double map_scale = scale > 0 ? scale : 1.0; /* an all-zero model is all white */
-    cairo_surface_t *panels[4];
-    for (size_t p = 0; p < 4; p++)
-        panels[p] = panel_surface(model, p, map_scale, rgb);
-    free(rgb);
-
-    const double gap = 24, margin = 24, side_w = model->width * (double)zoom;
-    const double top = 76, side_h = model->height * (double)zoom;
-    int width = (int)(2 * margin + 4 * side_w + 3 * gap);
-    int height = (int)(top + side_h + 70);
-    if (width < 480)
-        width = 480;
-    cairo_surface_t *surface;
-    cairo_t *cr = canvas(width, height, &surface);
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-    cairo_set_font_size(cr, 17);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    char title[2 * CATLR_CLASS_NAME_MAX + 80];
-    snprintf(title, sizeof title, "Weights of the classifier: red pushes towards '%s'",
-             model->class_names[model->positive]);
-    text_at(cr, title, width / 2.0, 30, 0.5);
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    const panel_layout layout = {.zoom = zoom, .left = margin, .top = top, .gap = gap};
-    draw_panels(cr, model, panels, &layout);
-    draw_colour_bar(cr, margin, top + side_h + 14, 3 * side_w + 2 * gap, scale);
-    for (size_t p = 0; p < 4; p++)
-        cairo_surface_destroy(panels[p]);
-
-    FILE *fp = fopen(path, "wb");
-    if (fp == NULL) {
-        cairo_destroy(cr);
-        cairo_surface_destroy(surface);
-        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    }
-    catlr_status st = finish(surface, cr, fp, path, err);
-    return catlr_close_output(fp, path, st, err);
+    cairo_library cairo;
+    catlr_status st = open_cairo(&cairo, path, err);
+    if (st == CATLR_OK)
+        st = draw_weights(&cairo, model, zoom, path, err);
+    close_cairo(&cairo);
+    return st;
 }
 
 #endif /* CATLR_HAVE_CAIRO */
