@@ -10,7 +10,9 @@
 #      catlr::catlr;
 #   4. the same with catlr::catlr_static;
 # and check that each prints what `catlr predict` prints for the same image,
-# and links the library it should (objdump -p).
+# and links the library it should (objdump -p). The C excerpt that
+# README.md shows under "## Using the library" must be lines of the example,
+# word for word, so that the two cannot drift.
 set -u
 build=$1
 src=$2
@@ -20,6 +22,15 @@ objdump=$5
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/script_util.sh"
+
+# the first ```c block after "## Using the library", line by line
+awk '/^## Using the library/ { on = 1 } on && /^```c$/ { copy = 1; next }
+     copy && /^```$/ { exit } copy { print }' "$src/README.md" >"$tmp/excerpt.c"
+[ -s "$tmp/excerpt.c" ] || fail "README.md shows no C excerpt under '## Using the library'"
+while IFS= read -r line; do
+    grep -qxF -- "$line" "$src/examples/predict_one.c" ||
+        fail "README.md's library excerpt has a line examples/predict_one.c lacks: $line"
+done <"$tmp/excerpt.c"
 
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
