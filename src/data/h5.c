@@ -78,7 +78,7 @@ static int has_signature(const char *path) {
     X(H5Tget_sign) X(H5Tis_variable_str) X(H5Tcopy) X(H5Tset_size)              \
     X(H5Tset_strpad) X(H5Tclose) X(H5Screate_simple) X(H5Sselect_hyperslab)      \
     X(H5Fcreate) X(H5Pcreate) X(H5Pset_chunk) X(H5Pclose) X(H5Dcreate2)         \
-    X(H5Dwrite)
+    X(H5Dwrite) X(H5Dget_storage_size)
 
 typedef struct h5_library {
     void *handle; /* from dlopen, NULL when not loaded */
@@ -361,7 +361,7 @@ static catlr_status read_x(const reader *r, catlr_h5_set *set) {
 /* y: m integers, each 0 or 1, of shape (m) or (1, m) (numpy's row of
  * labels), into y (m bytes); read as int64 whatever the stored width (the
  * course stores int64). */
-static catlr_status read_labels(const reader *r, size_t m, uint8_t *y) {
+static catlr_status read_labels(const reader *r, size_t m, uint8_t **out) {
     dataset d;
     catlr_status st = open_dataset(r, r->y_name, H5T_INTEGER, 0, &d);
     int row = st == CATLR_OK && d.rank == 2 && d.dims[0] == 1;
@@ -373,7 +373,8 @@ static catlr_status read_labels(const reader *r, size_t m, uint8_t *y) {
         st = catlr_fail(r->err, CATLR_ERR_SHAPE, r->path, "%s has %llu labels for %zu images",
                         r->y_name, (unsigned long long)count, m);
     int64_t *labels = st == CATLR_OK ? malloc(m * sizeof *labels) : NULL;
-    if (st == CATLR_OK && labels == NULL)
+    uint8_t *y = st == CATLR_OK ? malloc(m) : NULL;
+    if (st == CATLR_OK && (labels == NULL || y == NULL))
         st = catlr_fail(r->err, CATLR_ERR_NOMEM, r->path, "cannot allocate %zu labels", m);
     if (st == CATLR_OK &&
         r->h5->H5Dread(d.id, r->h5->native_int64, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels) < 0)
@@ -387,15 +388,15 @@ static catlr_status read_labels(const reader *r, size_t m, uint8_t *y) {
     }
     free(labels);
     close_dataset(r, &d);
+    if (st == CATLR_OK)
+        *out = y;
+    else
+        free(y);
     return st;
 }
 
 static catlr_status read_y(const reader *r, catlr_h5_set *set) {
-    set->y = malloc(set->m);
-    if (set->y == NULL)
-        return catlr_fail(r->err, CATLR_ERR_NOMEM, r->path, "cannot allocate %zu labels",
-                          set->m);
-    return read_labels(r, set->m, set->y);
+    return read_labels(r, set->m, &set->y);
 }
 
 /* A class name becomes a folder that the data set loader then reads: not
@@ -521,15 +522,18 @@ static catlr_status read_shard(reader *r, void *ctx) {
         st = open_x(r, 1, &d, shape);
     /* the labels and names before the pixels: they are small, and a file
      * they make useless should not cost a read of every image first */
+    /* a count no file of that size could hold (less than a byte an image,
+     * which even compressed pixels take) is a damaged header: refused
+     * before anything is allocated from it */
+    hsize_t stored = st == CATLR_OK ? r->h5->H5Dget_storage_size(d.id) : 0;
+    if (st == CATLR_OK && stored < shape[0])
+        st = catlr_fail(r->err, CATLR_ERR_FORMAT, r->path,
+                        "%s claims %zu images but stores %llu bytes: damaged or truncated",
+                        r->x_name, shape[0], (unsigned long long)stored);
     if (st == CATLR_OK) {
         s->m_total = shape[0];
-        s->all_labels = malloc(s->m_total);
-        if (s->all_labels == NULL)
-            st = catlr_fail(r->err, CATLR_ERR_NOMEM, r->path, "cannot allocate %zu labels",
-                            s->m_total);
+        st = read_labels(r, s->m_total, &s->all_labels);
     }
-    if (st == CATLR_OK)
-        st = read_labels(r, s->m_total, s->all_labels);
     if (st == CATLR_OK)
         st = read_classes(r, s->class_names);
     if (st == CATLR_OK) {
