@@ -51,8 +51,8 @@ void catlr_h5_free(catlr_h5_set *set);
 
 /* Write ds to a new HDF5 file at path in the course's layout, which h5py
  * and the course's load_dataset() read: NAME_set_x, uint8 (m, 64, 64, 3)
- * (example, row, column, RGB) chunked by image so that a reader can take
- * any run of rows; NAME_set_y, int64 (m), 1 for the positive class; and
+ * (example, row, column, RGB), contiguous as the course's (a reader takes
+ * any run of rows in one read); NAME_set_y, int64 (m), 1 for the positive class; and
  * list_classes, the names of label 0 and label 1 (so the positive class
  * second), fixed-length strings. Examples keep ds's order.
  * The file is written beside path under a temporary name, synced, and
