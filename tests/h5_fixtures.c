@@ -21,15 +21,26 @@ static int write_dataset(hid_t file, const char *name, hid_t type, int rank,
 }
 
 static int write_x(hid_t file, const h5_spec *s) {
-    size_t per = 64 * 64 * (size_t)s->x_last_dim, n = s->m * per;
+    size_t h = s->x_height ? s->x_height : 64, w = s->x_width ? s->x_width : 64;
+    hsize_t dims[4] = {s->m, h, w, (hsize_t)s->x_last_dim};
+    hid_t type = s->x_float ? H5T_IEEE_F32LE : s->x_int16 ? H5T_STD_I16LE : H5T_STD_U8LE;
+    if (s->x_no_data) {
+        /* chunked, so that no storage is set aside for it */
+        hsize_t chunk[4] = {1, 1, 1, (hsize_t)s->x_last_dim};
+        hid_t space = H5Screate_simple(4, dims, NULL), props = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(props, 4, chunk);
+        hid_t d = H5Dcreate2(file, s->x_name, type, space, H5P_DEFAULT, props, H5P_DEFAULT);
+        H5Pclose(props);
+        H5Sclose(space);
+        return d >= 0 && H5Dclose(d) >= 0 ? 0 : -1;
+    }
+    size_t per = h * w * (size_t)s->x_last_dim, n = s->m * per;
     uint8_t *x = malloc(n ? n : 1);
     if (x == NULL)
         return -1;
     for (size_t j = 0; j < s->m; j++)
         for (size_t i = 0; i < per; i++)
             x[j * per + i] = h5_fixture_pixel(j, i);
-    hsize_t dims[4] = {s->m, 64, 64, (hsize_t)s->x_last_dim};
-    hid_t type = s->x_float ? H5T_IEEE_F32LE : s->x_int16 ? H5T_STD_I16LE : H5T_STD_U8LE;
     int rc = write_dataset(file, s->x_name, type, 4, dims, H5T_NATIVE_UINT8, x);
     free(x);
     return rc;
@@ -58,8 +69,9 @@ int h5_fixture_write(const char *path, const h5_spec *s) {
     if (s->x_name != NULL)
         rc |= write_x(file, s);
     if (s->y_name != NULL) {
-        hsize_t dims[1] = {s->y_count};
-        rc |= write_dataset(file, s->y_name, H5T_STD_I64LE, 1, dims, H5T_NATIVE_INT64, s->y);
+        hsize_t dims[2] = {1, s->y_count};
+        rc |= write_dataset(file, s->y_name, H5T_STD_I64LE, s->y_row ? 2 : 1,
+                            s->y_row ? dims : dims + 1, H5T_NATIVE_INT64, s->y);
     }
     if (s->classes_name != NULL)
         rc |= write_classes(file, s);

@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 /* What to write; a NULL name leaves that dataset out. x is uint8
- * (m, 64, 64, 3) filled with (j*7 + i) mod 256 for byte i of example j,
+ * (m, H, W, 3) (64 x 64 unless set) filled with (j*7 + i) mod 256 for
+ * byte i of example j,
  * unless x_type_float or x_last_dim differ; y is int64 labels; classes
  * are fixed-length strings of class_width bytes. */
 typedef struct h5_spec {
@@ -20,6 +21,10 @@ typedef struct h5_spec {
     size_t y_count;        /* labels stored (m normally) */
     const char *const *classes;
     size_t n_classes;      /* 2 normally */
+    size_t x_height, x_width; /* 0: 64 */
+    int y_row;             /* store y as (1, m), as a numpy row */
+    int x_no_data;         /* create x without writing it (for shapes too
+                              large to write) */
 } h5_spec;
 
 /* Write spec to path; 0 on success. */

@@ -2,7 +2,8 @@
 # mpi_train.sh MODE MPIEXEC CATLR DATA_DIR [NP]: `catlr train` under MPI on
 # this machine's loopback, each rank loading and training on its shard of
 # the folders, one thread per rank.
-#   reference NP: NP ranks print the course's table (expected.txt) exactly;
+#   reference NP: NP ranks print the course's table (expected.txt) exactly,
+#                 from the png/ folders and from the two .h5 files;
 #                 needs CATLR_REFERENCE_DIR, else skipped (exit 77);
 #   small:        the demo data (DATA_DIR) on 1, 2 and 3 ranks print the
 #                 same costs and accuracies and give models that predict the
@@ -61,7 +62,16 @@ reference)
     trains course "$np" "$ref/png/train" --test "$ref/png/test" -q
     diff "$tmp/course.out" "$ref/expected.txt" >"$tmp/diff" ||
         fail "$np ranks: stdout differs from expected.txt: $(cat "$tmp/diff")"
-    finish "$np ranks print the course's table"
+    # and from the course's .h5 files, each rank reading its own rows
+    if "$catlr" --version | grep -q '^HDF5: *no$'; then
+        finish "$np ranks print the course's table (no HDF5: .h5 not tried)"
+    fi
+    trains course_h5 "$np" "$ref/train_catvnoncat.h5" --test "$ref/test_catvnoncat.h5"
+    grep -v ' images (' "$tmp/course_h5.out" | diff - "$ref/expected.txt" >"$tmp/diff" ||
+        fail "$np ranks from .h5: stdout differs from expected.txt: $(cat "$tmp/diff")"
+    grep -q 'train_catvnoncat.h5: 209 images (cat: 72, non-cat: 137)$' "$tmp/course_h5.err" ||
+        fail "$np ranks from .h5: no summary of every rank's images: $(cat "$tmp/course_h5.err")"
+    finish "$np ranks print the course's table, from the folders and from the .h5 files"
     ;;
 small)
     for n in 1 2 3; do

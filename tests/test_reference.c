@@ -8,7 +8,9 @@
  * then check that the saved model, through `catlr predict`, classifies the
  * test images with the test accuracy of the table; and, in a build with
  * HDF5, that the folders `catlr import` writes from the folder's
- * train_catvnoncat.h5 and test_catvnoncat.h5 give the same table. Without
+ * train_catvnoncat.h5 and test_catvnoncat.h5 give the same table, as do
+ * those two files read directly, and that training on what `catlr pack`
+ * makes of the png/ folders writes the folders' model byte for byte. Without
  * the variable the program says so and exits 77, which CTest reports as
  * skipped. */
 #include <setjmp.h>
@@ -221,6 +223,51 @@ static void test_import_course_table(void **state) {
 #endif
 }
 
+/* Ensure `catlr train train_catvnoncat.h5 --test test_catvnoncat.h5`
+ * prints expected.txt exactly, straight from the course's files; and that
+ * `catlr pack` of the png/ folders gives files on which training writes
+ * the same model bytes as on the folders. */
+static void test_h5_course_table(void **state) {
+#if CATLR_HAVE_HDF5
+    reference *ref = *state;
+    char *h5_train = test_path(ref->dir, "train_catvnoncat.h5");
+    char *h5_test = test_path(ref->dir, "test_catvnoncat.h5");
+    char *model = test_path(ref->tmp, "h5.model");
+    char *got = run_ok(12, (char *[]){"catlr", "train", h5_train, "--test", h5_test, "--lr",
+                                      "0.005", "--iterations", "2000", "-q", "-o", model, NULL});
+    char *want = test_read_text(ref->expected_path);
+    assert_same_lines(got, want);
+    free(got);
+    char *packed_train = test_path(ref->tmp, "packed-train.h5");
+    char *packed_test = test_path(ref->tmp, "packed-test.h5");
+    char *packed_model = test_path(ref->tmp, "packed.model");
+    free(run_ok(5, (char *[]){"catlr", "pack", "-q", ref->train, packed_train, NULL}));
+    free(run_ok(7, (char *[]){"catlr", "pack", "-q", "--name", "test", ref->test, packed_test,
+                              NULL}));
+    got = run_ok(12, (char *[]){"catlr", "train", packed_train, "--test", packed_test, "--lr",
+                                "0.005", "--iterations", "2000", "-q", "-o", packed_model, NULL});
+    assert_same_lines(got, want);
+    size_t size_folder, size_packed;
+    unsigned char *from_folder = test_read_file(ref->model, &size_folder);
+    unsigned char *from_pack = test_read_file(packed_model, &size_packed);
+    assert_int_equal(size_folder, size_packed);
+    assert_memory_equal(from_folder, from_pack, size_folder);
+    free(from_pack);
+    free(from_folder);
+    free(got);
+    free(want);
+    free(packed_model);
+    free(packed_test);
+    free(packed_train);
+    free(model);
+    free(h5_test);
+    free(h5_train);
+#else
+    (void)state;
+    skip(); /* built without HDF5 */
+#endif
+}
+
 int main(void) {
     const char *dir = getenv("CATLR_REFERENCE_DIR");
     if (dir == NULL || dir[0] == '\0') {
@@ -234,6 +281,7 @@ int main(void) {
         cmocka_unit_test(test_course_table_gram),
         cmocka_unit_test(test_predict_matches_table),
         cmocka_unit_test(test_import_course_table),
+        cmocka_unit_test(test_h5_course_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

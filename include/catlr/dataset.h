@@ -6,6 +6,16 @@
  * taken in byte order of their names and files in byte order within each
  * (the order of Python's sorted()), so X's columns have a fixed order.
  *
+ * DIR may also be an HDF5 file in the course's layout (see h5.h; taken
+ * for one when catlr_h5_is_file says so): NAME_set_x, uint8 (m, H, W, 3),
+ * each image resized to 64x64 as image files are when H or W differ;
+ * NAME_set_y, m labels 0 or 1, of shape (m) or (1, m); list_classes, the
+ * names of label 0 and label 1, which stand for the class folders (the
+ * positive class must be one of them). Its examples keep the file's order,
+ * and example j's path is "FILE:INDEX", INDEX its row in the file. HDF5 is
+ * loaded for that read only; without it the load fails with
+ * CATLR_ERR_UNSUPPORTED.
+ *
  * X is (n_x, m) uint8 with n_x = CATLR_N_X: example j is contiguous at
  * X + j*n_x, in the feature layout of image.h. y is (m) uint8: 1 for the
  * positive class, 0 for the other. */
@@ -26,7 +36,9 @@ typedef struct catlr_dataset catlr_dataset; /* opaque: pixels, labels, paths */
 
 /* How to load a folder; start from catlr_dataset_defaults(). */
 typedef struct catlr_dataset_opts {
-    const char *positive; /* class folder whose images get label 1 ("cat") */
+    /* class folder whose images get label 1 ("cat"); for an .h5 file, NULL
+     * stands for the class of the file's label 1 (list_classes[1]) */
+    const char *positive;
     /* 0: the first image that cannot be read or decoded fails the load.
      * 1: such images (and entries named like images that are not regular
      * files) are left out, each reported through on_skip; a class left with
@@ -52,7 +64,9 @@ typedef struct catlr_dataset_opts {
      * regular files are then refused when their shard decodes them, as with
      * skip_bad, and a class that skip_bad empties in this shard is not an
      * error here (its other images may be in other shards).
-     * shard_count 0 or 1: the whole folder; shard_index < shard_count. */
+     * shard_count 0 or 1: the whole folder; shard_index < shard_count.
+     * From an .h5 file, a shard reads only its own rows of pixels (the
+     * labels are read whole, to count each class). */
     size_t shard_index;
     size_t shard_count;
 } catlr_dataset_opts;
@@ -67,8 +81,9 @@ catlr_dataset_opts catlr_dataset_defaults(void);
  * CATLR_ERR_IO (dir cannot be read), CATLR_ERR_DATA (not two class
  * folders, no folder named opts->positive, a class without images; the
  * reason lists the folders found), an image's status (err names that image;
- * the first in X's order when several are bad), or CATLR_ERR_NOMEM. On
- * failure *out is NULL. */
+ * the first in X's order when several are bad), or CATLR_ERR_NOMEM; from an
+ * .h5 file, catlr_h5_load's statuses, and CATLR_ERR_DATA when
+ * opts->positive is not in list_classes. On failure *out is NULL. */
 catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
                                 catlr_dataset **out, catlr_error *err);
 
@@ -88,7 +103,8 @@ const uint8_t *catlr_dataset_pixels(const catlr_dataset *ds);
 /* y: (m), 1 for the positive class. */
 const uint8_t *catlr_dataset_labels(const catlr_dataset *ds);
 
-/* The image file of example j, as dir/class/name. */
+/* The image file of example j, as dir/class/name (from an .h5 file,
+ * FILE:INDEX). */
 const char *catlr_dataset_path(const catlr_dataset *ds, size_t j);
 
 /* The class folders in byte order, k = 0 or 1, and which of them is the

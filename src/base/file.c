@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +126,33 @@ char *catlr_join_path(const char *dir, const char *name) {
         path[n++] = '/';
     memcpy(path + n, name, k + 1);
     return path;
+}
+
+/* Create a new file beside path, named path.tmp-PID-K, for writing; the
+ * mode is 0666 less the umask, as for any new file. */
+int catlr_create_temp(const char *path, char *tmp, size_t tmp_size) {
+    for (unsigned k = 0; k < 100; k++) {
+        int n = snprintf(tmp, tmp_size, "%s.tmp-%ld-%u", path, (long)getpid(), k);
+        if (n < 0 || (size_t)n >= tmp_size) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+/* Make the rename itself durable by syncing the folder that holds path.
+ * Best effort: some file systems refuse fsync on a folder. */
+void catlr_sync_parent(const char *path) {
+    char copy[CATLR_ERROR_PATH_MAX];
+    if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
+        return;
+    int fd = open(dirname(copy), O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
 }

@@ -88,6 +88,15 @@ catlr_status catlr_read_regular(const char *path, uint8_t **data, size_t *size,
 catlr_status catlr_close_output(FILE *fp, const char *path, catlr_status st,
                                 catlr_error *err);
 
+/* Create a new file beside path, named path.tmp-PID-K, for writing
+ * (O_EXCL, mode 0666 less the umask); its name in tmp. The fd, or -1 with
+ * errno set. The savers write there, fsync, then rename or link it to path. */
+int catlr_create_temp(const char *path, char *tmp, size_t tmp_size);
+
+/* fsync the folder holding path, so that a rename into it is durable;
+ * best effort (some file systems refuse fsync on a folder). */
+void catlr_sync_parent(const char *path);
+
 /* dir + "/" + name in a new string the caller frees (no doubled slash when
  * dir ends in one), or NULL when out of memory. The folder readers
  * (dataset.c, batch.c) build every path they list with it. */

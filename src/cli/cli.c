@@ -21,6 +21,7 @@ static const command COMMANDS[] = {
     {"info", catlr_cmd_info, "show what a model file holds", 0},
     {"weights", catlr_cmd_weights, "draw a saved model's weights as a picture", 0},
     {"import", catlr_cmd_import, "write the course's .h5 data set as image folders", 0},
+    {"pack", catlr_cmd_pack, "write a folder of class folders as one .h5 file", 0},
 };
 
 static const size_t N_COMMANDS = sizeof COMMANDS / sizeof COMMANDS[0];

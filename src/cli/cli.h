@@ -20,6 +20,9 @@ int catlr_cmd_predict(int argc, char **argv, FILE *out, FILE *errf);
 
 /* catlr import [options] FILE.h5 DIR */
 int catlr_cmd_import(int argc, char **argv, FILE *out, FILE *errf);
+
+/* `catlr pack DIR OUT.h5`: a folder of class folders as one .h5 file. */
+int catlr_cmd_pack(int argc, char **argv, FILE *out, FILE *errf);
 /* catlr eval [options] MODEL DIR */
 int catlr_cmd_eval(int argc, char **argv, FILE *out, FILE *errf);
 

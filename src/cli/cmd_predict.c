@@ -4,7 +4,9 @@
  * their images, and images are decoded on every core, a chunk at a time,
  * so that memory stays small whatever the number of images and the lines
  * come out in the order of the input. An image that cannot be read is
- * reported on errf and the others still run; the exit code is then 1. */
+ * reported on errf and the others still run; the exit code is then 1.
+ * An .h5 file in the course's layout stands for its images, each named
+ * FILE.h5:INDEX. */
 #define _POSIX_C_SOURCE 200809L /* getline, fileno */
 
 #include <errno.h>
@@ -13,6 +15,8 @@
 #include <sys/stat.h>
 
 #include "catlr/batch.h"
+#include "catlr/dataset.h"
+#include "catlr/h5.h"
 #include "catlr/model.h"
 #include "catlr/predict.h"
 #include "cli.h"
@@ -27,7 +31,8 @@ static void print_help(FILE *out) {
             "%s\n"
             "Classify each image (a PNG or JPEG of any size and colour type) with the\n"
             "model in MODEL. A folder stands for every .png, .jpg and .jpeg file in it\n"
-            "and below it (hidden ones left out), in byte order of their paths. One line\n"
+            "and below it (hidden ones left out), in byte order of their paths; an .h5\n"
+            "file in the course's layout for its images, named FILE.h5:INDEX. One line\n"
             "per image on stdout, in the order given:\n"
             "  IMAGE<TAB>CLASS<TAB>P\n"
             "CLASS is the predicted class folder's name (the positive class when P is\n"
@@ -247,15 +252,30 @@ enum { CHUNK = 256 };
 
 typedef struct chunk_buffers {
     size_t size;          /* images a chunk holds: CHUNK, or all of them when
-                             fewer (one image needs 12 KiB, not the 3 MiB that
-                             malloc maps, zeroes and unmaps: a third of the
-                             time `catlr predict` of one image spent after
-                             start-up) */
+                             the first list is shorter (one image needs 12 KiB,
+                             not the 3 MiB that malloc maps, zeroes and unmaps:
+                             a third of the time `catlr predict` of one image
+                             spent after start-up); 0 until the first chunk */
     uint8_t *X;           /* (CATLR_N_X, size) */
     catlr_status *status; /* (size) */
     catlr_error *errors;  /* (size) */
     double *p;            /* (size) */
 } chunk_buffers;
+
+/* Allocate b for a first list of count images. 0, or -1 after the error
+ * line. */
+static int chunk_buffers_alloc(chunk_buffers *b, size_t count, FILE *errf) {
+    b->size = count < CHUNK ? count : CHUNK;
+    b->X = malloc(b->size * CATLR_N_X);
+    b->status = malloc(b->size * sizeof *b->status);
+    b->errors = malloc(b->size * sizeof *b->errors);
+    b->p = malloc(b->size * sizeof *b->p);
+    if (b->X == NULL || b->status == NULL || b->errors == NULL || b->p == NULL) {
+        fprintf(errf, "catlr: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
 
 static void chunk_buffers_free(chunk_buffers *b) {
     free(b->X);
@@ -290,36 +310,77 @@ static size_t classify(const predict_args *a, const catlr_model *model,
     return failed;
 }
 
-/* Build the list of images, then classify them. */
+/* Classify every image of the .h5 file at path, each named PATH:INDEX;
+ * the file is read whole (its pixels need no decoding). 0, or -1 after
+ * the error line. */
+static int classify_h5(const predict_args *a, const catlr_model *model, const char *path,
+                       FILE *out, FILE *errf) {
+    catlr_dataset_opts opts = catlr_dataset_defaults();
+    opts.positive = NULL; /* the labels play no part */
+    opts.threads = (int)a->threads;
+    catlr_dataset *ds;
+    catlr_error err;
+    if (catlr_dataset_load(path, &opts, &ds, &err) != CATLR_OK) {
+        cli_print_error(errf, &err);
+        return -1;
+    }
+    const size_t m = catlr_dataset_count(ds);
+    double *p = malloc(m * sizeof *p);
+    if (p == NULL) {
+        fprintf(errf, "catlr: out of memory\n");
+        catlr_dataset_free(ds);
+        return -1;
+    }
+    catlr_predict_proba(model, catlr_dataset_pixels(ds), m, p);
+    const double threshold = a->has_threshold ? a->threshold : model->threshold;
+    for (size_t j = 0; j < m; j++)
+        print_row(a->format, catlr_dataset_path(ds, j),
+                  catlr_model_class_of_label(model, catlr_predict_label_at(p[j], threshold)),
+                  p[j], out);
+    free(p);
+    catlr_dataset_free(ds);
+    return 0;
+}
+
+/* Classify the images listed so far, then empty the list; the number that
+ * failed (all of them when the buffers cannot be had). */
+static size_t flush(const predict_args *a, const catlr_model *model, catlr_file_list *list,
+                    chunk_buffers *b, FILE *out, FILE *errf) {
+    size_t failed = 0;
+    if (list->count > 0 && b->size == 0 && chunk_buffers_alloc(b, list->count, errf) != 0)
+        failed = list->count;
+    else if (list->count > 0)
+        failed = classify(a, model, list, b, out, errf);
+    catlr_file_list_free(list);
+    return failed;
+}
+
+/* Classify the images, in the order given: the operands' (an .h5 file's
+ * images as they come in it), then --files-from's. */
 static int run(const predict_args *a, const catlr_model *model, FILE *out, FILE *errf) {
     problems probs = {errf, 0};
     catlr_file_list list = {0};
+    chunk_buffers b = {0};
     int rc = 0;
-    for (int k = 1; rc == 0 && k < a->count; k++)
-        rc = add_path(&list, a->operands[k], &probs);
+    size_t failed = 0, h5_failed = 0;
+    if (rc == 0 && a->format == FORMAT_CSV)
+        fputs("path,class,p\n", out);
+    for (int k = 1; rc == 0 && k < a->count; k++) {
+        if (!catlr_h5_is_file(a->operands[k])) {
+            rc = add_path(&list, a->operands[k], &probs);
+            continue;
+        }
+        failed += flush(a, model, &list, &b, out, errf);
+        h5_failed += classify_h5(a, model, a->operands[k], out, errf) != 0;
+    }
     if (rc == 0 && a->files_from != NULL)
         rc = add_list_file(&list, a->files_from, &probs);
-    chunk_buffers b = {0};
-    if (rc == 0) {
-        b.size = list.count < CHUNK ? (list.count > 0 ? list.count : 1) : CHUNK;
-        b.X = malloc(b.size * CATLR_N_X);
-        b.status = malloc(b.size * sizeof *b.status);
-        b.errors = malloc(b.size * sizeof *b.errors);
-        b.p = malloc(b.size * sizeof *b.p);
-        if (b.X == NULL || b.status == NULL || b.errors == NULL || b.p == NULL) {
-            fprintf(errf, "catlr: out of memory\n");
-            rc = -1;
-        }
-    }
-    size_t failed = 0;
-    if (rc == 0) {
-        if (a->format == FORMAT_CSV)
-            fputs("path,class,p\n", out);
-        failed = classify(a, model, &list, &b, out, errf);
-    }
+    if (rc == 0)
+        failed += flush(a, model, &list, &b, out, errf);
     chunk_buffers_free(&b);
     catlr_file_list_free(&list);
-    return rc != 0 || failed > 0 || probs.count > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    return rc != 0 || failed > 0 || h5_failed > 0 || probs.count > 0 ? CLI_EXIT_FAIL
+                                                                      : CLI_EXIT_OK;
 }
 
 int catlr_cmd_predict(int argc, char **argv, FILE *out, FILE *errf) {

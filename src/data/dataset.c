@@ -18,8 +18,10 @@
 
 #include "catlr/batch.h"
 #include "catlr/dataset.h"
+#include "catlr/h5.h"
 #include "catlr/image.h"
 #include "base/internal.h"
+#include "data/h5_library.h"
 
 struct catlr_dataset {
     size_t m;
@@ -30,6 +32,8 @@ struct catlr_dataset {
     size_t class_count[2]; /* of the m examples */
     size_t folder_count[2]; /* found by the scan, in the whole folder */
     size_t positive;       /* index into class_names of label 1 */
+    char *path_block;      /* from an .h5 file: the paths, all in this one
+                              block (then not freed one by one) */
 };
 
 // ----------------------------------------------------------------------------
@@ -415,6 +419,82 @@ static catlr_status fill(const char *dir, const catlr_dataset_opts *opts,
     return st;
 }
 
+// ----------------------------------------------------------------------------
+// From an .h5 file in the course's layout.
+
+/* "FILE.h5:INDEX" for each example of the shard, all in one block. */
+static catlr_status name_rows(catlr_dataset *ds, const char *path, size_t first) {
+    const size_t len = strlen(path), per = len + 22; /* ':' + 20 digits + NUL */
+    if (ds->m > SIZE_MAX / per)
+        return CATLR_ERR_NOMEM;
+    ds->path_block = malloc(ds->m * per > 0 ? ds->m * per : 1);
+    ds->paths = calloc(ds->m ? ds->m : 1, sizeof *ds->paths);
+    if (ds->path_block == NULL || ds->paths == NULL)
+        return CATLR_ERR_NOMEM;
+    for (size_t j = 0; j < ds->m; j++) {
+        ds->paths[j] = ds->path_block + j * per;
+        snprintf(ds->paths[j], per, "%s:%zu", path, first + j);
+    }
+    return CATLR_OK;
+}
+
+/* Take over shard s: the class names in byte order (as a folder's), the
+ * labels made 1 for the positive class and counted. */
+static catlr_status take_shard(const char *path, const catlr_dataset_opts *opts,
+                               catlr_h5_shard *s, catlr_dataset *ds, catlr_error *err) {
+    /* the stored label of class k (in byte order) */
+    const uint8_t label_of[2] = {strcmp(s->class_names[0], s->class_names[1]) > 0,
+                                 strcmp(s->class_names[0], s->class_names[1]) < 0};
+    const char *positive = opts->positive != NULL ? opts->positive : s->class_names[1];
+    for (size_t k = 0; k < 2; k++) {
+        ds->class_names[k] = s->class_names[label_of[k]];
+        if (strcmp(ds->class_names[k], positive) == 0)
+            ds->positive = k;
+    }
+    s->class_names[0] = s->class_names[1] = NULL;
+    if (strcmp(ds->class_names[ds->positive], positive) != 0)
+        return catlr_fail(err, CATLR_ERR_DATA, path,
+                          "no class named '%s' in list_classes (found '%s', '%s')", positive,
+                          ds->class_names[0], ds->class_names[1]);
+    const uint8_t positive_label = label_of[ds->positive];
+    for (size_t j = 0; j < s->m_total; j++)
+        ds->folder_count[s->all_labels[j] == label_of[1]]++;
+    ds->m = s->m;
+    ds->X = s->X;
+    s->X = NULL;
+    ds->y = malloc(ds->m ? ds->m : 1);
+    if (ds->y == NULL || name_rows(ds, path, s->first) != CATLR_OK)
+        return catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
+    for (size_t j = 0; j < ds->m; j++) {
+        uint8_t label = s->all_labels[s->first + j];
+        ds->y[j] = label == positive_label;
+        ds->class_count[label == label_of[1]]++;
+    }
+    return CATLR_OK;
+}
+
+static catlr_status load_h5(const char *path, const catlr_dataset_opts *opts,
+                            catlr_dataset **out, catlr_error *err) {
+    const size_t shards = opts->shard_count > 1 ? opts->shard_count : 1;
+    catlr_h5_shard s;
+    catlr_status st =
+        catlr_h5_read_shard(path, opts->shard_index, shards, opts->threads, &s, err);
+    if (st != CATLR_OK)
+        return st;
+    catlr_dataset *ds = calloc(1, sizeof *ds);
+    if (ds == NULL)
+        st = catlr_fail(err, CATLR_ERR_NOMEM, path, "out of memory");
+    else
+        st = take_shard(path, opts, &s, ds, err);
+    catlr_h5_shard_free(&s);
+    if (st != CATLR_OK) {
+        catlr_dataset_free(ds);
+        return st;
+    }
+    *out = ds;
+    return CATLR_OK;
+}
+
 catlr_dataset_opts catlr_dataset_defaults(void) {
     catlr_dataset_opts opts = {0};
     opts.positive = "cat";
@@ -430,12 +510,16 @@ catlr_status catlr_dataset_load_dir(const char *dir, const char *positive,
 
 catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
                                 catlr_dataset **out, catlr_error *err) {
-    CATLR_ASSERT(dir != NULL && opts != NULL && opts->positive != NULL && out != NULL);
+    CATLR_ASSERT(dir != NULL && opts != NULL && out != NULL);
     *out = NULL;
     const size_t shards = opts->shard_count > 1 ? opts->shard_count : 1;
     if (opts->shard_index >= shards)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "shard %lu of %lu does not exist",
                           (unsigned long)opts->shard_index, (unsigned long)shards);
+    if (catlr_h5_is_file(dir))
+        return load_h5(dir, opts, out, err);
+    if (opts->positive == NULL)
+        return catlr_fail(err, CATLR_ERR_ARG, dir, "no positive class named");
     name_list classes = {0};
     catlr_status st = list_dir(dir, CLASS_FOLDERS, 0, &classes, err);
     if (st != CATLR_OK)
@@ -465,8 +549,9 @@ catlr_status catlr_dataset_load(const char *dir, const catlr_dataset_opts *opts,
 void catlr_dataset_free(catlr_dataset *ds) {
     if (ds == NULL)
         return;
-    for (size_t j = 0; ds->paths != NULL && j < ds->m; j++)
+    for (size_t j = 0; ds->paths != NULL && ds->path_block == NULL && j < ds->m; j++)
         free(ds->paths[j]);
+    free(ds->path_block);
     free(ds->paths);
     free(ds->X);
     free(ds->y);

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -397,22 +396,6 @@ catlr_status catlr_model_load(const char *path, catlr_model *model, catlr_error 
 // ----------------------------------------------------------------------------
 // Saving: temporary file beside the target, fsync, rename.
 
-/* Create a new file beside path, named path.tmp-PID-K, for writing; the
- * mode is 0666 less the umask, as for any new file. */
-static int create_temp(const char *path, char *tmp, size_t tmp_size) {
-    for (unsigned k = 0; k < 100; k++) {
-        int n = snprintf(tmp, tmp_size, "%s.tmp-%ld-%u", path, (long)getpid(), k);
-        if (n < 0 || (size_t)n >= tmp_size) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    return -1;
-}
-
 /* write(2) until all of buf is out. */
 static int write_all(int fd, const uint8_t *buf, size_t len) {
     while (len > 0) {
@@ -426,19 +409,6 @@ static int write_all(int fd, const uint8_t *buf, size_t len) {
         len -= (size_t)n;
     }
     return 0;
-}
-
-/* Make the rename itself durable by syncing the folder that holds path.
- * Best effort: some file systems refuse fsync on a folder. */
-static void sync_parent(const char *path) {
-    char copy[CATLR_ERROR_PATH_MAX];
-    if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
-        return;
-    int fd = open(dirname(copy), O_RDONLY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
 }
 
 catlr_status catlr_model_save(const catlr_model *model, const char *path,
@@ -468,7 +438,7 @@ catlr_status catlr_model_save(const catlr_model *model, const char *path,
                           "not a regular file (a model file is replaced whole)");
     }
     char tmp[CATLR_ERROR_PATH_MAX + 32];
-    int fd = create_temp(path, tmp, sizeof tmp);
+    int fd = catlr_create_temp(path, tmp, sizeof tmp);
     if (fd < 0) {
         free(buf);
         return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
@@ -489,6 +459,6 @@ catlr_status catlr_model_save(const catlr_model *model, const char *path,
         unlink(tmp);
         return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(saved_errno));
     }
-    sync_parent(path);
+    catlr_sync_parent(path);
     return CATLR_OK;
 }

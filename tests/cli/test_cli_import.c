@@ -29,8 +29,9 @@ static int setup(void **state) {
 #if CATLR_HAVE_HDF5
     static const int64_t labels[3] = {1, 0, 1};
     static const char *const classes[2] = {"non-cat", "cat"};
-    h5_spec s = {"train_set_x", "train_set_y", "list_classes", 3, 3, 0, 0, labels, 3,
-                 classes, 2};
+    h5_spec s = {.x_name = "train_set_x", .y_name = "train_set_y", .classes_name = "list_classes",
+                 .m = 3, .x_last_dim = 3, .y = labels, .y_count = 3, .classes = classes,
+                 .n_classes = 2};
     assert_int_equal(h5_fixture_write(g->h5, &s), 0);
 #else
     test_write_file(g->h5, "\x89HDF\r\n\x1a\n", 8);

@@ -56,8 +56,9 @@ static const char *const CLASSES[2] = {"non-cat", "cat"};
 
 /* The course's layout with m = 3. */
 static h5_spec good_spec(void) {
-    h5_spec s = {"train_set_x", "train_set_y", "list_classes", 3, 3, 0, 0,
-                 LABELS, 3, CLASSES, 2};
+    h5_spec s = {.x_name = "train_set_x", .y_name = "train_set_y", .classes_name = "list_classes",
+                 .m = 3, .x_last_dim = 3, .y = LABELS, .y_count = 3, .classes = CLASSES,
+                 .n_classes = 2};
     return s;
 }
 
