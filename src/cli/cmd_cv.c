@@ -329,9 +329,15 @@ static int train_best(const cv_args *a, const catlr_dataset *ds, const catlr_cv_
                       FILE *errf) {
     catlr_model model;
     catlr_error err;
-    catlr_status st = catlr_model_init(
-        &model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(ds, 0),
-        catlr_dataset_class_name(ds, 1), (uint32_t)catlr_dataset_positive(ds), &err);
+    catlr_status st =
+        catlr_model_init(&model,
+                         &(catlr_model_shape){.height = CATLR_HEIGHT,
+                                              .width = CATLR_WIDTH,
+                                              .channels = CATLR_CHANNELS,
+                                              .class_names = {catlr_dataset_class_name(ds, 0),
+                                                              catlr_dataset_class_name(ds, 1)},
+                                              .positive = (uint32_t)catlr_dataset_positive(ds)},
+                         &err);
     if (st == CATLR_OK) {
         catlr_train_params params = a->params;
         params.lr = s->lr;

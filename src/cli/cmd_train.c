@@ -365,8 +365,13 @@ static int fit(train_job *job, size_t k, catlr_model *model) {
     const train_args *a = job->a;
     catlr_error err;
     catlr_status st = catlr_model_init(
-        model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(job->train, 0),
-        catlr_dataset_class_name(job->train, 1), (uint32_t)catlr_dataset_positive(job->train),
+        model,
+        &(catlr_model_shape){.height = CATLR_HEIGHT,
+                             .width = CATLR_WIDTH,
+                             .channels = CATLR_CHANNELS,
+                             .class_names = {catlr_dataset_class_name(job->train, 0),
+                                             catlr_dataset_class_name(job->train, 1)},
+                             .positive = (uint32_t)catlr_dataset_positive(job->train)},
         &err);
     if (st == CATLR_OK) {
         const int warm = job->init.w != NULL;

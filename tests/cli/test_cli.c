@@ -679,7 +679,14 @@ static void test_predict_wrong_geometry(void **state) {
     char path[1024];
     snprintf(path, sizeof path, "%s/small.model", fx->root);
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 32, 32, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    assert_int_equal(catlr_model_init(&model,
+                                      &(catlr_model_shape){.height = 32,
+                                                           .width = 32,
+                                                           .channels = 3,
+                                                           .class_names = {"cat", "dog"},
+                                                           .positive = 0},
+                                      NULL),
+                     CATLR_OK);
     assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_OK);
     catlr_model_free(&model);
     result r = run("predict", path, fx->bright, NULL);

@@ -336,7 +336,13 @@ static void test_solvers_follow_reference(void **state) {
     const catlr_solver solvers[] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
     for (size_t s = 0; s < sizeof solvers / sizeof *solvers; s++) {
         catlr_model model;
-        assert_int_equal(catlr_model_init(&model, REF_SIDE, REF_SIDE, 3, "a", "b", 1, NULL),
+        assert_int_equal(catlr_model_init(&model,
+                                          &(catlr_model_shape){.height = REF_SIDE,
+                                                               .width = REF_SIDE,
+                                                               .channels = 3,
+                                                               .class_names = {"a", "b"},
+                                                               .positive = 1},
+                                          NULL),
                          CATLR_OK);
         catlr_train_params params = catlr_train_defaults();
         params.lr = lr;
