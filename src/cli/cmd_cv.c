@@ -167,6 +167,8 @@ static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) 
         .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
         .operand_name = "DIR",
         .operand = &a->dir,
+        .second_operand_hint = "cv tests on folds of DIR itself; to test a model on another "
+                               "folder, use catlr eval",
         .apply = apply_one,
         .ctx = a,
     };
@@ -371,6 +373,7 @@ static int run(const cv_args *a, FILE *out, FILE *errf) {
         code = cli_load_dataset(&(const cli_load){.dir = a->dir,
                                                   .positive = a->positive,
                                                   .skip_bad = a->skip_bad,
+                                                  .has_skip_bad = 1,
                                                   .threads = a->params.threads,
                                                   .quiet = a->quiet},
                                 &ds, NULL, errf);
