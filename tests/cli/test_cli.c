@@ -707,14 +707,9 @@ static void test_predict_wrong_geometry(void **state) {
     char path[1024];
     snprintf(path, sizeof path, "%s/small.model", fx->root);
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model,
-                                      &(catlr_model_shape){.height = 32,
-                                                           .width = 32,
-                                                           .channels = 3,
-                                                           .class_names = {"cat", "dog"},
-                                                           .positive = 0},
-                                      NULL),
-                     CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 32, .width = 32, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_OK);
     catlr_model_free(&model);
     result r = run("predict", path, fx->bright, NULL);

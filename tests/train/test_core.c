@@ -336,14 +336,10 @@ static void test_solvers_follow_reference(void **state) {
     const catlr_solver solvers[] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
     for (size_t s = 0; s < sizeof solvers / sizeof *solvers; s++) {
         catlr_model model;
-        assert_int_equal(catlr_model_init(&model,
-                                          &(catlr_model_shape){.height = REF_SIDE,
-                                                               .width = REF_SIDE,
-                                                               .channels = 3,
-                                                               .class_names = {"a", "b"},
-                                                               .positive = 1},
-                                          NULL),
-                         CATLR_OK);
+        const catlr_model_shape shape = {
+            .height = REF_SIDE, .width = REF_SIDE, .channels = 3, .class_names = {"a", "b"},
+            .positive = 1};
+        assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
         catlr_train_params params = catlr_train_defaults();
         params.lr = lr;
         params.iterations = REF_STEPS;
