@@ -58,7 +58,12 @@ static double time_train_once(const uint8_t *X, const uint8_t *y, size_t m, catl
                          unsigned threads, size_t iterations) {
     catlr_model model;
     catlr_error err;
-    if (catlr_model_init(&model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, "a", "b", 0,
+    if (catlr_model_init(&model,
+                         &(catlr_model_shape){.height = CATLR_HEIGHT,
+                                              .width = CATLR_WIDTH,
+                                              .channels = CATLR_CHANNELS,
+                                              .class_names = {"a", "b"},
+                                              .positive = 0},
                          &err) != CATLR_OK)
         die("model", &err);
     catlr_train_params params = catlr_train_defaults();

@@ -36,10 +36,13 @@ int main(int argc, char **argv) {
     catlr_model model = {0};
     catlr_error err;
     catlr_status st = catlr_dataset_load_dir(argv[1], "cat", &ds, &err);
-    if (st == CATLR_OK)
-        st = catlr_model_init(&model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS,
-                              catlr_dataset_class_name(ds, 0), catlr_dataset_class_name(ds, 1),
-                              (uint32_t)catlr_dataset_positive(ds), &err);
+    if (st == CATLR_OK) {
+        const catlr_model_shape shape = {
+            .height = CATLR_HEIGHT, .width = CATLR_WIDTH, .channels = CATLR_CHANNELS,
+            .class_names = {catlr_dataset_class_name(ds, 0), catlr_dataset_class_name(ds, 1)},
+            .positive = (uint32_t)catlr_dataset_positive(ds)};
+        st = catlr_model_init(&model, &shape, &err);
+    }
     if (st == CATLR_OK) {
         const catlr_train_problem prob = {
             .X = catlr_dataset_pixels(ds),

@@ -82,6 +82,19 @@ small)
         [ "$(grep -c '/train: 200 images (cat: 80, non-cat: 120)$' "$tmp/demo$n.err")" -eq 1 ] ||
             fail "$n ranks: not one training folder line: $(cat "$tmp/demo$n.err")"
     done
+    # and says how many processes there are and the images each holds,
+    # shard k of n being images [200k/n, 200(k+1)/n)
+    grep -q 'processes hold' "$tmp/demo1.err" && fail "1 rank: $(cat "$tmp/demo1.err")"
+    for want in '2 processes hold 100 + 100 images' '3 processes hold 66 + 67 + 67 images'; do
+        n=${want%% *}
+        [ "$(grep -c "/train: $want\$" "$tmp/demo$n.err")" -eq 1 ] ||
+            fail "$n ranks: not one line '$want': $(cat "$tmp/demo$n.err")"
+        [ "$(grep -c "/test: $n processes hold .* images\$" "$tmp/demo$n.err")" -eq 1 ] ||
+            fail "$n ranks: no test folder's shards: $(cat "$tmp/demo$n.err")"
+    done
+    ranks 2 train "$data/train" -q --threads 1 -i 10 -o "$tmp/quiet.model" 2>"$tmp/quiet.err" ||
+        fail "2 ranks, -q: $(cat "$tmp/quiet.err")"
+    [ -s "$tmp/quiet.err" ] && fail "2 ranks, -q: $(cat "$tmp/quiet.err")"
     [ "$(wc -l <"$tmp/demo1.out")" -eq 5 ] || fail "1 rank printed $(wc -l <"$tmp/demo1.out") lines"
     for n in 2 3; do
         cmp -s "$tmp/demo1.out" "$tmp/demo$n.out" ||
@@ -119,7 +132,7 @@ failures)
     ranks 2 train "$tmp/bad" --threads 1 -i 10 -o "$tmp/bad.model" >"$tmp/bad.out" 2>"$tmp/bad.err"
     code=$?
     [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || fail "a bad image on rank 1: exit $code"
-    grep -q "^catlr: $tmp/bad/non-cat/zz.png: not a PNG or JPEG file$" "$tmp/bad.err" ||
+    grep -q "^catlr: $tmp/bad/non-cat/zz.png: not a PNG or JPEG file (use --skip-bad to leave such files out)$" "$tmp/bad.err" ||
         fail "the bad image is not named: $(cat "$tmp/bad.err")"
     [ -s "$tmp/bad.out" ] && fail "a failed run printed results: $(cat "$tmp/bad.out")"
     [ -e "$tmp/bad.model" ] && fail "a failed run wrote a model"
@@ -130,8 +143,16 @@ failures)
     ranks 2 train "$tmp/bad" --threads 1 -i 10 -o "$tmp/bad.model" >/dev/null 2>"$tmp/both.err"
     code=$?
     [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || fail "bad images on both ranks: exit $code"
-    grep -q "^catlr: $tmp/bad/cat/000.png: not a PNG or JPEG file$" "$tmp/both.err" ||
+    grep -q "^catlr: $tmp/bad/cat/000.png: not a PNG or JPEG file (use --skip-bad to leave such files out)$" "$tmp/both.err" ||
         fail "rank 0's bad image is not named: $(cat "$tmp/both.err")"
+    # a misspelled --test folder stops every rank before any image is
+    # decoded: its line alone, once, not the bad images
+    ranks 2 train "$tmp/bad" --test "$tmp/tset" --threads 1 >/dev/null 2>"$tmp/tset.err"
+    code=$?
+    [ "$code" -eq 1 ] || fail "a missing --test folder: exit $code"
+    [ "$(grep -c '^catlr: ' "$tmp/tset.err")" -eq 1 ] &&
+        grep -q "^catlr: $tmp/tset: No such file or directory$" "$tmp/tset.err" ||
+        fail "a missing --test folder: $(cat "$tmp/tset.err")"
     ranks 2 train "$tmp/none" --threads 1 >/dev/null 2>"$tmp/none.err"
     code=$?
     [ "$code" -ne 0 ] && [ "$code" -ne 124 ] || fail "a missing folder: exit $code"

@@ -88,15 +88,22 @@ typedef struct catlr_model {
 /* Number of weights, height*width*channels. */
 size_t catlr_model_n_x(const catlr_model *model);
 
-/* Make *model a zero-weight model for images of the given geometry with
- * these class names (positive: index of label 1). Fails with CATLR_ERR_ARG
- * for an empty name or one over CATLR_CLASS_NAME_MAX bytes, a positive index
- * other than 0 or 1, or a geometry outside the limits; CATLR_ERR_NOMEM. On
- * failure *model holds nothing to free. */
-catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t width,
-                              uint32_t channels, const char *class0,
-                              const char *class1, uint32_t positive,
-                              catlr_error *err);
+/* What catlr_model_init needs to know of a new model: the image geometry
+ * and the class folders' names. Filled by name:
+ *   (catlr_model_shape){.height = 64, .width = 64, .channels = 3,
+ *                       .class_names = {"cat", "non-cat"}, .positive = 0} */
+typedef struct catlr_model_shape {
+    uint32_t height, width, channels; /* the images' geometry */
+    const char *class_names[2];       /* folder 0's and folder 1's names */
+    uint32_t positive;                /* index of the class of label 1 */
+} catlr_model_shape;
+
+/* Make *model a zero-weight model for images of shape's geometry with its
+ * class names. Fails with CATLR_ERR_ARG for an empty name or one over
+ * CATLR_CLASS_NAME_MAX bytes, a positive index other than 0 or 1, or a
+ * geometry outside the limits; CATLR_ERR_NOMEM. On failure *model holds
+ * nothing to free. */
+catlr_status catlr_model_init(catlr_model *model, const catlr_model_shape *shape, catlr_error *err);
 
 /* Release the weights; *model is zeroed. NULL is allowed. */
 void catlr_model_free(catlr_model *model);

@@ -167,6 +167,8 @@ static int parse_args(int argc, char **argv, cv_args *a, FILE *out, FILE *errf) 
         .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
         .operand_name = "DIR",
         .operand = &a->dir,
+        .second_operand_hint = "cv tests on folds of DIR itself; to test a model on another "
+                               "folder, use catlr eval",
         .apply = apply_one,
         .ctx = a,
     };
@@ -329,9 +331,15 @@ static int train_best(const cv_args *a, const catlr_dataset *ds, const catlr_cv_
                       FILE *errf) {
     catlr_model model;
     catlr_error err;
-    catlr_status st = catlr_model_init(
-        &model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(ds, 0),
-        catlr_dataset_class_name(ds, 1), (uint32_t)catlr_dataset_positive(ds), &err);
+    catlr_status st =
+        catlr_model_init(&model,
+                         &(catlr_model_shape){.height = CATLR_HEIGHT,
+                                              .width = CATLR_WIDTH,
+                                              .channels = CATLR_CHANNELS,
+                                              .class_names = {catlr_dataset_class_name(ds, 0),
+                                                              catlr_dataset_class_name(ds, 1)},
+                                              .positive = (uint32_t)catlr_dataset_positive(ds)},
+                         &err);
     if (st == CATLR_OK) {
         catlr_train_params params = a->params;
         params.lr = s->lr;
@@ -365,6 +373,7 @@ static int run(const cv_args *a, FILE *out, FILE *errf) {
         code = cli_load_dataset(&(const cli_load){.dir = a->dir,
                                                   .positive = a->positive,
                                                   .skip_bad = a->skip_bad,
+                                                  .has_skip_bad = 1,
                                                   .threads = a->params.threads,
                                                   .quiet = a->quiet},
                                 &ds, NULL, errf);

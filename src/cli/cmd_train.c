@@ -265,6 +265,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         .n_options = sizeof OPTIONS / sizeof OPTIONS[0],
         .operand_name = "TRAIN_DIR",
         .operand = &a->train_dir,
+        .second_operand_hint = "to evaluate on it, use --test DIR",
         .apply = apply_one,
         .ctx = a,
     };
@@ -332,6 +333,7 @@ static int load(const train_job *job, const char *dir, catlr_dataset **ds, size_
         .dir = dir,
         .positive = a->positive,
         .skip_bad = a->skip_bad,
+        .has_skip_bad = 1,
         .threads = a->params.threads, /* --threads: loading and training */
         .quiet = a->quiet,
         .comm = a->comm,
@@ -365,8 +367,13 @@ static int fit(train_job *job, size_t k, catlr_model *model) {
     const train_args *a = job->a;
     catlr_error err;
     catlr_status st = catlr_model_init(
-        model, CATLR_HEIGHT, CATLR_WIDTH, CATLR_CHANNELS, catlr_dataset_class_name(job->train, 0),
-        catlr_dataset_class_name(job->train, 1), (uint32_t)catlr_dataset_positive(job->train),
+        model,
+        &(catlr_model_shape){.height = CATLR_HEIGHT,
+                             .width = CATLR_WIDTH,
+                             .channels = CATLR_CHANNELS,
+                             .class_names = {catlr_dataset_class_name(job->train, 0),
+                                             catlr_dataset_class_name(job->train, 1)},
+                             .positive = (uint32_t)catlr_dataset_positive(job->train)},
         &err);
     if (st == CATLR_OK) {
         const int warm = job->init.w != NULL;
@@ -528,9 +535,12 @@ static int open_outputs(train_job *job) {
  * fails at once rather than after the training. */
 static int load_data(train_job *job) {
     const train_args *a = job->a;
-    /* --init's file first: a missing or damaged one fails before the
-     * folders are decoded */
-    int code = a->init != NULL ? cli_load_model(a->init, &job->init, job->errf) : CLI_EXIT_OK;
+    /* every input first, --test's folder and --init's file (a missing or
+     * damaged one), so that a misspelled one fails before the training
+     * folder is decoded */
+    int code = cli_check_input_folder(a->test_dir, a->comm, job->errf);
+    if (code == CLI_EXIT_OK && a->init != NULL)
+        code = cli_load_model(a->init, &job->init, job->errf);
     if (code == CLI_EXIT_OK)
         code = load(job, a->train_dir, &job->train, &job->m_total);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {

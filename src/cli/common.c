@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catlr/image.h"
 #include "catlr/predict.h"
 #include "common.h"
 
@@ -72,7 +73,10 @@ int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *
             return cli_usage_error(errf, cmd, usage, "%s", msg);
         if (id == CLI_OPERAND) {
             if (*operand != NULL)
-                return cli_usage_error(errf, cmd, usage, "unexpected argument '%s'", value);
+                return cli_usage_error(errf, cmd, usage, "unexpected argument '%s'%s%s", value,
+                                       c->second_operand_hint != NULL ? "; " : "",
+                                       c->second_operand_hint != NULL ? c->second_operand_hint
+                                                                      : "");
             *operand = value;
             continue;
         }
@@ -83,6 +87,19 @@ int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *
     if (*operand == NULL)
         return cli_usage_error(errf, cmd, usage, "missing %s", c->operand_name);
     return -1;
+}
+
+int cli_check_input_folder(const char *path, const cli_comm *comm, FILE *errf) {
+    if (path == NULL)
+        return CLI_EXIT_OK;
+    struct stat st;
+    int why = stat(path, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+    if (why != 0)
+        fprintf(errf, "catlr: %s: %s\n", path, strerror(why));
+    double failed = why != 0; /* go on together, or stop together */
+    if (comm != NULL)
+        (void)cli_comm_sum((void *)comm, &failed, 1, NULL);
+    return failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 int cli_check_model_output(const char *path, FILE *errf) {
@@ -298,6 +315,34 @@ static int check_classes_kept(const char *dir, const catlr_dataset *ds, const do
     return CLI_EXIT_OK;
 }
 
+/* Whether err names an image file inside dir's class folders (one that
+ * --skip-bad would leave out), not dir itself or a class folder. */
+static int is_image(const catlr_error *err, const char *dir) {
+    const char *slash = strrchr(err->path, '/');
+    const char *name = slash != NULL ? slash + 1 : err->path;
+    return err->path[0] != '\0' && strcmp(err->path, dir) != 0 && catlr_image_name_ok(name);
+}
+
+/* "DIR: 2 processes hold 100 + 100 images", the images of each process's
+ * shard in rank order (mine: this process's). A collective call: every
+ * process makes it. */
+static void print_shards(const cli_comm *comm, const char *dir, size_t mine, FILE *errf) {
+    double *counts = calloc((size_t)comm->size, sizeof *counts);
+    double failed = counts == NULL;
+    (void)cli_comm_sum((void *)comm, &failed, 1, NULL);
+    if (failed > 0) { /* a line of words is not worth failing the run */
+        free(counts);
+        return;
+    }
+    counts[comm->rank] = (double)mine;
+    (void)cli_comm_sum((void *)comm, counts, (size_t)comm->size, NULL);
+    fprintf(errf, "%s: %d processes hold ", dir, comm->size);
+    for (int r = 0; r < comm->size; r++)
+        fprintf(errf, "%s%.0f", r > 0 ? " + " : "", counts[r]);
+    fprintf(errf, " images\n");
+    free(counts);
+}
+
 int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FILE *errf) {
     const cli_comm one = {.rank = 0, .size = 1, .joined = 0};
     const cli_comm *comm = load->comm != NULL ? load->comm : &one;
@@ -322,8 +367,13 @@ int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FI
     (void)cli_comm_sum((void *)comm, sums, LOAD_N, NULL);
     /* a failure every process shares (a folder that is not there) is
      * reported once, by rank 0 */
-    if (failed && (comm->rank == 0 || sums[LOAD_RANK0_FAILED] == 0))
-        cli_print_error(own_errf, &err);
+    if (failed && (comm->rank == 0 || sums[LOAD_RANK0_FAILED] == 0)) {
+        if (load->has_skip_bad && !load->skip_bad && st != CATLR_ERR_NOMEM && is_image(&err, dir))
+            fprintf(own_errf, "catlr: %s: %s (use --skip-bad to leave such files out)\n",
+                    err.path, err.reason);
+        else
+            cli_print_error(own_errf, &err);
+    }
     int code = sums[LOAD_FAILED] > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     if (code == CLI_EXIT_OK && sums[LOAD_SKIPPED] > 0)
         fprintf(errf, "catlr: warning: %s: skipped %.0f image%s that could not be read\n", dir,
@@ -341,6 +391,8 @@ int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FI
         fprintf(errf, "%s: %.0f images (%s: %.0f, %s: %.0f)\n", dir,
                 sums[LOAD_CLASS0] + sums[LOAD_CLASS1], catlr_dataset_class_name(*ds, 0),
                 sums[LOAD_CLASS0], catlr_dataset_class_name(*ds, 1), sums[LOAD_CLASS1]);
+    if (!load->quiet && comm->size > 1)
+        print_shards(comm, dir, catlr_dataset_count(*ds), errf);
     return CLI_EXIT_OK;
 }
 

@@ -84,15 +84,26 @@ typedef struct cli_one_operand {
     size_t n_options;
     const char *operand_name; /* "TRAIN_DIR", in "missing TRAIN_DIR" */
     const char **operand;     /* where the operand goes; *operand NULL before */
+    /* said after "unexpected argument 'X'": what a second operand was
+     * likely meant for and how to say it; NULL: nothing */
+    const char *second_operand_hint;
     cli_apply_option apply;   /* each option, applied to ctx */
     void *ctx;
 } cli_one_operand;
 
 /* Read argv for the command c: each option through c->apply, the operand
  * into *c->operand. -1 to go on, or an exit code: apply's, or the usage
- * error for a scanner error, a second operand ("unexpected argument 'X'")
- * or none ("missing NAME"). */
+ * error for a scanner error, a second operand ("unexpected argument 'X'",
+ * then "; " and c->second_operand_hint) or none ("missing NAME"). */
 int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *out, FILE *errf);
+
+/* Whether path, an input folder that is read later (train's --test), is
+ * there and a folder, checked in every process before any image is
+ * decoded: a misspelled name then fails at once, not after hours of
+ * loading. CLI_EXIT_OK, or CLI_EXIT_FAIL (in every process when any
+ * fails) after "catlr: PATH: reason", the loader's words. NULL: nothing to
+ * check; comm NULL: one process. */
+int cli_check_input_folder(const char *path, const cli_comm *comm, FILE *errf);
 
 /* Whether a model file can later be saved at path, checked before the work
  * that makes it (a training run may take hours): the folder it goes in
@@ -160,6 +171,8 @@ typedef struct cli_load {
     const char *dir;
     const char *positive; /* class folder labelled 1 */
     int skip_bad;         /* leave out images that cannot be read */
+    int has_skip_bad;     /* the command has --skip-bad: an image that stops
+                             the load says so */
     unsigned threads;     /* decoding threads; 0: all cores */
     int quiet;            /* no "DIR: N images" line */
     /* The processes that each load a shard of dir and add up the counts
@@ -176,7 +189,9 @@ typedef struct cli_load {
  * decoded on load->threads threads; with skip_bad, images that cannot be
  * read left out, each with a warning line (even when quiet, as they change
  * what is learnt), and a count; unless quiet, "DIR: N images (A: n, B: n)"
- * of every process's images, *total of them (total may be NULL).
+ * of every process's images, *total of them (total may be NULL), and in
+ * several processes the images each holds ("DIR: 2 processes hold 100 +
+ * 100 images").
  * CLI_EXIT_OK, or CLI_EXIT_FAIL after the error line (*ds is then NULL). */
 int cli_load_dataset(const cli_load *load, catlr_dataset **ds, size_t *total, FILE *errf);
 

@@ -29,11 +29,16 @@ catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char 
  * block never makes a readable picture unreadable. */
 int catlr_exif_orientation(const uint8_t *data, size_t size);
 
-/* Apply orientation (1 to 8, as EXIF numbers them) to interleaved RGB
- * rgb (width x height as stored), writing the picture as it is meant to be
- * seen into out (width * height * 3 bytes) and its size into *out_width,
- * *out_height (swapped for 5 to 8, which turn it a quarter). */
-void catlr_image_orient(const uint8_t *rgb, size_t width, size_t height, int orientation,
-                        uint8_t *out, size_t *out_width, size_t *out_height);
+/* An interleaved RGB picture: px[(row*width + col)*3 + c]. */
+typedef struct catlr_rgb {
+    uint8_t *px;
+    size_t width, height;
+} catlr_rgb;
+
+/* Apply orientation (1 to 8, as EXIF numbers them) to in (width x height as
+ * stored), writing the picture as it is meant to be seen into out->px
+ * (in->width * in->height * 3 bytes, the caller's) and its size into
+ * out->width, out->height (swapped for 5 to 8, which turn it a quarter). */
+void catlr_image_orient(const catlr_rgb *in, int orientation, catlr_rgb *out);
 
 #endif /* CATLR_IMAGE_DECODE_H */

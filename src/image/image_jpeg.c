@@ -161,10 +161,13 @@ static catlr_status run(jpeg_job *j, uint8_t px[CATLR_N_X]) {
             st = catlr_fail(j->err, CATLR_ERR_NOMEM, j->name, "cannot allocate %lux%lu pixels",
                             (unsigned long)j->width, (unsigned long)j->height);
         } else {
-            catlr_image_orient(j->rgb, j->width, j->height, j->orientation, upright, &j->width,
-                               &j->height);
+            catlr_rgb seen = {.px = upright};
+            catlr_image_orient(&(catlr_rgb){.px = j->rgb, .width = j->width, .height = j->height},
+                               j->orientation, &seen);
             free(j->rgb);
-            j->rgb = upright;
+            j->rgb = seen.px;
+            j->width = seen.width;
+            j->height = seen.height;
         }
     }
     if (st == CATLR_OK)

@@ -67,8 +67,9 @@ int catlr_exif_orientation(const uint8_t *data, size_t size) {
 // 5 to 8 swap the sides (W' = H, H' = W); 6 is the phone held upright
 // (stored turned a quarter anticlockwise, so shown turned clockwise).
 
-void catlr_image_orient(const uint8_t *rgb, size_t width, size_t height, int orientation,
-                        uint8_t *out, size_t *out_width, size_t *out_height) {
+void catlr_image_orient(const catlr_rgb *in, int orientation, catlr_rgb *out) {
+    const uint8_t *rgb = in->px;
+    const size_t width = in->width, height = in->height;
     int quarter = orientation >= 5 && orientation <= 8;
     size_t ow = quarter ? height : width, oh = quarter ? width : height;
     for (size_t r = 0; r < oh; r++)
@@ -84,8 +85,8 @@ void catlr_image_orient(const uint8_t *rgb, size_t width, size_t height, int ori
             case 8: sr = c, sc = width - 1 - r; break;
             default: sr = r, sc = c; break;
             }
-            memcpy(out + (r * ow + c) * 3, rgb + (sr * width + sc) * 3, 3);
+            memcpy(out->px + (r * ow + c) * 3, rgb + (sr * width + sc) * 3, 3);
         }
-    *out_width = ow;
-    *out_height = oh;
+    out->width = ow;
+    out->height = oh;
 }

@@ -65,32 +65,29 @@ static void set_unrecorded(catlr_model *model) {
     model->version = CATLR_MODEL_VERSION;
 }
 
-catlr_status catlr_model_init(catlr_model *model, uint32_t height, uint32_t width,
-                              uint32_t channels, const char *class0,
-                              const char *class1, uint32_t positive,
+catlr_status catlr_model_init(catlr_model *model, const catlr_model_shape *shape,
                               catlr_error *err) {
-    CATLR_ASSERT(model != NULL && class0 != NULL && class1 != NULL);
+    CATLR_ASSERT(model != NULL && shape != NULL);
+    CATLR_ASSERT(shape->class_names[0] != NULL && shape->class_names[1] != NULL);
     memset(model, 0, sizeof *model);
-    const char *why = check_geometry(height, width, channels);
-    if (why == NULL)
-        why = check_name(class0);
-    if (why == NULL)
-        why = check_name(class1);
-    if (why == NULL && positive > 1)
+    const char *why = check_geometry(shape->height, shape->width, shape->channels);
+    for (size_t k = 0; k < 2 && why == NULL; k++)
+        why = check_name(shape->class_names[k]);
+    if (why == NULL && shape->positive > 1)
         why = "positive class index is not 0 or 1";
     if (why != NULL)
         return catlr_fail(err, CATLR_ERR_ARG, NULL, "%s", why);
-    size_t n = (size_t)height * width * channels;
+    size_t n = (size_t)shape->height * shape->width * shape->channels;
     model->w = calloc(n, sizeof *model->w);
     if (model->w == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate %lu weights",
                           (unsigned long)n);
-    model->height = height;
-    model->width = width;
-    model->channels = channels;
-    strcpy(model->class_names[0], class0);
-    strcpy(model->class_names[1], class1);
-    model->positive = positive;
+    model->height = shape->height;
+    model->width = shape->width;
+    model->channels = shape->channels;
+    for (size_t k = 0; k < 2; k++)
+        strcpy(model->class_names[k], shape->class_names[k]);
+    model->positive = shape->positive;
     set_unrecorded(model);
     return CATLR_OK;
 }
@@ -293,8 +290,13 @@ static catlr_status decode(const uint8_t *buf, const header *h, const char *name
     char names[2][CATLR_CLASS_NAME_MAX + 1];
     if (copy_name(names[0], p, h->n0) != 0 || copy_name(names[1], p + h->n0, h->n1) != 0)
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "class name holds a NUL byte");
-    catlr_status st = catlr_model_init(model, h->height, h->width, h->channels, names[0],
-                                       names[1], h->positive, err);
+    catlr_status st = catlr_model_init(model,
+                                       &(catlr_model_shape){.height = h->height,
+                                                            .width = h->width,
+                                                            .channels = h->channels,
+                                                            .class_names = {names[0], names[1]},
+                                                            .positive = h->positive},
+                                       err);
     if (st != CATLR_OK) /* the header checks leave only out of memory */
         return catlr_fail(err, st, name, "cannot allocate the weights");
     model->version = h->version;

@@ -107,10 +107,10 @@ double catlr_core_dz(const double *z, const uint8_t *y, size_t m, const double *
 /* X: (n_x, m) uint8; z, y: (m); dw: (n_x), written.
  * The loop runs over examples j outside and features i inside so that X is
  * read in memory order, once; that order is for the cache, not the maths.
- * dw[i] then accumulates its m terms in the order j = 0, 1, ... */
-void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
-                         const double *z, const uint8_t *y, double *dw,
-                         double *db) {
+ * dw[i] then accumulates its m terms in the order j = 0, 1, ... Returns
+ * db. */
+double catlr_core_backward(const uint8_t *X, size_t n_x, size_t m, const double *z,
+                           const uint8_t *y, double *dw) {
     for (size_t i = 0; i < n_x; i++)
         dw[i] = 0;
     double dz_sum = 0;
@@ -124,7 +124,7 @@ void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
     const double scale = PIXEL_MAX * (double)m;
     for (size_t i = 0; i < n_x; i++)
         dw[i] /= scale;
-    *db = dz_sum / (double)m;
+    return dz_sum / (double)m;
 }
 
 // ----------------------------------------------------------------------------

@@ -66,11 +66,10 @@ double catlr_core_cost_sum_weighted(const double *z, const uint8_t *y, size_t m,
 double catlr_core_dz(const double *z, const uint8_t *y, size_t m, const double *class_weight,
                      double *dz);
 
-/* dw = X (sigmoid(z) - y)^T / (255 m) and db = sum(sigmoid(z) - y) / m.
+/* dw = X (sigmoid(z) - y)^T / (255 m); returns db = sum(sigmoid(z) - y) / m.
  * X: (n_x, m) uint8; z, y: (m); dw: (n_x), written; m >= 1. */
-void catlr_core_backward(const uint8_t *X, size_t n_x, size_t m,
-                         const double *z, const uint8_t *y, double *dw,
-                         double *db);
+double catlr_core_backward(const uint8_t *X, size_t n_x, size_t m, const double *z,
+                           const uint8_t *y, double *dw);
 
 /* One gradient-descent step: w -= lr dw (rounded to float), b -= lr db.
  * w, dw: (n_x). */

@@ -122,7 +122,13 @@ static void run_one(const fold_data *fd, size_t n_x, const catlr_cv_setting *s,
     run->train_cost = run->val_cost = run->val_accuracy = NAN;
     /* the model's geometry only gives catlr_train n_x; its names are never
      * seen */
-    run->status = catlr_model_init(&model, 1, (uint32_t)n_x, 1, "0", "1", 1, &run->err);
+    run->status = catlr_model_init(&model,
+                                   &(catlr_model_shape){.height = 1,
+                                                        .width = (uint32_t)n_x,
+                                                        .channels = 1,
+                                                        .class_names = {"0", "1"},
+                                                        .positive = 1},
+                                   &run->err);
     if (run->status != CATLR_OK)
         return;
     double *z = malloc(fd->val_m * sizeof *z);

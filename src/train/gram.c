@@ -60,23 +60,35 @@ double catlr_gram_bytes(size_t m, size_t held_m) {
     return 4.0 * (double)m * ((double)m + (double)held_m);
 }
 
-/* rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte products.
- * With A == X (same) only j >= k is kept and mirrored. Rows go in groups
- * of four (one pass over the columns for four rows), then one by one for
- * the last rows_m % 4; groups are independent, so any thread may take
- * any. sum_x: (m) column sums of X; dots: (threads, 4 m) scratch. */
-static void cross_products(const catlr_problem *pb, const uint8_t *A, size_t rows_m,
-                           int same, const int64_t *sum_x, int64_t *dots, int32_t *rows) {
-    const size_t n_x = pb->n_x, m = pb->m, whole = rows_m / 4;
+/* One block of cross products: rows_m rows A_k, each against every
+ * column X_j of the training set, into rows[k*m + j]. */
+typedef struct cross_block {
+    const uint8_t *A; /* (rows_m, n_x) */
+    size_t rows_m;
+    int same;         /* A is X itself: only j >= k is computed, then mirrored */
+    int32_t *rows;    /* (rows_m, m), written */
+} cross_block;
+
+/* blk->rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte
+ * products, X_j the columns of cols (pb->X with its column sums). Rows go
+ * in groups of four (one pass over the columns for four rows), then one
+ * by one for the last rows_m % 4; groups are independent, so any thread
+ * may take any. dots: (threads, 4 m) scratch. */
+static void cross_products(const catlr_problem *pb, const catlr_kernel_columns *cols,
+                           const cross_block *blk, int64_t *dots) {
+    const uint8_t *A = blk->A;
+    const size_t n_x = pb->n_x, m = pb->m, rows_m = blk->rows_m, whole = rows_m / 4;
+    const int same = blk->same;
+    int32_t *rows = blk->rows;
     CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
     for (size_t t = 0; t < whole + rows_m % 4; t++) {
         int64_t *d = dots + (size_t)catlr_thread_index() * 4 * m;
         const size_t k0 = t < whole ? 4 * t : 4 * whole + (t - whole);
         const size_t count = t < whole ? 4 : 1, j0 = same ? k0 : 0;
         if (count == 4)
-            catlr_kernel_dots4_u8(A + k0 * n_x, pb->X, n_x, j0, m, sum_x, d);
+            catlr_kernel_dots4_u8(A + k0 * n_x, cols, j0, d);
         else
-            catlr_kernel_dots_u8(A + k0 * n_x, pb->X, n_x, j0, m, sum_x, d);
+            catlr_kernel_dots_u8(A + k0 * n_x, cols, j0, d);
         for (size_t r = 0; r < count; r++)
             for (size_t j = same ? k0 + r : 0; j < m; j++) /* fits: n_x is capped */
                 rows[(k0 + r) * m + j] = (int32_t)d[r * (m - j0) + j - j0];
@@ -250,12 +262,16 @@ static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt, int32_t *K
     }
     for (size_t j = 0; j < m; j++)
         sum_x[j] = catlr_kernel_sum_u8(pb->X + j * pb->n_x, pb->n_x);
+    const catlr_kernel_columns cols = {.X = pb->X, .n = pb->n_x, .m = m, .sum_x = sum_x};
     if (K != NULL)
-        cross_products(pb, pb->X, m, 1, sum_x, dots, K);
+        cross_products(pb, &cols, &(cross_block){.A = pb->X, .rows_m = m, .same = 1, .rows = K},
+                       dots);
     if (Kt != NULL)
-        cross_products(pb, pb->test_X, pb->test_m, 0, sum_x, dots, Kt);
+        cross_products(pb, &cols,
+                       &(cross_block){.A = pb->test_X, .rows_m = pb->test_m, .rows = Kt}, dots);
     if (Kv != NULL)
-        cross_products(pb, pb->val_X, pb->val_m, 0, sum_x, dots, Kv);
+        cross_products(pb, &cols,
+                       &(cross_block){.A = pb->val_X, .rows_m = pb->val_m, .rows = Kv}, dots);
     free(sum_x);
     free(dots);
     return 0;

@@ -468,29 +468,34 @@ static void dots4x4_vnni(const uint8_t *a[4], const uint8_t *b[4], size_t n, int
 }
 #endif
 
-void catlr_kernel_dots4_u8(const uint8_t *A, const uint8_t *X, size_t n, size_t j0, size_t m,
-                           const int64_t *sum_x, int64_t *out) {
+void catlr_kernel_dots4_u8(const uint8_t *A, const catlr_kernel_columns *cols, size_t j0,
+                           int64_t *out) {
+    const size_t n = cols->n, m = cols->m;
     const size_t width = m - j0;
     size_t j = j0;
 #ifdef CATLR_X86
     if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {
         const uint8_t *a[4] = {A, A + n, A + 2 * n, A + 3 * n};
         for (; j + 4 <= m; j += 4) {
+            const uint8_t *X = cols->X;
             const uint8_t *b[4] = {X + j * n, X + (j + 1) * n, X + (j + 2) * n, X + (j + 3) * n};
             int64_t d[16];
             dots4x4_vnni(a, b, n, d);
             for (size_t r = 0; r < 4; r++)
                 for (size_t c = 0; c < 4; c++)
-                    out[r * width + j + c - j0] = d[4 * r + c] + 128 * sum_x[j + c];
+                    out[r * width + j + c - j0] = d[4 * r + c] + 128 * cols->sum_x[j + c];
         }
     }
 #endif
     for (size_t r = 0; r < 4; r++)
-        catlr_kernel_dots_u8(A + r * n, X, n, j, m, sum_x, out + r * width + (j - j0));
+        catlr_kernel_dots_u8(A + r * n, cols, j, out + r * width + (j - j0));
 }
 
-void catlr_kernel_dots_u8(const uint8_t *a, const uint8_t *X, size_t n, size_t j0, size_t m,
-                          const int64_t *sum_x, int64_t *out) {
+void catlr_kernel_dots_u8(const uint8_t *a, const catlr_kernel_columns *cols, size_t j0,
+                          int64_t *out) {
+    const uint8_t *X = cols->X;
+    const size_t n = cols->n, m = cols->m;
+    const int64_t *sum_x = cols->sum_x;
     size_t j = j0;
 #ifdef CATLR_X86
     if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {

@@ -60,20 +60,28 @@ void catlr_kernel_axpyk_u8(double *y, const double *s, const uint8_t *x, size_t 
 /* sum_i a[i] b[i] over n bytes, exactly (n * 255^2 must fit in int64). */
 int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n);
 
-/* out[j - j0] = sum_i a[i] X_j[i] for j0 <= j < m, exactly, where
- * X_j = X + j*n and sum_x[j] = sum_i X_j[i] (from catlr_kernel_sum_u8).
- * a: (n); X: (n, m) uint8; out: (m - j0). For the Gram matrix: with
- * AVX-512 VNNI, 64 byte products per instruction, four columns at a time
- * (vpdpbusd multiplies unsigned by signed bytes, so a is shifted by -128
- * and 128 sum_x[j] added back). n * 255^2 must fit in int64. */
-void catlr_kernel_dots_u8(const uint8_t *a, const uint8_t *X, size_t n, size_t j0, size_t m,
-                          const int64_t *sum_x, int64_t *out);
+/* The columns a row of byte products is taken against: X_j = X + j*n for
+ * j < m, with sum_x[j] = sum_i X_j[i] (from catlr_kernel_sum_u8). */
+typedef struct catlr_kernel_columns {
+    const uint8_t *X;     /* (n, m) uint8 */
+    size_t n;             /* bytes in a column */
+    size_t m;             /* columns */
+    const int64_t *sum_x; /* (m) */
+} catlr_kernel_columns;
+
+/* out[j - j0] = sum_i a[i] X_j[i] for j0 <= j < m, exactly, X_j a column
+ * of cols. a: (n); out: (m - j0). For the Gram matrix: with AVX-512 VNNI,
+ * 64 byte products per instruction, four columns at a time (vpdpbusd
+ * multiplies unsigned by signed bytes, so a is shifted by -128 and
+ * 128 sum_x[j] added back). n * 255^2 must fit in int64. */
+void catlr_kernel_dots_u8(const uint8_t *a, const catlr_kernel_columns *cols, size_t j0,
+                          int64_t *out);
 
 /* catlr_kernel_dots_u8 for the four rows A, A + n, A + 2n, A + 3n at once:
  * out[r*(m - j0) + j - j0] = sum_i A_r[i] X_j[i]. Each column is loaded
  * once for four rows, a quarter of the memory traffic. */
-void catlr_kernel_dots4_u8(const uint8_t *A, const uint8_t *X, size_t n, size_t j0, size_t m,
-                           const int64_t *sum_x, int64_t *out);
+void catlr_kernel_dots4_u8(const uint8_t *A, const catlr_kernel_columns *cols, size_t j0,
+                           int64_t *out);
 
 /* sum_i x[i] over n bytes. */
 int64_t catlr_kernel_sum_u8(const uint8_t *x, size_t n);

@@ -368,7 +368,10 @@ static void test_train_usage_errors(void **state) {
     result r = run("train", NULL);
     assert_usage_error(&r, "catlr: train: missing TRAIN_DIR", "train");
     r = run("train", T, "extra", NULL);
-    assert_usage_error(&r, "catlr: train: unexpected argument 'extra'", "train");
+    assert_usage_error(&r,
+                       "catlr: train: unexpected argument 'extra'; to evaluate on it, use --test "
+                       "DIR",
+                       "train");
     const char *bad_lr[] = {"abc", "0",   "-0",  "-1",       "nan", "NaN", "inf",
                             "-inf", "Infinity", "1e999", "", " 1", "1x",  "0.5 "};
     assert_train_rejects(T, "--lr", "--lr must be a positive number", bad_lr,
@@ -428,9 +431,34 @@ static void test_train_failures(void **state) {
     result_free(&r);
 
     r = run("train", "-q", fx->bad_train, NULL);
-    snprintf(line, sizeof line, "catlr: %s: not a PNG or JPEG file", fx->not_png);
+    snprintf(line, sizeof line,
+             "catlr: %s: not a PNG or JPEG file (use --skip-bad to leave such files out)",
+             fx->not_png);
     assert_failure(&r, line);
     assert_string_equal(r.out, "");
+    result_free(&r);
+}
+
+/* Ensure every input path of train is checked before any image is
+ * decoded: with a training folder that holds an unreadable image, a
+ * misspelled --test folder, a --test that is a file and a missing --init
+ * model are each the one error line, not the bad image. */
+static void test_train_inputs_first(void **state) {
+    fixtures *fx = *state;
+    char line[2048];
+    result r = run("train", "-q", "--test", "/nonexistent/test", fx->bad_train, NULL);
+    assert_failure(&r, "catlr: /nonexistent/test: No such file or directory");
+    assert_string_equal(r.out, "");
+    result_free(&r);
+
+    r = run("train", "-q", "--test", fx->not_png, fx->bad_train, NULL);
+    snprintf(line, sizeof line, "catlr: %s: Not a directory", fx->not_png);
+    assert_failure(&r, line);
+    result_free(&r);
+
+    r = run("train", "-q", "--init", "/nonexistent/m.model", "--test", fx->train, fx->bad_train,
+            NULL);
+    assert_failure(&r, "catlr: /nonexistent/m.model: No such file or directory");
     result_free(&r);
 }
 
@@ -679,7 +707,9 @@ static void test_predict_wrong_geometry(void **state) {
     char path[1024];
     snprintf(path, sizeof path, "%s/small.model", fx->root);
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 32, 32, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 32, .width = 32, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_OK);
     catlr_model_free(&model);
     result r = run("predict", path, fx->bright, NULL);
@@ -784,6 +814,7 @@ int main(void) {
         cmocka_unit_test(test_train_tol),
         cmocka_unit_test(test_train_timings),
         cmocka_unit_test(test_train_failures),
+        cmocka_unit_test(test_train_inputs_first),
         cmocka_unit_test(test_train_unwritable_model),
         cmocka_unit_test(test_train_divergence),
         cmocka_unit_test(test_train_lr_50),

@@ -219,7 +219,8 @@ static void test_cv_skip_bad(void **state) {
     test_write_file(bad, "hello\n", 6);
     result r = run("cv", "-q", g->set, "-k", "3", "-i", "5", NULL);
     char want[1200];
-    snprintf(want, sizeof want, "catlr: %s: not a PNG or JPEG file", bad);
+    snprintf(want, sizeof want,
+             "catlr: %s: not a PNG or JPEG file (use --skip-bad to leave such files out)", bad);
     assert_failure(&r, want);
     assert_string_equal(r.out, "");
     result_free(&r);
@@ -275,7 +276,10 @@ static void test_cv_usage_errors(void **state) {
     result r = run("cv", NULL);
     assert_usage_error(&r, "catlr: cv: missing DIR", "cv");
     char want[256]; /* assert_usage_error quotes it into 512 bytes */
-    snprintf(want, sizeof want, "catlr: cv: unexpected argument '%s'", g->set);
+    snprintf(want, sizeof want,
+             "catlr: cv: unexpected argument '%s'; cv tests on folds of DIR itself; to test a "
+             "model on another folder, use catlr eval",
+             g->set);
     r = run("cv", g->set, g->set, NULL);
     assert_usage_error(&r, want, "cv");
     r = run("cv", "-p", "", g->set, NULL);

@@ -19,7 +19,9 @@
 static char *write_full_model(const char *dir) {
     char *path = test_path(dir, "full.model");
     catlr_model m;
-    assert_int_equal(catlr_model_init(&m, 64, 64, 3, "cat", "non-cat", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "non-cat"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&m, &shape, NULL), CATLR_OK);
     m.lr = 0.0075;
     m.iterations = 1500;
     m.final_cost = 0.25;
@@ -108,7 +110,9 @@ static void test_info_json(void **state) {
     /* a fresh model: the "not recorded" values */
     path = test_path(*state, "fresh.model");
     catlr_model m;
-    assert_int_equal(catlr_model_init(&m, 64, 64, 3, "a", "b", 1, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"a", "b"}, .positive = 1};
+    assert_int_equal(catlr_model_init(&m, &shape, NULL), CATLR_OK);
     assert_int_equal(catlr_model_save(&m, path, NULL), CATLR_OK);
     catlr_model_free(&m);
     r = run("info", "-j", path, NULL);
@@ -191,7 +195,9 @@ static void test_info_older_version(void **state) {
 static void test_info_other_image_size(void **state) {
     char *path = test_path(*state, "small.model");
     catlr_model m;
-    assert_int_equal(catlr_model_init(&m, 2, 3, 1, "a", "b", 1, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 2, .width = 3, .channels = 1, .class_names = {"a", "b"}, .positive = 1};
+    assert_int_equal(catlr_model_init(&m, &shape, NULL), CATLR_OK);
     assert_int_equal(catlr_model_save(&m, path, NULL), CATLR_OK);
     catlr_model_free(&m);
     result r = run("info", path, NULL);

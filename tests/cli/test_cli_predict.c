@@ -76,7 +76,9 @@ static void make_photos(const char *root) {
 /* The ranking model, with the given stored threshold. */
 static void save_ranked_model(const char *path, double threshold) {
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     for (size_t i = 0; i < 4096; i++)
         model.w[i] = 0.001f;
     model.b = -2.4;

@@ -54,7 +54,9 @@ static int setup(void **state) {
     fx->always = test_path(fx->root, "always.model");
     fx->out = test_path(fx->root, "out");
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     model.b = 1.0;
     assert_int_equal(catlr_model_save(&model, fx->always, NULL), CATLR_OK);
     catlr_model_free(&model);

@@ -55,8 +55,10 @@ static void write_ramp(const char *root, const char *sub, const char *cls, const
 static void save_zero_model(const char *path, uint32_t side, const char *class0,
                             const char *class1) {
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, side, side, 3, class0, class1, 0, NULL),
-                     CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = side, .width = side, .channels = 3, .class_names = {class0, class1},
+        .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     assert_int_equal(catlr_model_save(&model, path, NULL), CATLR_OK);
     catlr_model_free(&model);
 }

@@ -129,9 +129,10 @@ static void patch_u32(unsigned char *buf, size_t size, size_t off, uint32_t v) {
  * names with a space and UTF-8 bytes; iterations above 2^32. */
 static void make_full(catlr_model *model) {
     catlr_error err = {0};
-    assert_int_equal(catlr_model_init(model, 64, 64, 3, "chat noir", "Katze \xc3\xbc", 1,
-                                      &err),
-                     CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"chat noir", "Katze \xc3\xbc"},
+        .positive = 1};
+    assert_int_equal(catlr_model_init(model, &shape, &err), CATLR_OK);
     size_t n = catlr_model_n_x(model);
     for (size_t i = 0; i < n; i++)
         model->w[i] = (float)(sin(0.37 * (double)i) * pow(10.0, (double)(i % 13) - 6.0));
@@ -172,7 +173,9 @@ static void make_full(catlr_model *model) {
 /* 1x2x1, names "non-cat" and "cat", positive 1: a file of SMALL_FILE_SIZE bytes. */
 static void make_small(catlr_model *model) {
     catlr_error err = {0};
-    assert_int_equal(catlr_model_init(model, 1, 2, 1, "non-cat", "cat", 1, &err), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 2, .channels = 1, .class_names = {"non-cat", "cat"}, .positive = 1};
+    assert_int_equal(catlr_model_init(model, &shape, &err), CATLR_OK);
     model->w[0] = -2.5f;
     model->w[1] = 0.1f;
     model->b = 0.7;
@@ -307,8 +310,9 @@ static void test_init_zero_weights(void **state) {
     catlr_model model;
     catlr_error err = {0};
     memset(&model, 0x5a, sizeof model);
-    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "non-cat", 0, &err),
-                     CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "non-cat"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, &err), CATLR_OK);
     assert_int_equal(catlr_model_n_x(&model), 12288);
     assert_int_equal(model.height, 64);
     assert_int_equal(model.width, 64);
@@ -326,11 +330,15 @@ static void test_init_zero_weights(void **state) {
     catlr_model_free(&model);
 
     /* 3 x 5 x 2 = 30: every factor counts, and the sides at the limit pass */
-    assert_int_equal(catlr_model_init(&model, 3, 5, 2, "a", "b", 1, &err), CATLR_OK);
+    const catlr_model_shape shape2 = {
+        .height = 3, .width = 5, .channels = 2, .class_names = {"a", "b"}, .positive = 1};
+    assert_int_equal(catlr_model_init(&model, &shape2, &err), CATLR_OK);
     assert_int_equal(catlr_model_n_x(&model), 30);
     assert_int_equal(model.positive, 1);
     catlr_model_free(&model);
-    assert_int_equal(catlr_model_init(&model, 16384, 1, 4, "a", "b", 0, &err), CATLR_OK);
+    const catlr_model_shape shape3 = {
+        .height = 16384, .width = 1, .channels = 4, .class_names = {"a", "b"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape3, &err), CATLR_OK);
     assert_int_equal(catlr_model_n_x(&model), 65536);
     catlr_model_free(&model);
 }
@@ -345,20 +353,26 @@ static void test_init_name_length_limit(void **state) {
     name256[256] = '\0';
     catlr_model model;
     catlr_error err = {0};
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, name255, "b", 0, &err), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {name255, "b"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, &err), CATLR_OK);
     assert_string_equal(model.class_names[0], name255);
     catlr_model_free(&model);
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", name255, 0, &err), CATLR_OK);
+    const catlr_model_shape shape2 = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"a", name255}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape2, &err), CATLR_OK);
     assert_string_equal(model.class_names[1], name255);
     catlr_model_free(&model);
 
     memset(&model, 0x5a, sizeof model);
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, name256, "b", 0, &err),
-                     CATLR_ERR_ARG);
+    const catlr_model_shape shape3 = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {name256, "b"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape3, &err), CATLR_ERR_ARG);
     assert_null(model.w);
     memset(&model, 0x5a, sizeof model);
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", name256, 0, &err),
-                     CATLR_ERR_ARG);
+    const catlr_model_shape shape4 = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"a", name256}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape4, &err), CATLR_ERR_ARG);
     assert_null(model.w);
 }
 
@@ -382,8 +396,13 @@ static void test_init_refusals(void **state) {
         catlr_error err = {{0}, {0}};
         memset(&model, 0x5a, sizeof model);
         catlr_status st =
-            catlr_model_init(&model, cases[k].height, cases[k].width, cases[k].channels,
-                             cases[k].class0, cases[k].class1, cases[k].positive, &err);
+            catlr_model_init(&model,
+                             &(catlr_model_shape){.height = cases[k].height,
+                                                  .width = cases[k].width,
+                                                  .channels = cases[k].channels,
+                                                  .class_names = {cases[k].class0, cases[k].class1},
+                                                  .positive = cases[k].positive},
+                             &err);
         if (st != CATLR_ERR_ARG)
             print_error("case %zu: status %d\n", k, (int)st);
         assert_int_equal(st, CATLR_ERR_ARG);
@@ -399,7 +418,9 @@ static void test_free_null_and_twice(void **state) {
     catlr_model_free(NULL);
     catlr_model model;
     catlr_error err = {0};
-    assert_int_equal(catlr_model_init(&model, 2, 2, 1, "a", "b", 1, &err), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 2, .width = 2, .channels = 1, .class_names = {"a", "b"}, .positive = 1};
+    assert_int_equal(catlr_model_init(&model, &shape, &err), CATLR_OK);
     model.b = 1.5;
     catlr_model_free(&model);
     assert_null(model.w);
@@ -416,11 +437,15 @@ static void test_class_of_label(void **state) {
     (void)state;
     catlr_model model;
     catlr_error err = {0};
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "cat", "non-cat", 0, &err), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"cat", "non-cat"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, &err), CATLR_OK);
     assert_string_equal(catlr_model_class_of_label(&model, 1), "cat");
     assert_string_equal(catlr_model_class_of_label(&model, 0), "non-cat");
     catlr_model_free(&model);
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "cat", "non-cat", 1, &err), CATLR_OK);
+    const catlr_model_shape shape2 = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"cat", "non-cat"}, .positive = 1};
+    assert_int_equal(catlr_model_init(&model, &shape2, &err), CATLR_OK);
     assert_string_equal(catlr_model_class_of_label(&model, 1), "non-cat");
     assert_string_equal(catlr_model_class_of_label(&model, 0), "cat");
     catlr_model_free(&model);
@@ -535,7 +560,9 @@ static void test_file_layout(void **state) {
     catlr_model_free(&model);
 
     catlr_error err = {0};
-    assert_int_equal(catlr_model_init(&model, 2, 3, 4, "ab", "cde", 0, &err), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 2, .width = 3, .channels = 4, .class_names = {"ab", "cde"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, &err), CATLR_OK);
     model.w[0] = 1.0f;
     model.w[23] = -2.0f;
     buf = saved_bytes(&model, dir, "234.model", &size);

@@ -16,10 +16,14 @@
 static void test_check_geometry(void **state) {
     (void)state;
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     assert_int_equal(catlr_predict_check(&model, "m.model", NULL), CATLR_OK);
     catlr_model_free(&model);
-    assert_int_equal(catlr_model_init(&model, 32, 32, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape2 = {
+        .height = 32, .width = 32, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape2, NULL), CATLR_OK);
     catlr_error err;
     assert_int_equal(catlr_predict_check(&model, "m.model", &err), CATLR_ERR_SHAPE);
     assert_string_equal(err.path, "m.model");
@@ -34,7 +38,9 @@ static void test_check_geometry(void **state) {
 static void test_proba_by_hand(void **state) {
     (void)state;
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 1, 2, 1, "a", "b", 1, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 2, .channels = 1, .class_names = {"a", "b"}, .positive = 1};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     model.w[0] = 0.5f;
     model.w[1] = -2.0f;
     model.b = 0.25;
@@ -83,7 +89,9 @@ static void test_label_threshold(void **state) {
 /* A 1x1x1 model with w = 1, b = -0.5: pixel 255 scores z = 0.5 (label 1),
  * pixel 0 scores z = -0.5 (label 0). */
 static void threshold_model(catlr_model *model) {
-    assert_int_equal(catlr_model_init(model, 1, 1, 1, "neg", "pos", 1, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"neg", "pos"}, .positive = 1};
+    assert_int_equal(catlr_model_init(model, &shape, NULL), CATLR_OK);
     model->w[0] = 1.0f;
     model->b = -0.5;
 }
@@ -125,7 +133,9 @@ static void test_accuracy_matches_course_rounding(void **state) {
 static void test_same_path_as_training(void **state) {
     (void)state;
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 64, 64, 3, "cat", "dog", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "dog"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     static uint8_t X[2 * CATLR_N_X];
     for (size_t i = 0; i < CATLR_N_X; i++) {
         model.w[i] = (float)((double)(i % 17) - 8.0) * 1e-4f;

@@ -87,7 +87,9 @@ static void test_zero_division(void **state) {
 static void test_accuracy_matches_predict(void **state) {
     (void)state;
     catlr_model model;
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", "b", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"a", "b"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     model.w[0] = 255.0f; /* z = x - 4.5 */
     model.b = -4.5;
     const uint8_t X[10] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};

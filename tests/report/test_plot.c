@@ -95,7 +95,9 @@ static void test_diverging(void **state) {
 /* A 64x64x3 model with two weights set: w = +0.5 at red pixel 0 and -1 at
  * green pixel 1; the rest 0. */
 static void two_weight_model(catlr_model *model) {
-    assert_int_equal(catlr_model_init(model, 64, 64, 3, "cat", "non-cat", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 64, .width = 64, .channels = 3, .class_names = {"cat", "non-cat"}, .positive = 0};
+    assert_int_equal(catlr_model_init(model, &shape, NULL), CATLR_OK);
     model->w[0] = 0.5f;
     model->w[4096 + 1] = -1.0f;
 }

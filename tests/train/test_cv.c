@@ -92,7 +92,9 @@ static catlr_cv_run separate_run(const problem *p, unsigned f, const catlr_cv_se
     catlr_split_take_labels(p->y, train_idx, train_m, y);
     catlr_split_take(p->X, N_X, val_idx, val_m, Xv);
     catlr_split_take_labels(p->y, val_idx, val_m, yv);
-    assert_int_equal(catlr_model_init(model, 1, N_X, 1, "a", "b", 1, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = N_X, .channels = 1, .class_names = {"a", "b"}, .positive = 1};
+    assert_int_equal(catlr_model_init(model, &shape, NULL), CATLR_OK);
     double z[M];
     catlr_train_params params = *base;
     params.threads = 1;

@@ -251,17 +251,18 @@ static void test_dots_u8_exact(void **state) {
         int64_t sums[7], out[7];
         for (size_t j = 0; j < m; j++)
             sums[j] = catlr_kernel_sum_u8(X + j * n, n);
+        const catlr_kernel_columns cols = {.X = X, .n = n, .m = m, .sum_x = sums};
         /* four rows at once: rows 0..3 of X against all of X, from each j0 */
         for (size_t j0 = 0; j0 < 3; j0++) {
             int64_t four[4 * 7];
-            catlr_kernel_dots4_u8(X, X, n, j0, m, sums, four);
+            catlr_kernel_dots4_u8(X, &cols, j0, four);
             for (size_t r = 0; r < 4; r++) {
-                catlr_kernel_dots_u8(X + r * n, X, n, j0, m, sums, out);
+                catlr_kernel_dots_u8(X + r * n, &cols, j0, out);
                 assert_memory_equal(four + r * (m - j0), out, (m - j0) * sizeof *out);
             }
         }
         for (size_t j0 = 0; j0 < 3; j0++) {
-            catlr_kernel_dots_u8(a, X, n, j0, m, sums, out);
+            catlr_kernel_dots_u8(a, &cols, j0, out);
             for (size_t j = j0; j < m; j++) {
                 int64_t want = 0, sum = 0;
                 for (size_t i = 0; i < n; i++) {

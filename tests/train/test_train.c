@@ -26,7 +26,9 @@ static const uint8_t TOY_Y[2] = {1, 0};
 static const catlr_solver SOLVERS[2] = {CATLR_SOLVER_PRIMAL, CATLR_SOLVER_GRAM};
 
 static void toy_model(catlr_model *model) {
-    assert_int_equal(catlr_model_init(model, 1, 2, 1, "cat", "non-cat", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 1, .width = 2, .channels = 1, .class_names = {"cat", "non-cat"}, .positive = 0};
+    assert_int_equal(catlr_model_init(model, &shape, NULL), CATLR_OK);
 }
 
 /* A record of the on_step calls: every call, and the costs of the steps
@@ -525,7 +527,9 @@ static void test_gram_limits(void **state) {
     y[0] = 1;
     catlr_model model;
     catlr_error err;
-    assert_int_equal(catlr_model_init(&model, 3, 11009, 1, "a", "b", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = 3, .width = 11009, .channels = 1, .class_names = {"a", "b"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape, NULL), CATLR_OK);
     train_opts opts = opts_of(0.1, 2, 1, NULL);
     opts.params.solver = CATLR_SOLVER_GRAM;
     assert_int_equal(train_on(X, y, 2, &opts, &model, &err), CATLR_ERR_ARG);
@@ -535,7 +539,9 @@ static void test_gram_limits(void **state) {
     assert_int_equal(model.solver, CATLR_SOLVER_PRIMAL);
     catlr_model_free(&model);
 
-    assert_int_equal(catlr_model_init(&model, 1, 1, 1, "a", "b", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape2 = {
+        .height = 1, .width = 1, .channels = 1, .class_names = {"a", "b"}, .positive = 0};
+    assert_int_equal(catlr_model_init(&model, &shape2, NULL), CATLR_OK);
     opts.params.solver = CATLR_SOLVER_GRAM;
     assert_int_equal(train_on(X, y, m, &opts, &model, &err), CATLR_ERR_NOMEM);
     assert_non_null(strstr(err.reason, "MiB"));
@@ -583,7 +589,10 @@ static void random_problem_make(random_problem *p) {
  * with opts and its test set, recording the reported costs in log. */
 static void train_random(const random_problem *p, train_opts opts, const float *w0,
                          catlr_model *model, cost_log *log) {
-    assert_int_equal(catlr_model_init(model, RH, RW, RC, "cat", "non-cat", 0, NULL), CATLR_OK);
+    const catlr_model_shape shape = {
+        .height = RH, .width = RW, .channels = RC, .class_names = {"cat", "non-cat"},
+        .positive = 0};
+    assert_int_equal(catlr_model_init(model, &shape, NULL), CATLR_OK);
     if (w0 != NULL)
         memcpy(model->w, w0, RN * sizeof *w0);
     opts.hooks.on_step = record_step;
@@ -1311,8 +1320,10 @@ static void team_train(const random_problem *p, train_opts opts, size_t size,
         *me = (member){.t = &t, .rank = k, .lo = cuts[k], .hi = cuts[k + 1],
                        .test_lo = test_cuts[k], .test_hi = test_cuts[k + 1], .p = p,
                        .opts = opts};
-        assert_int_equal(catlr_model_init(&me->model, RH, RW, RC, "cat", "non-cat", 0, NULL),
-                         CATLR_OK);
+        const catlr_model_shape shape = {
+            .height = RH, .width = RW, .channels = RC, .class_names = {"cat", "non-cat"},
+            .positive = 0};
+        assert_int_equal(catlr_model_init(&me->model, &shape, NULL), CATLR_OK);
         assert_int_equal(pthread_create(&threads[k], NULL, member_run, me), 0);
     }
     for (size_t k = 0; k < size; k++)
