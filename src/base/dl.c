@@ -24,14 +24,14 @@ catlr_status catlr_dl_open(const char *library, int flags, const char *what, voi
     return CATLR_OK;
 }
 
-catlr_status catlr_dl_function(void *handle, const char *library, const char *name, void *slot,
-                               size_t slot_size, const char *path, catlr_error *err) {
+catlr_status catlr_dl_function(void *handle, const char *library, const catlr_dl_symbol *symbol,
+                               const char *path, catlr_error *err) {
     dlerror();
-    void *symbol = dlsym(handle, name);
-    if (symbol == NULL)
-        return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, "%s has no %s: %s", library, name,
-                          catlr_dl_reason(library));
-    CATLR_ASSERT(slot_size == sizeof symbol);
-    memcpy(slot, &symbol, sizeof symbol);
+    void *address = dlsym(handle, symbol->name);
+    if (address == NULL)
+        return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, "%s has no %s: %s", library,
+                          symbol->name, catlr_dl_reason(library));
+    CATLR_ASSERT(symbol->size == sizeof address);
+    memcpy(symbol->slot, &address, sizeof address);
     return CATLR_OK;
 }

@@ -16,12 +16,20 @@
 catlr_status catlr_dl_open(const char *library, int flags, const char *what, void **handle,
                            const char *path, catlr_error *err);
 
-/* dlsym for name in handle (library's) into *slot, a function pointer of
- * slot_size bytes (ISO C has no cast from void * to one; POSIX makes them
- * the same size and copyable). Fails with CATLR_ERR_UNSUPPORTED and the
- * reason "LIBRARY has no NAME: " and dlerror's text. */
-catlr_status catlr_dl_function(void *handle, const char *library, const char *name, void *slot,
-                               size_t slot_size, const char *path, catlr_error *err);
+/* A function to look up: its name, and where its address goes, a
+ * function pointer of size bytes (ISO C has no cast from void * to one;
+ * POSIX makes them the same size and copyable). */
+typedef struct catlr_dl_symbol {
+    const char *name;
+    void *slot;
+    size_t size;
+} catlr_dl_symbol;
+
+/* dlsym for symbol->name in handle (library's) into *symbol->slot. Fails
+ * with CATLR_ERR_UNSUPPORTED and the reason "LIBRARY has no NAME: " and
+ * dlerror's text, under path. */
+catlr_status catlr_dl_function(void *handle, const char *library, const catlr_dl_symbol *symbol,
+                               const char *path, catlr_error *err);
 
 /* dlerror's text without library's name in front, which the reasons above
  * already give; "unknown error" when dlerror has none. */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catlr/h5.h"
 #include "catlr/image.h"
 #include "catlr/predict.h"
 #include "common.h"
@@ -93,7 +94,10 @@ int cli_check_input_folder(const char *path, const cli_comm *comm, FILE *errf) {
     if (path == NULL)
         return CLI_EXIT_OK;
     struct stat st;
-    int why = stat(path, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+    /* a folder, or a file of images packed in the course's HDF5 layout */
+    int why = stat(path, &st) != 0                               ? errno
+              : !S_ISDIR(st.st_mode) && !catlr_h5_is_file(path) ? ENOTDIR
+                                                               : 0;
     if (why != 0)
         fprintf(errf, "catlr: %s: %s\n", path, strerror(why));
     double failed = why != 0; /* go on together, or stop together */

@@ -98,7 +98,7 @@ typedef struct cli_one_operand {
 int cli_scan_one_operand(int argc, char **argv, const cli_one_operand *c, FILE *out, FILE *errf);
 
 /* Whether path, an input folder that is read later (train's --test), is
- * there and a folder, checked in every process before any image is
+ * there and a folder (or an .h5 file the loader takes), checked in every process before any image is
  * decoded: a misspelled name then fails at once, not after hours of
  * loading. CLI_EXIT_OK, or CLI_EXIT_FAIL (in every process when any
  * fails) after "catlr: PATH: reason", the loader's words. NULL: nothing to

@@ -477,8 +477,9 @@ static catlr_status load_h5(const char *path, const catlr_dataset_opts *opts,
                             catlr_dataset **out, catlr_error *err) {
     const size_t shards = opts->shard_count > 1 ? opts->shard_count : 1;
     catlr_h5_shard s;
-    catlr_status st =
-        catlr_h5_read_shard(path, opts->shard_index, shards, opts->threads, &s, err);
+    const catlr_h5_shard_request request = {
+        .index = opts->shard_index, .count = shards, .threads = opts->threads};
+    catlr_status st = catlr_h5_read_shard(path, &request, &s, err);
     if (st != CATLR_OK)
         return st;
     catlr_dataset *ds = calloc(1, sizeof *ds);

@@ -131,8 +131,8 @@ static catlr_status load_library(const char *library, h5_library *lib, const cha
 #define H5_LOOK_UP(f)                                                          \
     CATLR_ASSERT(sizeof lib->f == sizeof(void *));                             \
     if (st == CATLR_OK)                                                        \
-        st = catlr_dl_function(lib->handle, library, H5_NAME(f), &lib->f, sizeof lib->f, path, \
-                               err);
+        st = catlr_dl_function(lib->handle, library,                           \
+                               &(catlr_dl_symbol){H5_NAME(f), &lib->f, sizeof lib->f}, path, err);
 #define H5_NAME(f) #f /* of f once expanded, as the member's name is */
     H5_FUNCTIONS(H5_LOOK_UP)
 #undef H5_NAME
@@ -471,11 +471,13 @@ static void convert(const uint8_t *buf, const size_t shape[3], size_t n, int thr
     }
 }
 
-/* Read images [first, first + m) of x (shape: m_all, h, w) into X, made
- * planar and resized as image files are, a block of rows (a hyperslab) at
- * a time. */
+/* Read the shard's images [s->first, s->first + s->m) of x (shape: m_all,
+ * h, w) into s->X, made planar and resized as image files are, a block of
+ * rows (a hyperslab) at a time. */
 static catlr_status read_rows(const reader *r, const dataset *d, const size_t shape[3],
-                              size_t first, size_t m, int threads, uint8_t *X) {
+                              const catlr_h5_shard *s, int threads) {
+    const size_t first = s->first, m = s->m;
+    uint8_t *X = s->X;
     const size_t per = shape[1] * shape[2] * CATLR_CHANNELS;
     size_t block = BLOCK_BYTES / per;
     block = block < 1 ? 1 : block > m ? m : block;
@@ -530,8 +532,7 @@ static uint8_t *alloc_pixels(size_t m) {
 }
 
 typedef struct shard_request {
-    size_t index, count; /* which shard, of how many */
-    int threads;         /* to make the pixels planar with */
+    catlr_h5_shard_request which;
     catlr_h5_shard *out;
 } shard_request;
 
@@ -560,15 +561,15 @@ static catlr_status read_shard(reader *r, void *ctx) {
     if (st == CATLR_OK)
         st = read_classes(r, s->class_names);
     if (st == CATLR_OK) {
-        s->first = q->index * s->m_total / q->count;
-        s->m = (q->index + 1) * s->m_total / q->count - s->first;
+        s->first = q->which.index * s->m_total / q->which.count;
+        s->m = (q->which.index + 1) * s->m_total / q->which.count - s->first;
         s->X = alloc_pixels(s->m);
         if (s->X == NULL)
             st = catlr_fail(r->err, CATLR_ERR_NOMEM, r->path, "cannot allocate %lu MiB for %zu images",
                             (unsigned long)(s->m * CATLR_N_X >> 20), s->m);
     }
     if (st == CATLR_OK && s->m > 0)
-        st = read_rows(r, &d, shape, s->first, s->m, q->threads, s->X);
+        st = read_rows(r, &d, shape, s, q->which.threads);
     if (d.id >= 0)
         close_dataset(r, &d);
     return st;
@@ -625,11 +626,12 @@ catlr_status catlr_h5_load_using(const char *library, const char *path, catlr_h5
 }
 
 catlr_status catlr_h5_read_shard_using(const char *library, const char *path,
-                                       size_t shard_index, size_t shard_count, int threads,
+                                       const catlr_h5_shard_request *request,
                                        catlr_h5_shard *out, catlr_error *err) {
-    CATLR_ASSERT(library != NULL && path != NULL && out != NULL && shard_index < shard_count);
+    CATLR_ASSERT(library != NULL && path != NULL && out != NULL && request != NULL &&
+                 request->index < request->count);
     memset(out, 0, sizeof *out);
-    shard_request q = {shard_index, shard_count, threads, out};
+    shard_request q = {.which = *request, .out = out};
     catlr_status st = run_reader(library, path, read_shard, &q, err);
     if (st != CATLR_OK)
         catlr_h5_shard_free(out);
@@ -855,10 +857,10 @@ catlr_status catlr_h5_load_using(const char *library, const char *path, catlr_h5
 }
 
 catlr_status catlr_h5_read_shard_using(const char *library, const char *path,
-                                       size_t shard_index, size_t shard_count, int threads,
+                                       const catlr_h5_shard_request *request,
                                        catlr_h5_shard *out, catlr_error *err) {
-    CATLR_ASSERT(library != NULL && path != NULL && out != NULL && shard_index < shard_count);
-    (void)threads;
+    CATLR_ASSERT(library != NULL && path != NULL && out != NULL && request != NULL &&
+                 request->index < request->count);
     memset(out, 0, sizeof *out);
     return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, WITHOUT_HDF5);
 }
@@ -881,10 +883,9 @@ catlr_status catlr_h5_load(const char *path, catlr_h5_set *set, catlr_error *err
     return catlr_h5_load_using(CATLR_HDF5_LIBRARY, path, set, err);
 }
 
-catlr_status catlr_h5_read_shard(const char *path, size_t shard_index, size_t shard_count,
-                                 int threads, catlr_h5_shard *out, catlr_error *err) {
-    return catlr_h5_read_shard_using(CATLR_HDF5_LIBRARY, path, shard_index, shard_count, threads,
-                                     out, err);
+catlr_status catlr_h5_read_shard(const char *path, const catlr_h5_shard_request *request,
+                                 catlr_h5_shard *out, catlr_error *err) {
+    return catlr_h5_read_shard_using(CATLR_HDF5_LIBRARY, path, request, out, err);
 }
 
 catlr_status catlr_h5_save(const char *path, const char *name, const catlr_dataset *ds,

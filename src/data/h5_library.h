@@ -23,14 +23,19 @@ typedef struct catlr_h5_shard {
 
 /* Read the file at path (x of any H, W within the image caps, resized as
  * image files are; y of shape (m) or (1, m); list_classes), and of x only
- * the rows of shard shard_index of shard_count: images [k M / count,
+ * the rows of shard request->index of request->count: images [k M / count,
  * (k+1) M / count) of the M stored, one hyperslab per block of rows, made
- * planar on threads threads (as catlr_dataset_opts.threads). Every
+ * planar on request->threads threads (as catlr_dataset_opts.threads). Every
  * size is checked against the file's other datasets and the caps before
  * anything is allocated from it. On failure *out is zeroed and err names
  * path and the reason, with the statuses of catlr_h5_load. */
-catlr_status catlr_h5_read_shard(const char *path, size_t shard_index, size_t shard_count,
-                                 int threads, catlr_h5_shard *out, catlr_error *err);
+typedef struct catlr_h5_shard_request {
+    size_t index, count; /* which shard, of how many: index < count */
+    int threads;         /* to make the pixels planar with */
+} catlr_h5_shard_request;
+
+catlr_status catlr_h5_read_shard(const char *path, const catlr_h5_shard_request *request,
+                                 catlr_h5_shard *out, catlr_error *err);
 
 void catlr_h5_shard_free(catlr_h5_shard *s);
 
@@ -42,7 +47,7 @@ void catlr_h5_shard_free(catlr_h5_shard *s);
 catlr_status catlr_h5_load_using(const char *library, const char *path, catlr_h5_set *set,
                                  catlr_error *err);
 catlr_status catlr_h5_read_shard_using(const char *library, const char *path,
-                                       size_t shard_index, size_t shard_count, int threads,
+                                       const catlr_h5_shard_request *request,
                                        catlr_h5_shard *out, catlr_error *err);
 catlr_status catlr_h5_save_using(const char *library, const char *path, const char *name,
                                  const catlr_dataset *ds, catlr_error *err);

@@ -144,7 +144,8 @@ static catlr_status open_cairo(cairo_library *c, const char *name, catlr_error *
                                     &c->handle, name, err);
 #define CAIRO_LOOK_UP(f)                                                       \
     if (st == CATLR_OK)                                                        \
-        st = catlr_dl_function(c->handle, LIBRARY, "cairo_" #f, &c->f, sizeof c->f, name, err);
+        st = catlr_dl_function(c->handle, LIBRARY,                             \
+                               &(catlr_dl_symbol){"cairo_" #f, &c->f, sizeof c->f}, name, err);
     CAIRO_FUNCTIONS(CAIRO_LOOK_UP)
 #undef CAIRO_LOOK_UP
     if (st != CATLR_OK)
@@ -458,10 +459,22 @@ catlr_status catlr_plot_curves_stream(const catlr_plot_chart *chart, FILE *fp,
     return catlr_plot_panels_stream(chart, 1, fp, name, err);
 }
 
-/* The charts, checked, on a canvas of width x height, as a PNG on fp. */
+/* The canvas that holds the charts one above the other: the widest
+ * chart's width, their heights added up. */
+static void picture_size(const catlr_plot_chart *charts, size_t n_charts, int *width,
+                         int *height) {
+    *width = *height = 0;
+    for (size_t k = 0; k < n_charts; k++) {
+        *width = charts[k].width > *width ? charts[k].width : *width;
+        *height += charts[k].height;
+    }
+}
+
+/* The charts, checked, one above the other, as a PNG on fp. */
 static catlr_status draw_charts(const cairo_library *c, const catlr_plot_chart *charts,
-                                size_t n_charts, int width, int height, FILE *fp,
-                                const char *name, catlr_error *err) {
+                                size_t n_charts, FILE *fp, const char *name, catlr_error *err) {
+    int width, height;
+    picture_size(charts, n_charts, &width, &height);
     cairo_surface_t *surface;
     cairo_t *cr = canvas(c, width, height, &surface);
     double top = 0;
@@ -487,20 +500,19 @@ catlr_status catlr_plot_panels_stream(const catlr_plot_chart *charts, size_t n_c
     if (n_charts < 1 || n_charts > CATLR_PLOT_MAX_PANELS)
         return catlr_fail(err, CATLR_ERR_ARG, name, "a picture holds 1 to %d charts",
                           CATLR_PLOT_MAX_PANELS);
-    int width = 0, height = 0;
     for (size_t k = 0; k < n_charts; k++) {
         const char *why = catlr_plot_check(&charts[k]);
         if (why != NULL)
             return catlr_fail(err, CATLR_ERR_ARG, name, "%s", why);
-        width = charts[k].width > width ? charts[k].width : width;
-        height += charts[k].height;
     }
+    int width, height;
+    picture_size(charts, n_charts, &width, &height);
     if (height > 8192)
         return catlr_fail(err, CATLR_ERR_ARG, name, "the charts are taller than 8192 pixels");
     cairo_library cairo;
     catlr_status st = open_cairo(&cairo, name, err);
     if (st == CATLR_OK)
-        st = draw_charts(&cairo, charts, n_charts, width, height, fp, name, err);
+        st = draw_charts(&cairo, charts, n_charts, fp, name, err);
     close_cairo(&cairo);
     return st;
 }
