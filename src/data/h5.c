@@ -755,9 +755,9 @@ static catlr_status write_classes(const writer *w, const char *const names[2]) {
     return st;
 }
 
-/* Write the three datasets of ds into the new file tmp. */
+/* Write the three datasets of pack into the new file tmp. */
 static catlr_status write_file(const h5_library *h5, const char *tmp, const char *path,
-                               const char *name, const catlr_dataset *ds, catlr_error *err) {
+                               const char *name, const catlr_h5_pack *pack, catlr_error *err) {
     writer w = {.h5 = h5, .file = -1, .path = path, .err = err};
     w.file = h5->H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (w.file < 0)
@@ -765,15 +765,11 @@ static catlr_status write_file(const h5_library *h5, const char *tmp, const char
     char x_name[CATLR_H5_NAME_MAX + 8], y_name[CATLR_H5_NAME_MAX + 8];
     snprintf(x_name, sizeof x_name, "%s_set_x", name);
     snprintf(y_name, sizeof y_name, "%s_set_y", name);
-    const size_t m = catlr_dataset_count(ds), positive = catlr_dataset_positive(ds);
-    /* label 1 is the positive class, as in the course's files */
-    const char *const names[2] = {catlr_dataset_class_name(ds, 1 - positive),
-                                  catlr_dataset_class_name(ds, positive)};
-    catlr_status st = write_x(&w, x_name, catlr_dataset_pixels(ds), m);
+    catlr_status st = write_x(&w, x_name, pack->X, pack->m);
     if (st == CATLR_OK)
-        st = write_y(&w, y_name, catlr_dataset_labels(ds), m);
+        st = write_y(&w, y_name, pack->y, pack->m);
     if (st == CATLR_OK)
-        st = write_classes(&w, names);
+        st = write_classes(&w, pack->class_names);
     if (h5->H5Fclose(w.file) < 0 && st == CATLR_OK)
         st = catlr_fail(err, CATLR_ERR_IO, path, "cannot finish the HDF5 file");
     return st;
@@ -806,9 +802,9 @@ static catlr_status publish(const char *tmp, const char *path, catlr_error *err)
     return CATLR_OK;
 }
 
-catlr_status catlr_h5_save_using(const char *library, const char *path, const char *name,
-                                 const catlr_dataset *ds, catlr_error *err) {
-    CATLR_ASSERT(library != NULL && path != NULL && name != NULL && ds != NULL);
+catlr_status catlr_h5_write_using(const char *library, const char *path, const char *name,
+                                  const catlr_h5_pack *pack, catlr_error *err) {
+    CATLR_ASSERT(library != NULL && path != NULL && name != NULL && pack != NULL);
     if (name[0] == '\0' || strlen(name) > CATLR_H5_NAME_MAX || strchr(name, '/') != NULL ||
         strchr(name, '.') == name)
         return catlr_fail(err, CATLR_ERR_ARG, path,
@@ -833,7 +829,7 @@ catlr_status catlr_h5_save_using(const char *library, const char *path, const ch
     void *old_data;
     h5.H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
     h5.H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    st = write_file(&h5, tmp, path, name, ds, err);
+    st = write_file(&h5, tmp, path, name, pack, err);
     h5.H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     close_library(&h5);
     if (st == CATLR_OK)
@@ -865,15 +861,15 @@ catlr_status catlr_h5_read_shard_using(const char *library, const char *path,
     return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, WITHOUT_HDF5);
 }
 
-catlr_status catlr_h5_save_using(const char *library, const char *path, const char *name,
-                                 const catlr_dataset *ds, catlr_error *err) {
-    CATLR_ASSERT(library != NULL && path != NULL && name != NULL && ds != NULL);
+catlr_status catlr_h5_write_using(const char *library, const char *path, const char *name,
+                                  const catlr_h5_pack *pack, catlr_error *err) {
+    CATLR_ASSERT(library != NULL && path != NULL && name != NULL && pack != NULL);
     return catlr_fail(err, CATLR_ERR_UNSUPPORTED, path, WITHOUT_HDF5);
 }
 
 #endif
 
-/* The library catlr_h5_load dlopens: the SONAME of the HDF5 that CMake
+/* The library catlr_h5_load dlopens (and h5_pack.c's catlr_h5_save): the SONAME of the HDF5 that CMake
  * found (e.g. "libhdf5_serial.so.103"), set on this file's command line. */
 #ifndef CATLR_HDF5_LIBRARY
 #define CATLR_HDF5_LIBRARY "libhdf5.so"
@@ -886,11 +882,6 @@ catlr_status catlr_h5_load(const char *path, catlr_h5_set *set, catlr_error *err
 catlr_status catlr_h5_read_shard(const char *path, const catlr_h5_shard_request *request,
                                  catlr_h5_shard *out, catlr_error *err) {
     return catlr_h5_read_shard_using(CATLR_HDF5_LIBRARY, path, request, out, err);
-}
-
-catlr_status catlr_h5_save(const char *path, const char *name, const catlr_dataset *ds,
-                           catlr_error *err) {
-    return catlr_h5_save_using(CATLR_HDF5_LIBRARY, path, name, ds, err);
 }
 
 void catlr_h5_shard_free(catlr_h5_shard *s) {

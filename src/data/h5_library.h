@@ -39,7 +39,17 @@ catlr_status catlr_h5_read_shard(const char *path, const catlr_h5_shard_request 
 
 void catlr_h5_shard_free(catlr_h5_shard *s);
 
-/* catlr_h5_load, catlr_h5_read_shard and catlr_h5_save, but dlopening
+/* What catlr_h5_save writes: m examples of X (CATLR_N_X, m), planar as a
+ * dataset's, y (m) 1 for the positive class, and the names of label 0 and
+ * label 1. */
+typedef struct catlr_h5_pack {
+    const uint8_t *X;
+    const uint8_t *y;
+    size_t m;
+    const char *class_names[2];
+} catlr_h5_pack;
+
+/* catlr_h5_load, catlr_h5_read_shard and catlr_h5_save (as pack), but dlopening
  * library (a name or a path, as for dlopen) rather than the HDF5 CMake
  * found, for this one call, closed after. One it cannot load, or that
  * lacks a function catlr calls, gives CATLR_ERR_UNSUPPORTED with a reason
@@ -49,6 +59,8 @@ catlr_status catlr_h5_load_using(const char *library, const char *path, catlr_h5
 catlr_status catlr_h5_read_shard_using(const char *library, const char *path,
                                        const catlr_h5_shard_request *request,
                                        catlr_h5_shard *out, catlr_error *err);
+catlr_status catlr_h5_write_using(const char *library, const char *path, const char *name,
+                                  const catlr_h5_pack *pack, catlr_error *err);
 catlr_status catlr_h5_save_using(const char *library, const char *path, const char *name,
                                  const catlr_dataset *ds, catlr_error *err);
 
