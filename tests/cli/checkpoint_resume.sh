@@ -47,9 +47,9 @@ no_temp() {
 round_args() {
     case $1 in
     0) echo "--solver primal -i 1500 -k 100" ;;
-    1) echo "--solver gram -i 20000 -k 1000 --class-weight balanced" ;;
+    1) echo "--solver gram -i 40000 -k 2000 --class-weight balanced" ;;
     2) echo "--solver primal -i 1500 -k 50 --val-split 0.25 --class-weight 2,1" ;;
-    3) echo "--solver gram -i 20000 -k 1000 --val-split 0.3 --l2 0.5" ;;
+    3) echo "--solver gram -i 40000 -k 2000 --val-split 0.3 --l2 0.5" ;;
     esac
 }
 
@@ -62,17 +62,24 @@ for r in 0 1 2 3 0 1; do
         "$catlr" train "$data/train" -q $args -o "$tmp/$name.whole.model" >"$tmp/$name.whole.out" ||
             fail "$name: the uninterrupted run failed"
     fi
-    rm -f "$tmp/run/"*
     every=$(($(rnd 40) + 5))
-    [ "${args#*gram}" != "$args" ] && every=$(($(rnd 2000) + 300))
-    # shellcheck disable=SC2086
-    "$catlr" train "$data/train" -q $args -o "$tmp/run/m" --checkpoint "$tmp/run/ck" \
-        --checkpoint-every "$every" >/dev/null 2>&1 &
-    pid=$!
-    wait_for "$tmp/run/ck" 60 || fail "$name: no checkpoint written"
-    sleep "0.$(rnd 10)$(rnd 10)"
-    kill -9 "$pid" 2>/dev/null || fail "$name: the run ended before the kill"
-    wait "$pid" 2>/dev/null
+    [ "${args#*gram}" != "$args" ] && every=$(($(rnd 4000) + 500))
+    # the run killed a random moment after its first checkpoint; should it
+    # end first (a fast machine), once more, killed at once
+    for delay in "0.$(rnd 5)$(rnd 10)" 0; do
+        rm -f "$tmp/run/"*
+        # shellcheck disable=SC2086
+        "$catlr" train "$data/train" -q $args -o "$tmp/run/m" --checkpoint "$tmp/run/ck" \
+            --checkpoint-every "$every" >/dev/null 2>&1 &
+        pid=$!
+        wait_for "$tmp/run/ck" 60 || fail "$name: no checkpoint written"
+        sleep "$delay"
+        killed=0
+        kill -9 "$pid" 2>/dev/null && killed=1
+        wait "$pid" 2>/dev/null
+        [ "$killed" -eq 1 ] && break
+    done
+    [ "$killed" -eq 1 ] || fail "$name: the run ended before the kill"
     [ -e "$tmp/run/m" ] && fail "$name: a model was written by the killed run"
     # shellcheck disable=SC2086
     "$catlr" train "$data/train" -q $args -o "$tmp/run/m" --checkpoint "$tmp/run/ck" \
