@@ -172,19 +172,24 @@ no_temp "double SIGINT"
 # Under MPI: 2 ranks, one of them killed with -9 while training.
 mpi_allow_root
 ranks() { timeout 120 "$mpiexec" --oversubscribe -np 2 "$catlr" train "$data/train" -q \
-    --threads 1 --solver primal -i 1200 -k 100 "$@"; }
+    --threads 1 --solver primal -i 3000 -k 100 "$@"; }
 ranks -o "$tmp/mpi.whole.model" >"$tmp/mpi.whole.out" 2>"$tmp/err" ||
     fail "2 ranks: the uninterrupted run failed: $(cat "$tmp/err")"
-rm -f "$tmp/run/"*
-ranks -o "$tmp/run/m" --checkpoint "$tmp/run/ck" --checkpoint-every $(($(rnd 30) + 10)) \
-    >/dev/null 2>&1 &
-pid=$!
-wait_for "$tmp/run/ck" 60 || fail "2 ranks: no checkpoint written"
-sleep "0.$(rnd 10)"
-# the ranks: the processes named catlr with this run's model path
-rank=$(for p in $(pgrep -f "$tmp/run/m"); do
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = catlr ] && echo "$p"
-done | tail -n 1)
+every=$(($(rnd 30) + 10))
+for delay in "0.$(rnd 3)" 0; do
+    rm -f "$tmp/run/"*
+    ranks -o "$tmp/run/m" --checkpoint "$tmp/run/ck" --checkpoint-every "$every" \
+        >/dev/null 2>&1 &
+    pid=$!
+    wait_for "$tmp/run/ck" 60 || fail "2 ranks: no checkpoint written"
+    sleep "$delay"
+    # the ranks: the processes named catlr with this run's model path
+    rank=$(for p in $(pgrep -f "$tmp/run/m"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = catlr ] && echo "$p"
+    done | tail -n 1)
+    [ -n "$rank" ] && break
+    wait "$pid" # ended before the kill: once more, at once
+done
 start=$(date +%s)
 kill -9 "$rank" 2>/dev/null || fail "2 ranks: no rank to kill"
 wait "$pid"
