@@ -43,7 +43,8 @@ typedef enum catlr_status {
     CATLR_ERR_ARG,     /* a value the header rules out, e.g. lr <= 0 */
     CATLR_ERR_NUMERIC, /* cost or weights became NaN or infinite */
     CATLR_ERR_DATA,    /* a folder does not hold what training needs */
-    CATLR_ERR_UNSUPPORTED /* catlr was built without the library this needs */
+    CATLR_ERR_UNSUPPORTED, /* catlr was built without the library this needs */
+    CATLR_ERR_STOPPED  /* training stopped on request (a signal) */
 } catlr_status;
 
 /* A short name for a status: "I/O error", "bad format", ... Never NULL. */

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "catlr/catlr.h"
+#include "catlr/checkpoint.h"
 #include "catlr/model.h"
 
 #ifdef __cplusplus
@@ -166,6 +167,28 @@ typedef struct catlr_train_hooks {
      * process holds every example. With it the solver is primal (auto
      * picks it; gram is refused). */
     catlr_train_reducer reducer;
+    /* Stopping and going on (catlr/checkpoint.h); all NULL and 0: off.
+     * should_stop is polled once an iteration, before its sums are added
+     * up: non-zero in any process (with a reducer the answers are added up
+     * with the gradient, so every process sees the same) makes every one
+     * finish that iteration, hand its state to on_checkpoint when there is
+     * one, and return CATLR_ERR_STOPPED. Must be safe to call often: a
+     * flag a signal handler sets, say. */
+    int (*should_stop)(void *ctl);
+    /* Called after every checkpoint_every-th step (when steps taken is a
+     * multiple of it; 0: only on a stop) but not after the last, with the
+     * state after it; ck and its state are the trainer's, valid during the
+     * call. Every process calls it (with a reducer, with the same state).
+     * A status other than CATLR_OK ends the run with it. */
+    catlr_status (*on_checkpoint)(void *ctl, const catlr_checkpoint *ck, catlr_error *err);
+    void *ctl; /* passed to should_stop and on_checkpoint */
+    size_t checkpoint_every;
+    /* Go on from this checkpoint instead of starting: the run must have the
+     * same data and settings (catlr_checkpoint_mismatch; CATLR_ERR_ARG
+     * with the reason otherwise), and it then takes the very steps, and
+     * reports the very costs, the run that wrote it would have taken from
+     * ck->iteration on. NULL: start from the model's weights. */
+    const catlr_checkpoint *resume;
 } catlr_train_hooks;
 
 /* The Gram solver's memory cap: K (m x m) and, with a test or validation
@@ -233,8 +256,10 @@ catlr_status catlr_train_class_weights(const catlr_train_params *params, const u
  * CATLR_ERR_NOMEM (also the Gram solver asked for beyond
  * CATLR_GRAM_MAX_BYTES), CATLR_ERR_NUMERIC when the cost or the weights stop
  * being finite (a learning rate far too large), after which the model's
- * weights are not to be used, allreduce_sum's status, or CATLR_ERR_IO when
- * another process failed to set up. */
+ * weights are not to be used, allreduce_sum's status, CATLR_ERR_IO when
+ * another process failed to set up, on_checkpoint's status, or
+ * CATLR_ERR_STOPPED when should_stop asked (model->iterations then says
+ * how many steps were taken; the weights are not to be used). */
 catlr_status catlr_train(const catlr_train_problem *prob, const catlr_train_params *params,
                          const catlr_train_hooks *hooks, catlr_model *model, catlr_error *err);
 

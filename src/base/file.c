@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libgen.h>
+#include <zlib.h>
 
 #include "internal.h"
 
@@ -128,6 +130,9 @@ char *catlr_join_path(const char *dir, const char *name) {
     return path;
 }
 
+// ----------------------------------------------------------------------------
+// Replacing a file whole: temporary file beside the target, fsync, rename.
+
 /* Create a new file beside path, named path.tmp-PID-K, for writing; the
  * mode is 0666 less the umask, as for any new file. */
 int catlr_create_temp(const char *path, char *tmp, size_t tmp_size) {
@@ -144,6 +149,21 @@ int catlr_create_temp(const char *path, char *tmp, size_t tmp_size) {
     return -1;
 }
 
+/* write(2) until all of buf is out. */
+static int write_all(int fd, const uint8_t *buf, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 /* Make the rename itself durable by syncing the folder that holds path.
  * Best effort: some file systems refuse fsync on a folder. */
 void catlr_sync_parent(const char *path) {
@@ -155,4 +175,45 @@ void catlr_sync_parent(const char *path) {
         (void)fsync(fd);
         close(fd);
     }
+}
+
+catlr_status catlr_replace_file(const char *path, const uint8_t *buf, size_t size,
+                                catlr_error *err) {
+    char tmp[CATLR_ERROR_PATH_MAX + 32];
+    int fd = catlr_create_temp(path, tmp, sizeof tmp);
+    if (fd < 0)
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
+    /* write, flush to disk, close: each can be where a full disk shows up */
+    int ok = write_all(fd, buf, size) == 0 && fsync(fd) == 0;
+    int saved_errno = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved_errno = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        saved_errno = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(saved_errno));
+    }
+    catlr_sync_parent(path);
+    return CATLR_OK;
+}
+
+/* zlib's crc32 takes a uInt length; feed it in pieces that fit. */
+uint32_t catlr_crc32_update(uint32_t crc, const uint8_t *p, size_t len) {
+    uLong c = crc;
+    while (len > 0) {
+        uInt piece = len > 0x40000000u ? 0x40000000u : (uInt)len;
+        c = crc32(c, p, piece);
+        p += piece;
+        len -= piece;
+    }
+    return (uint32_t)c;
+}
+
+uint32_t catlr_crc32(const uint8_t *p, size_t len) {
+    return catlr_crc32_update((uint32_t)crc32(0L, Z_NULL, 0), p, len);
 }

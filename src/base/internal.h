@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "catlr/catlr.h"
 
@@ -97,6 +98,17 @@ int catlr_create_temp(const char *path, char *tmp, size_t tmp_size);
  * best effort (some file systems refuse fsync on a folder). */
 void catlr_sync_parent(const char *path);
 
+/* Replace path whole by buf (size bytes): written to path.tmp-PID-K beside
+ * it, fsync'ed, closed and renamed over path, then the folder synced, so
+ * that a crash leaves the old file or the new one, never a mix. On failure
+ * the temporary file is removed and path untouched. CATLR_ERR_IO. */
+catlr_status catlr_replace_file(const char *path, const uint8_t *buf, size_t size,
+                                catlr_error *err);
+
+/* CRC-32 (zlib's) of p (len bytes), and the same continued from crc. */
+uint32_t catlr_crc32(const uint8_t *p, size_t len);
+uint32_t catlr_crc32_update(uint32_t crc, const uint8_t *p, size_t len);
+
 /* dir + "/" + name in a new string the caller frees (no doubled slash when
  * dir ends in one), or NULL when out of memory. The folder readers
  * (dataset.c, batch.c) build every path they list with it. */
@@ -126,6 +138,20 @@ static inline uint64_t catlr_get_u64(const uint8_t *p) {
     uint64_t v = 0;
     for (int k = 7; k >= 0; k--)
         v = (v << 8) | p[k];
+    return v;
+}
+
+/* A double as its IEEE-754 bits, little-endian. */
+static inline void catlr_put_f64(uint8_t *p, double v) {
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    catlr_put_u64(p, u);
+}
+
+static inline double catlr_get_f64(const uint8_t *p) {
+    uint64_t u = catlr_get_u64(p);
+    double v;
+    memcpy(&v, &u, sizeof v);
     return v;
 }
 

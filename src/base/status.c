@@ -17,6 +17,7 @@ const char *catlr_status_str(catlr_status status) {
     case CATLR_ERR_NUMERIC: return "numeric failure";
     case CATLR_ERR_DATA: return "unusable data";
     case CATLR_ERR_UNSUPPORTED: return "not supported by this build";
+    case CATLR_ERR_STOPPED: return "stopped on request";
     }
     return "unknown status";
 }

@@ -22,6 +22,7 @@
 #include "common.h"
 #include "train_report.h"
 #include "train_setup.h"
+#include "train_stop.h"
 #include "train_validation.h"
 
 static const char USAGE[] = "Usage: catlr train [options] TRAIN_DIR";
@@ -71,6 +72,14 @@ static void print_help(FILE *out) {
             "                         --curve (then one row every K) and --plot\n"
             "      --pick-threshold   store in the model the threshold with the best F1\n"
             "                         on the validation set (needs --val-split)\n"
+            "      --checkpoint FILE  keep the state to go on from in FILE, rewritten\n"
+            "                         every --checkpoint-every iterations and on\n"
+            "                         SIGINT or SIGTERM (which stop after the current\n"
+            "                         iteration; a second one stops at once)\n"
+            "      --checkpoint-every N  iterations between checkpoints (default: K of\n"
+            "                         --print-every)\n"
+            "      --resume FILE      go on from a checkpoint of this very command: the\n"
+            "                         lines and the model are those of the whole run\n"
             "  -q, --quiet            no messages or progress on stderr, only errors\n"
             "  -h, --help             show this help and exit\n"
             "\n"
@@ -116,6 +125,12 @@ typedef struct train_args {
     uint64_t seed;
     int seed_given;
     int pick_threshold;
+    /* checkpoints and resuming (train_stop.c) */
+    const char *checkpoint;  /* NULL: none */
+    size_t checkpoint_every; /* 0: the print interval */
+    const char *resume;      /* NULL: start from the beginning */
+    int argc;                /* the command's words, for the resume command */
+    char **argv;
 } train_args;
 
 /* The trainer's tuning options come last: apply_option hands every id from
@@ -123,7 +138,8 @@ typedef struct train_args {
 enum { OPT_OUTPUT = 1, OPT_TEST, OPT_LR, OPT_ITERATIONS, OPT_PRINT_EVERY,
        OPT_POSITIVE, OPT_SKIP_BAD, OPT_QUIET, OPT_HELP, OPT_CURVE, OPT_PLOT, OPT_L2,
        OPT_TOL, OPT_SOLVER, OPT_THREADS, OPT_TIMINGS, OPT_CLASS_WEIGHT, OPT_AUGMENT,
-       OPT_INIT, OPT_VAL_SPLIT, OPT_SEED, OPT_EVAL_EVERY, OPT_PICK_THRESHOLD };
+       OPT_INIT, OPT_VAL_SPLIT, OPT_SEED, OPT_EVAL_EVERY, OPT_PICK_THRESHOLD,
+       OPT_CHECKPOINT, OPT_CHECKPOINT_EVERY, OPT_RESUME };
 
 static const cli_option OPTIONS[] = {
     {'o', "output", 1, OPT_OUTPUT},
@@ -149,12 +165,42 @@ static const cli_option OPTIONS[] = {
     {'\0', "seed", 1, OPT_SEED},
     {'\0', "eval-every", 1, OPT_EVAL_EVERY},
     {'\0', "pick-threshold", 0, OPT_PICK_THRESHOLD},
+    {'\0', "checkpoint", 1, OPT_CHECKPOINT},
+    {'\0', "checkpoint-every", 1, OPT_CHECKPOINT_EVERY},
+    {'\0', "resume", 1, OPT_RESUME},
 };
 
 static int usage_error(FILE *errf, const char *message, const char *arg) {
     if (arg != NULL)
         return cli_usage_error(errf, "train", USAGE, "%s '%s'", message, arg);
     return cli_usage_error(errf, "train", USAGE, "%s", message);
+}
+
+/* Apply one of the checkpoint options. -1 to go on, or an exit code. */
+static int apply_checkpoint_option(int id, const char *value, train_args *a, FILE *errf) {
+    switch (id) {
+    case OPT_CHECKPOINT: a->checkpoint = value; break;
+    case OPT_RESUME: a->resume = value; break;
+    case OPT_CHECKPOINT_EVERY:
+        if (cli_parse_count(value, &a->checkpoint_every) != 0)
+            return usage_error(errf, "--checkpoint-every must be a whole number >= 1, got",
+                               value);
+        break;
+    }
+    return -1;
+}
+
+/* The checkpoint options that need another one or rule one out. -1 when
+ * they fit, or the usage error's exit code. */
+static int check_checkpoint_options(const train_args *a, FILE *errf) {
+    if (a->checkpoint_every > 0 && a->checkpoint == NULL)
+        return usage_error(errf, "--checkpoint-every needs --checkpoint", NULL);
+    if ((a->checkpoint != NULL || a->resume != NULL) && a->n_rates > 1)
+        return usage_error(errf, "--checkpoint and --resume take one learning rate", NULL);
+    /* the curve and the chart would miss the iterations before the resume */
+    if (a->resume != NULL && (a->curve != NULL || a->plot != NULL))
+        return usage_error(errf, "--resume cannot write --curve or --plot", NULL);
+    return -1;
 }
 
 /* Apply one of the model-selection options. -1 to go on, or an exit code. */
@@ -191,6 +237,8 @@ static int check_selection_options(const train_args *a, FILE *errf) {
 
 /* Apply one of the trainer's tuning options. -1 to go on, or an exit code. */
 static int apply_trainer_option(int id, const char *value, train_args *a, FILE *errf) {
+    if (id >= OPT_CHECKPOINT)
+        return apply_checkpoint_option(id, value, a, errf);
     if (id >= OPT_VAL_SPLIT)
         return apply_selection_option(id, value, a, errf);
     switch (id) {
@@ -272,19 +320,23 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
     int code = cli_scan_one_operand(argc, argv, &command, out, errf);
     if (code >= 0)
         return code;
-    const cli_path paths[] = {{"TRAIN_DIR", a->train_dir}, {"--output", a->output},
-                              {"--test", a->test_dir},     {"--curve", a->curve},
-                              {"--plot", a->plot},         {"--init", a->init}};
+    const cli_path paths[] = {{"TRAIN_DIR", a->train_dir},   {"--output", a->output},
+                              {"--test", a->test_dir},       {"--curve", a->curve},
+                              {"--plot", a->plot},           {"--init", a->init},
+                              {"--checkpoint", a->checkpoint}, {"--resume", a->resume}};
     code = cli_check_paths(paths, sizeof paths / sizeof paths[0], "train", USAGE, errf);
     if (code >= 0)
         return code;
     /* the curve and the chart are opened first; the model is written
      * beside its path and renamed, after --init is read, so -o may be it */
-    const cli_path outputs[] = {{"--curve", a->curve}, {"--plot", a->plot}, {"--output", a->output}};
+    const cli_path outputs[] = {{"--curve", a->curve},
+                                {"--plot", a->plot},
+                                {"--output", a->output},
+                                {"--checkpoint", a->checkpoint}};
     const cli_path init = {"the --init model", a->init};
     code = cli_check_outputs(outputs, 2, &init, "train", USAGE, errf);
     if (code < 0)
-        code = cli_check_distinct(outputs, 3, "train", USAGE, errf);
+        code = cli_check_distinct(outputs, 4, "train", USAGE, errf);
     if (code >= 0)
         return code;
     if (a->positive[0] == '\0')
@@ -296,7 +348,7 @@ static int parse_args(int argc, char **argv, train_args *a, FILE *out, FILE *err
         a->rates[0] = a->params.lr;
         a->n_rates = 1;
     }
-    return -1;
+    return check_checkpoint_options(a, errf);
 }
 
 // ----------------------------------------------------------------------------
@@ -315,6 +367,7 @@ typedef struct train_job {
     train_set set;               /* trained on, with --augment's mirrors */
     catlr_train_reducer reducer; /* {0} in one process */
     train_report rep;
+    train_stop stop;             /* --checkpoint, --resume and signals */
     catlr_model best;            /* the best rate's model */
     double t_load, t_train, t_save; /* seconds */
 } train_job;
@@ -396,9 +449,17 @@ static int fit(train_job *job, size_t k, catlr_model *model) {
                 .m = catlr_dataset_count(job->test),
             };
         train_report_start_run(&job->rep, k, &params, &hooks);
+        train_stop_hooks(&job->stop, &hooks, a->params.report_every);
         double t0 = now();
+        train_stop_catch();
         st = catlr_train(&prob, &params, &hooks, model, &err);
+        train_stop_release();
         job->t_train += now() - t0;
+    }
+    if (st == CATLR_ERR_STOPPED) {
+        train_report_fail_run(&job->rep);
+        return train_stop_report(&job->stop, (size_t)model->iterations, a->params.iterations,
+                                 a->argc, a->argv);
     }
     if (st != CATLR_OK) {
         train_report_fail_run(&job->rep); /* wipes the progress line before the error */
@@ -483,7 +544,7 @@ static int fit_rates(train_job *job) {
     for (size_t k = 0; k < a->n_rates && code == CLI_EXIT_OK; k++) {
         catlr_model model = {0};
         code = fit(job, k, &model);
-        if (code != CLI_EXIT_OK && a->n_rates > 1) {
+        if (code == CLI_EXIT_FAIL && a->n_rates > 1) {
             code = CLI_EXIT_OK; /* marked failed in the table; the others go on */
         } else if (code == CLI_EXIT_OK && print_accuracies(job, &model)) {
             catlr_model_free(&job->best);
@@ -530,17 +591,30 @@ static int open_outputs(train_job *job) {
     return -1;
 }
 
+/* --resume's checkpoint into *ck. CLI_EXIT_OK, or CLI_EXIT_FAIL after the
+ * error line. */
+static int load_checkpoint(const char *path, catlr_checkpoint *ck, FILE *errf) {
+    catlr_error err;
+    if (catlr_checkpoint_load(path, ck, &err) != CATLR_OK) {
+        cli_print_error(errf, &err);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
 /* --init's model, the folders, the validation split and the mirrors. Both
  * folders are read before training starts, so that a bad test folder
  * fails at once rather than after the training. */
 static int load_data(train_job *job) {
     const train_args *a = job->a;
-    /* every input first, --test's folder and --init's file (a missing or
-     * damaged one), so that a misspelled one fails before the training
-     * folder is decoded */
+    /* every input first, --test's folder, --init's file and --resume's
+     * checkpoint (a missing or damaged one), so that a misspelled one fails
+     * before the training folder is decoded */
     int code = cli_check_input_folder(a->test_dir, a->comm, job->errf);
     if (code == CLI_EXIT_OK && a->init != NULL)
         code = cli_load_model(a->init, &job->init, job->errf);
+    if (code == CLI_EXIT_OK && a->resume != NULL)
+        code = load_checkpoint(a->resume, &job->stop.resume, job->errf);
     if (code == CLI_EXIT_OK)
         code = load(job, a->train_dir, &job->train, &job->m_total);
     if (code == CLI_EXIT_OK && a->test_dir != NULL) {
@@ -588,7 +662,9 @@ static int train_and_save(train_job *job) {
     int code = fit_rates(job);
     if (code == CLI_EXIT_OK && !a->quiet)
         train_setup_print_weights(&job->best, job->errf);
-    code = train_report_close(&job->rep, code == CLI_EXIT_OK);
+    /* an interrupted run keeps its own exit code */
+    int closed = train_report_close(&job->rep, code == CLI_EXIT_OK);
+    code = code == CLI_EXIT_OK ? closed : code;
     if (code == CLI_EXIT_OK && a->pick_threshold)
         code = train_pick_threshold(&job->sets, &job->best, a->quiet, job->errf);
     if (code == CLI_EXIT_OK && !job->silent) {
@@ -602,6 +678,7 @@ static int train_and_save(train_job *job) {
 static void job_free(train_job *job) {
     catlr_model_free(&job->best);
     catlr_model_free(&job->init);
+    train_stop_free(&job->stop);
     train_setup_free_set(&job->set);
     train_sets_free(&job->sets);
     catlr_dataset_free(job->test);
@@ -609,7 +686,17 @@ static void job_free(train_job *job) {
 }
 
 static int run(const train_args *a, FILE *out, FILE *errf) {
-    train_job job = {.a = a, .out = out, .errf = errf, .silent = a->comm->rank > 0};
+    train_job job = {
+        .a = a,
+        .out = out,
+        .errf = errf,
+        .silent = a->comm->rank > 0,
+        .stop = {.checkpoint = a->checkpoint,
+                 .every = a->checkpoint_every,
+                 .writer = a->comm->rank == 0,
+                 .processes = a->comm->size,
+                 .errf = errf},
+    };
     int code = open_outputs(&job);
     if (code >= 0)
         return code;
@@ -638,7 +725,7 @@ int catlr_cmd_train(int argc, char **argv, FILE *out, FILE *errf) {
     FILE *own_errf = errf, *silent = comm.rank > 0 ? fopen("/dev/null", "w") : NULL;
     if (silent != NULL)
         out = errf = silent;
-    train_args a = {0};
+    train_args a = {.argc = argc, .argv = argv};
     int code = parse_args(argc, argv, &a, out, errf);
     if (code < 0 && comm.size > 1 && a.params.solver == CATLR_SOLVER_GRAM)
         code = usage_error(errf, "--solver gram trains in one process only; use primal or "

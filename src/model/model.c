@@ -8,15 +8,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "catlr/model.h"
 #include "base/internal.h"
@@ -144,18 +141,6 @@ static uint64_t file_size(uint32_t version, uint64_t n0, uint64_t n1, uint64_t n
     return catlr_model_format_header_size(version) + n0 + n1 + 4 * n + 4;
 }
 
-/* zlib's crc32 takes a uInt length; feed it in pieces that fit. */
-static uint32_t crc_of(const uint8_t *p, size_t len) {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    while (len > 0) {
-        uInt piece = len > 0x40000000u ? 0x40000000u : (uInt)len;
-        crc = crc32(crc, p, piece);
-        p += piece;
-        len -= piece;
-    }
-    return (uint32_t)crc;
-}
-
 /* The whole file in a new buffer of *size bytes, or NULL (out of memory). */
 static uint8_t *encode(const catlr_model *model, size_t *size) {
     size_t n0 = strlen(model->class_names[0]), n1 = strlen(model->class_names[1]);
@@ -171,7 +156,7 @@ static uint8_t *encode(const catlr_model *model, size_t *size) {
     p += n0 + n1;
     for (size_t i = 0; i < n; i++)
         put_f32(p + 4 * i, model->w[i]);
-    catlr_put_u32(buf + total - 4, crc_of(buf, total - 4));
+    catlr_put_u32(buf + total - 4, catlr_crc32(buf, total - 4));
     *size = total;
     return buf;
 }
@@ -331,7 +316,7 @@ catlr_status catlr_model_load_memory(const void *data, size_t size,
     catlr_status st = check_header(buf, size, name, &h, err);
     if (st != CATLR_OK)
         return st;
-    if (catlr_get_u32(buf + size - 4) != crc_of(buf, size - 4))
+    if (catlr_get_u32(buf + size - 4) != catlr_crc32(buf, size - 4))
         return catlr_fail(err, CATLR_ERR_FORMAT, name, "checksum mismatch (file damaged)");
     return decode(buf, &h, name, model, err);
 }
@@ -396,22 +381,7 @@ catlr_status catlr_model_load(const char *path, catlr_model *model, catlr_error 
 }
 
 // ----------------------------------------------------------------------------
-// Saving: temporary file beside the target, fsync, rename.
-
-/* write(2) until all of buf is out. */
-static int write_all(int fd, const uint8_t *buf, size_t len) {
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+// Saving: temporary file beside the target, fsync, rename (catlr_replace_file).
 
 catlr_status catlr_model_save(const catlr_model *model, const char *path,
                               catlr_error *err) {
@@ -439,28 +409,7 @@ catlr_status catlr_model_save(const catlr_model *model, const char *path,
         return catlr_fail(err, CATLR_ERR_IO, path,
                           "not a regular file (a model file is replaced whole)");
     }
-    char tmp[CATLR_ERROR_PATH_MAX + 32];
-    int fd = catlr_create_temp(path, tmp, sizeof tmp);
-    if (fd < 0) {
-        free(buf);
-        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(errno));
-    }
-    /* write, flush to disk, close: each can be where a full disk shows up */
-    int ok = write_all(fd, buf, size) == 0 && fsync(fd) == 0;
-    int saved_errno = errno;
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        saved_errno = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        saved_errno = errno;
-    }
+    catlr_status st = catlr_replace_file(path, buf, size, err);
     free(buf);
-    if (!ok) {
-        unlink(tmp);
-        return catlr_fail(err, CATLR_ERR_IO, path, "%s", strerror(saved_errno));
-    }
-    catlr_sync_parent(path);
-    return CATLR_OK;
+    return st;
 }

@@ -191,6 +191,39 @@ static void gram_restore(void *state) {
     g->model->b = g->kept_b;
 }
 
+/* The state: alpha, c and b, then with a validation set the kept copy of
+ * the three (u is recomputed by the next forward). */
+static size_t gram_state_size(void *state) {
+    const gram *g = state;
+    return (g->kept_alpha != NULL ? 2 : 1) * (g->pb->m + 2);
+}
+
+static void gram_get_state(void *state, double *out) {
+    const gram *g = state;
+    const size_t m = g->pb->m;
+    memcpy(out, g->alpha, m * sizeof *out);
+    out[m] = g->c;
+    out[m + 1] = g->model->b;
+    if (g->kept_alpha != NULL) {
+        memcpy(out + m + 2, g->kept_alpha, m * sizeof *out);
+        out[2 * m + 2] = g->kept_c;
+        out[2 * m + 3] = g->kept_b;
+    }
+}
+
+static void gram_set_state(void *state, const double *in) {
+    gram *g = state;
+    const size_t m = g->pb->m;
+    memcpy(g->alpha, in, m * sizeof *in);
+    g->c = in[m];
+    g->model->b = in[m + 1];
+    if (g->kept_alpha != NULL) {
+        memcpy(g->kept_alpha, in + m + 2, m * sizeof *in);
+        g->kept_c = in[2 * m + 2];
+        g->kept_b = in[2 * m + 3];
+    }
+}
+
 static void gram_step(void *state, const double *z) {
     gram *g = state;
     const catlr_problem *pb = g->pb;
@@ -330,7 +363,7 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     if (ok && val_m > 0) {
         g->Kv = malloc(val_m * m * sizeof *g->Kv);
         g->z0_val = malloc(val_m * sizeof *g->z0_val);
-        g->kept_alpha = malloc(m * sizeof *g->kept_alpha);
+        g->kept_alpha = calloc(m, sizeof *g->kept_alpha); /* a checkpoint may copy it unset */
         ok = g->Kv && g->z0_val && g->kept_alpha;
     }
     if (!ok || products(pb, g->K_own, g->Kt_own, g->Kv) != 0) {
@@ -357,6 +390,9 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         .val_forward = gram_val_forward,
         .save = gram_save,
         .restore = gram_restore,
+        .state_size = gram_state_size,
+        .get_state = gram_get_state,
+        .set_state = gram_set_state,
     };
     return CATLR_OK;
 }

@@ -132,6 +132,35 @@ static void primal_restore(void *state) {
     p->model->b = p->kept_b;
 }
 
+/* The state: w in double and b, then with a validation set the kept copy
+ * of both. */
+static size_t primal_state_size(void *state) {
+    const primal *p = state;
+    return (p->kept != NULL ? 2 : 1) * (p->pb->n_x + 1);
+}
+
+static void primal_get_state(void *state, double *out) {
+    const primal *p = state;
+    const size_t n_x = p->pb->n_x;
+    memcpy(out, p->wide, n_x * sizeof *out);
+    out[n_x] = p->model->b;
+    if (p->kept != NULL) {
+        memcpy(out + n_x + 1, p->kept, n_x * sizeof *out);
+        out[2 * n_x + 1] = p->kept_b;
+    }
+}
+
+static void primal_set_state(void *state, const double *in) {
+    primal *p = state;
+    const size_t n_x = p->pb->n_x;
+    memcpy(p->wide, in, n_x * sizeof *in);
+    p->model->b = in[n_x];
+    if (p->kept != NULL) {
+        memcpy(p->kept, in + n_x + 1, n_x * sizeof *in);
+        p->kept_b = in[2 * n_x + 1];
+    }
+}
+
 /* Add the slots feature by feature in slot order, and dz in example
  * order, into p->sums; in a split training set, add those and the loop's
  * extra sums over the processes, in one call. */
@@ -225,7 +254,7 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
     p->wide = malloc(pb->n_x * sizeof *p->wide);
     p->sums = malloc((pb->n_x + 1 + CATLR_SOLVER_EXTRA_MAX) * sizeof *p->sums);
     if (pb->val_m > 0)
-        p->kept = malloc(pb->n_x * sizeof *p->kept);
+        p->kept = calloc(pb->n_x, sizeof *p->kept); /* a checkpoint may copy it unset */
     if (p->partial == NULL || p->dz == NULL || p->wide == NULL || p->sums == NULL ||
         (pb->val_m > 0 && p->kept == NULL)) {
         primal_free(p);
@@ -246,6 +275,9 @@ catlr_status catlr_primal_new(const catlr_problem *pb, catlr_model *model,
         .val_forward = primal_val_forward,
         .save = primal_save,
         .restore = primal_restore,
+        .state_size = primal_state_size,
+        .get_state = primal_get_state,
+        .set_state = primal_set_state,
     };
     return CATLR_OK;
 }

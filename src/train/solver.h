@@ -83,6 +83,12 @@ struct catlr_solver_impl {
     void (*val_forward)(void *state, double *z_val);
     void (*save)(void *state);
     void (*restore)(void *state);
+    /* The state a checkpoint holds, in full precision: its size in doubles,
+     * a copy of it into out (state_size doubles), and the state set again
+     * from such a copy (after set-up, before the first forward). */
+    size_t (*state_size)(void *state);
+    void (*get_state)(void *state, double *out);
+    void (*set_state)(void *state, const double *in);
 };
 
 /* Set up a solver for pb starting from model's weights; on failure nothing

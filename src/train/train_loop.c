@@ -55,11 +55,14 @@ typedef struct run {
     double *z;      /* (m) */
     double *z_test; /* (test_m), NULL without a test set */
     double *z_val;  /* (val_m), NULL without a validation set */
+    /* with on_checkpoint or resume: this run's settings and data identity
+     * (checkpoint_identity), and with on_checkpoint room for the state */
+    catlr_checkpoint ck;
 } run;
 
 /* The sums of the examples' costs that go with an iteration's gradient:
  * this process's, then (after the reduce) every process's. */
-enum { COST_SUM, TEST_COST_SUM, N_SUMS };
+enum { COST_SUM, TEST_COST_SUM, STOP_SUM, N_SUMS };
 
 /* buf (n) summed over the processes of a split training set; nothing to do
  * in one process. */
@@ -168,6 +171,27 @@ typedef struct outcome {
     double weight[2];      /* class weights of label 0 and 1 */
 } outcome;
 
+/* Whether the processes want to stop at iteration i: should_stop's
+ * answer, in sums[STOP_SUM] until the reduce adds them up. */
+static int poll_stop(const run *r, double sums[N_SUMS]) {
+    sums[STOP_SUM] = r->hooks->should_stop != NULL && r->hooks->should_stop(r->hooks->ctl);
+    return sums[STOP_SUM] > 0;
+}
+
+/* Hand the state after `done` steps to on_checkpoint: the loop's own
+ * (previous, best) and the solver's. */
+static catlr_status checkpoint(run *r, size_t done, double previous, const kept *best,
+                               catlr_error *err) {
+    catlr_checkpoint *ck = &r->ck;
+    ck->iteration = done;
+    ck->previous = previous;
+    ck->best_iteration = best->iteration;
+    ck->best_cost = best->cost;
+    ck->best_val_cost = best->val_cost;
+    r->sv.get_state(r->sv.state, ck->state);
+    return r->hooks->on_checkpoint(r->hooks->ctl, ck, err);
+}
+
 /* The loop proper; *o gets what record needs of it. */
 static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error *err) {
     const catlr_solver_impl *sv = &r->sv;
@@ -177,6 +201,18 @@ static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error 
     kept best = {.iteration = 0, .cost = NAN, .val_cost = INFINITY};
     size_t i = 0;
     int stopped = 0;
+    const catlr_checkpoint *from = hooks->resume;
+    if (from != NULL) { /* checked against this run by catlr_train_cached */
+        sv->set_state(sv->state, from->state);
+        i = (size_t)from->iteration;
+        previous = from->previous;
+        best = (kept){.iteration = (size_t)from->best_iteration,
+                      .cost = from->best_cost,
+                      .val_cost = from->best_val_cost};
+    }
+    /* the stop flag rides with the sums only when there is one to poll,
+     * so that the reduce of a run without it stays n_x + 3 doubles */
+    const size_t n_sums = hooks->should_stop != NULL ? N_SUMS : STOP_SUM;
     for (; i < params->iterations; i++) {
         sv->forward(sv->state, r->z, 1);
         catlr_train_step step = {
@@ -195,15 +231,19 @@ static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error 
          * keeps (validate); computed on every step, it took as long as the
          * Gram step itself on the course's data */
         const int costed = step.has_cost || (params->tol > 0 && r->z_val == NULL);
-        double sums[N_SUMS] = {0, 0};
+        double sums[N_SUMS] = {0, 0, 0};
         if (costed)
             cost_sums(r, step.has_cost, sums);
-        /* the gradient's sums and the costs', over every process at once */
+        int stop = poll_stop(r, sums);
+        /* the gradient's sums, the costs' and the stop flags, over every
+         * process at once */
         catlr_status st = CATLR_OK;
         if (sv->reduce != NULL)
-            st = sv->reduce(sv->state, sums, N_SUMS, err);
+            st = sv->reduce(sv->state, sums, n_sums, err);
         if (st != CATLR_OK)
             return st;
+        if (r->pb.reducer != NULL)
+            stop = sums[STOP_SUM] > 0;
         if (costed || r->z_val != NULL) {
             cost = costed ? cost_of(r, sums[COST_SUM]) : NAN;
             if (costed && !isfinite(cost))
@@ -223,6 +263,20 @@ static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error 
         sv->step(sv->state, r->z);
         if (!sv->finite(sv->state))
             return not_finite(err, "the weights", i);
+        /* a stop asked during the last iteration lets the run end */
+        const size_t done = i + 1, every = hooks->checkpoint_every;
+        stop = stop && done < params->iterations;
+        if (hooks->on_checkpoint != NULL && done < params->iterations &&
+            (stop || (every > 0 && done % every == 0))) {
+            st = checkpoint(r, done, previous, &best, err);
+            if (st != CATLR_OK)
+                return st;
+        }
+        if (stop) {
+            model->iterations = done;
+            return catlr_fail(err, CATLR_ERR_STOPPED, NULL, "stopped after iteration %lu of %lu",
+                              (unsigned long)i, (unsigned long)params->iterations);
+        }
     }
     if (!stopped) {
         sv->forward(sv->state, r->z, 0);
@@ -293,6 +347,62 @@ static catlr_status all_set_up(const run *r, catlr_status st, catlr_error *err) 
         return catlr_fail(err, CATLR_ERR_IO, NULL,
                           "%.0f other process%s could not set up training", failed,
                           failed > 1 ? "es" : "");
+    return CATLR_OK;
+}
+
+/* CRC-32 of the m examples of X (n_x, m) and their labels y. */
+static uint32_t crc_of_set(const uint8_t *X, const uint8_t *y, size_t n_x, size_t m) {
+    uint32_t crc = catlr_crc32(X, m > 0 ? n_x * m : 0);
+    return catlr_crc32_update(crc, y, m);
+}
+
+/* The run's settings and data, as a checkpoint records them, into r->ck
+ * (with room for the solver's state when checkpoints are written), and
+ * with hooks->resume, whether it may go on from that one. The training
+ * data's CRC is every process's added up, with the process count, in one
+ * sum (each CRC < 2^32: exact in a double). Before the first step: the
+ * model's weights are still the starting ones. */
+static catlr_status checkpoint_identity(run *r, const outcome *o, const catlr_model *model,
+                                        catlr_error *err) {
+    const catlr_problem *pb = &r->pb;
+    const catlr_train_params *params = r->params;
+    uint32_t start = catlr_crc32((const uint8_t *)model->w, pb->n_x * sizeof *model->w);
+    start = catlr_crc32_update(start, (const uint8_t *)&model->b, sizeof model->b);
+    double data[2] = {(double)crc_of_set(pb->X, pb->y, pb->n_x, pb->m), 1};
+    catlr_status st = sum_across(r, data, 2, err);
+    if (st != CATLR_OK)
+        return st;
+    r->ck = (catlr_checkpoint){
+        .iterations = params->iterations,
+        .solver = (uint32_t)o->solver,
+        .lr = params->lr,
+        .l2 = params->l2,
+        .tol = params->tol,
+        .class_weight = {o->weight[0], o->weight[1]},
+        .start_crc = start,
+        .m = pb->m_total,
+        .count = {(uint64_t)o->count[0], (uint64_t)o->count[1]},
+        .processes = (uint64_t)data[1],
+        .data_sum = (uint64_t)data[0],
+        .val_m = pb->val_m,
+        .val_crc = pb->val_m > 0 ? crc_of_set(pb->val_X, r->prob->val.y, pb->n_x, pb->val_m) : 0,
+        .n_state = r->sv.state_size(r->sv.state),
+        .state = NULL,
+    };
+    const catlr_checkpoint *from = r->hooks->resume;
+    if (from != NULL) {
+        char why[CATLR_ERROR_REASON_MAX - 64];
+        if (catlr_checkpoint_mismatch(from, &r->ck, why, sizeof why) != NULL)
+            return catlr_fail(err, CATLR_ERR_ARG, NULL, "cannot resume: %s", why);
+        if (from->n_state != r->ck.n_state)
+            return catlr_fail(err, CATLR_ERR_ARG, NULL,
+                              "cannot resume: the checkpoint's state is of another size");
+    }
+    if (r->hooks->on_checkpoint != NULL) {
+        r->ck.state = malloc(r->ck.n_state * sizeof *r->ck.state);
+        if (r->ck.state == NULL)
+            return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the checkpoint");
+    }
     return CATLR_OK;
 }
 
@@ -391,6 +501,8 @@ catlr_status catlr_train_cached(const catlr_train_problem *prob, const catlr_tra
     st = set_up(&r, o.solver, model, err);
     const int made = st == CATLR_OK;
     st = all_set_up(&r, st, err);
+    if (st == CATLR_OK && (hooks->on_checkpoint != NULL || hooks->resume != NULL))
+        st = checkpoint_identity(&r, &o, model, err);
     if (st == CATLR_OK) {
         st = descend(&r, model, &o, err);
         if (st == CATLR_OK && cache->test_z != NULL && test_m > 0)
@@ -403,5 +515,6 @@ catlr_status catlr_train_cached(const catlr_train_problem *prob, const catlr_tra
     free(r.z);
     free(r.z_test);
     free(r.z_val);
+    catlr_checkpoint_free(&r.ck);
     return st;
 }

@@ -16,7 +16,8 @@ static void test_status_names(void **state) {
     (void)state;
     const catlr_status all[] = {CATLR_OK, CATLR_ERR_IO, CATLR_ERR_FORMAT, CATLR_ERR_SHAPE,
                                 CATLR_ERR_NOMEM, CATLR_ERR_ARG, CATLR_ERR_NUMERIC,
-                                CATLR_ERR_DATA, CATLR_ERR_UNSUPPORTED};
+                                CATLR_ERR_DATA, CATLR_ERR_UNSUPPORTED,
+                                CATLR_ERR_STOPPED};
     const size_t n = sizeof all / sizeof all[0];
     for (size_t k = 0; k < n; k++) {
         assert_non_null(catlr_status_str(all[k]));
