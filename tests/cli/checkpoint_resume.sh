@@ -46,9 +46,9 @@ no_temp() {
 # settings of each round: solver, iterations, print interval, extra options
 round_args() {
     case $1 in
-    0) echo "--solver primal -i 1500 -k 100" ;;
+    0) echo "--solver primal -i 5000 -k 100" ;;
     1) echo "--solver gram -i 40000 -k 2000 --class-weight balanced" ;;
-    2) echo "--solver primal -i 1500 -k 50 --val-split 0.25 --class-weight 2,1" ;;
+    2) echo "--solver primal -i 5000 -k 100 --val-split 0.25 --class-weight 2,1" ;;
     3) echo "--solver gram -i 40000 -k 2000 --val-split 0.3 --l2 0.5" ;;
     esac
 }
@@ -77,6 +77,9 @@ for r in 0 1 2 3 0 1; do
         killed=0
         kill -9 "$pid" 2>/dev/null && killed=1
         wait "$pid" 2>/dev/null
+        # a run that had ended (and written its model) before the kill is
+        # still there to kill until it is waited for
+        [ -e "$tmp/run/m" ] && killed=0
         [ "$killed" -eq 1 ] && break
     done
     [ "$killed" -eq 1 ] || fail "$name: the run ended before the kill"
