@@ -298,6 +298,16 @@ int catlr_kernel_simd(void) {
 #endif
 }
 
+/* The byte products' own check: BW for the masked byte loads, VNNI for
+ * vpdpbusd (Zen 4 and 5, Ice Lake and later; not Skylake-X). */
+int catlr_kernel_vnni(void) {
+#ifdef CATLR_X86
+    return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw");
+#else
+    return 0;
+#endif
+}
+
 double catlr_kernel_dot_f32_u8(const float *w, const uint8_t *x, size_t n) {
 #ifdef CATLR_X86
     if (catlr_kernel_simd())
@@ -474,7 +484,7 @@ void catlr_kernel_dots4_u8(const uint8_t *A, const catlr_kernel_columns *cols, s
     const size_t width = m - j0;
     size_t j = j0;
 #ifdef CATLR_X86
-    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {
+    if (catlr_kernel_vnni()) {
         const uint8_t *a[4] = {A, A + n, A + 2 * n, A + 3 * n};
         for (; j + 4 <= m; j += 4) {
             const uint8_t *X = cols->X;
@@ -498,7 +508,7 @@ void catlr_kernel_dots_u8(const uint8_t *a, const catlr_kernel_columns *cols, si
     const int64_t *sum_x = cols->sum_x;
     size_t j = j0;
 #ifdef CATLR_X86
-    if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw")) {
+    if (catlr_kernel_vnni()) {
         for (; j + 4 <= m; j += 4) {
             const uint8_t *b[4] = {X + j * n, X + (j + 1) * n, X + (j + 2) * n, X + (j + 3) * n};
             int64_t d[4];
@@ -513,4 +523,187 @@ void catlr_kernel_dots_u8(const uint8_t *a, const catlr_kernel_columns *cols, si
 #endif
     for (; j < m; j++)
         out[j - j0] = catlr_kernel_dot_u8(a, X + j * n, n);
+}
+
+// ----------------------------------------------------------------------------
+// Byte products of a block of images against another, for the Gram matrix's
+// tiles: the int8 GEMM of the two (each image's bytes contiguous, so every
+// entry is a dot product along the rows of both).
+
+/* The depth is cut into blocks of CROSS_DEPTH bytes, as int8 GEMM libraries
+ * cut theirs: the block of 4 rows of A (8 KB) stays in L1 while the same
+ * bytes of every column of B pass by, and those (2 KB per column: 512 KB
+ * for 256 columns) stay in the 1 MB L2 for the next 4 rows. */
+enum { CROSS_DEPTH = 2048 };
+
+/* The definition: each entry its own exact dot product (an int64 that fits
+ * in int32 by the caller's bound on n). */
+void catlr_kernel_cross_u8_portable(const uint8_t *A, size_t rows, const uint8_t *B,
+                                    size_t cols, size_t n, int32_t *out, size_t ld) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            out[r * ld + c] = (int32_t)catlr_kernel_dot_u8(A + r * n, B + c * n, n);
+}
+
+#ifdef CATLR_X86
+/* The 16 lanes of each of 16 registers summed, without leaving registers:
+ * halves, quarters, pairs, then neighbours of one register added to each
+ * other while those of two registers are interleaved (2 shuffles and an
+ * add per pair of registers per step, 45 operations in all, where 16
+ * separate reductions take 16 x 8). Lane k of the result is the sum of
+ * in[IN_LANE[k]], with IN_LANE = {0, 2, 1, 3, 8, 10, 9, 11, 4, 6, 5, 7,
+ * 12, 14, 13, 15}; IN_LANE is its own inverse, so a caller that passes
+ * its register IN_LANE[k] as in[k] gets lane k = the sum of its register
+ * k. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static inline __m512i sum16(const __m512i in[16]) {
+    __m512i s[8], t[4], u[2];
+    for (size_t i = 0; i < 8; i++) /* 256-bit halves: in[i] left, in[i + 8] right */
+        s[i] = _mm512_add_epi32(_mm512_shuffle_i32x4(in[i], in[i + 8], 0x44),
+                                _mm512_shuffle_i32x4(in[i], in[i + 8], 0xee));
+    for (size_t i = 0; i < 4; i++) /* 128-bit quarters: in[i], in[i+8], in[i+4], in[i+12] */
+        t[i] = _mm512_add_epi32(_mm512_shuffle_i32x4(s[i], s[i + 4], 0x88),
+                                _mm512_shuffle_i32x4(s[i], s[i + 4], 0xdd));
+    for (size_t i = 0; i < 2; i++) /* pairs within a quarter: t[i]'s two, t[i + 2]'s two */
+        u[i] = _mm512_add_epi32(_mm512_unpacklo_epi64(t[i], t[i + 2]),
+                                _mm512_unpackhi_epi64(t[i], t[i + 2]));
+    /* neighbours: t[0]'s, t[2]'s, t[1]'s, t[3]'s sums in each quarter */
+    __m512 u0 = _mm512_castsi512_ps(u[0]), u1 = _mm512_castsi512_ps(u[1]);
+    return _mm512_add_epi32(_mm512_castps_si512(_mm512_shuffle_ps(u0, u1, 0x88)),
+                            _mm512_castps_si512(_mm512_shuffle_ps(u0, u1, 0xdd)));
+}
+
+/* Rows a[0..3] against columns b[0..3] over `depth` bytes, added into the
+ * nr x nc corner of out (row stride ld); a[k] and b[k] past nr, nc repeat
+ * the last one and are computed, then dropped. 16 accumulators, 4 + 4
+ * registers of bytes: 25 of the 32 zmm registers, and 16 vpdpbusd per 8
+ * loads. vpdpbusd multiplies unsigned bytes (b) by signed ones, so a is
+ * shifted by -128 (xor 0x80) here and 128 sum_b was put into out first.
+ * Each 32-bit lane of an accumulator adds depth / 16 products, each in
+ * [-128 * 255, 127 * 255]: at most 2048 / 16 * 32640 < 2^23 in size, and
+ * the whole block's sum of 16 lanes at most 2048 * 32640 < 2^27. */
+/* acc += the products of the unsigned bytes of u and the signed ones of
+ * v, four per 32-bit lane (_mm512_dpbusd_epi32, in place). GCC 12 gives
+ * the intrinsic's result a register of its own and copies it back, two
+ * moves per vpdpbusd, and spilled some of the 16 accumulators in the
+ * 4 x 4 tile: half the speed. */
+__attribute__((target("avx512f,avx512vnni")))
+static inline __m512i dpbusd(__m512i acc, __m512i u, __m512i v) {
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(v));
+    return acc;
+}
+
+/* One 64-byte step of tile4x4_vnni: 4 + 4 loads (a's bytes shifted), 16
+ * vpdpbusd into 16 named accumulators (an array of them went through the
+ * stack). */
+#define TILE_STEP(load, i)                                                                     \
+    do {                                                                                       \
+        const __m512i b0 = load(b[0] + (i)), b1 = load(b[1] + (i));                            \
+        const __m512i b2 = load(b[2] + (i)), b3 = load(b[3] + (i));                            \
+        __m512i as = _mm512_xor_si512(load(a[0] + (i)), flip);                                 \
+        s00 = dpbusd(s00, b0, as), s01 = dpbusd(s01, b1, as);        \
+        s02 = dpbusd(s02, b2, as), s03 = dpbusd(s03, b3, as);        \
+        as = _mm512_xor_si512(load(a[1] + (i)), flip);                                         \
+        s10 = dpbusd(s10, b0, as), s11 = dpbusd(s11, b1, as);        \
+        s12 = dpbusd(s12, b2, as), s13 = dpbusd(s13, b3, as);        \
+        as = _mm512_xor_si512(load(a[2] + (i)), flip);                                         \
+        s20 = dpbusd(s20, b0, as), s21 = dpbusd(s21, b1, as);        \
+        s22 = dpbusd(s22, b2, as), s23 = dpbusd(s23, b3, as);        \
+        as = _mm512_xor_si512(load(a[3] + (i)), flip);                                         \
+        s30 = dpbusd(s30, b0, as), s31 = dpbusd(s31, b1, as);        \
+        s32 = dpbusd(s32, b2, as), s33 = dpbusd(s33, b3, as);        \
+    } while (0)
+#define LOAD_FULL(p) _mm512_loadu_si512(p)
+#define LOAD_MASKED(p) _mm512_maskz_loadu_epi8(mask, p)
+
+/* Rows a[0..3] against columns b[0..3] over `depth` bytes, added into the
+ * nr x nc corner of out (row stride ld); a[k] and b[k] past nr, nc repeat
+ * the last one and are computed, then dropped. 16 accumulators, 4 + 1
+ * registers of bytes and the flip: 22 of the 32 zmm registers, and 16
+ * vpdpbusd per 8 loads. vpdpbusd multiplies unsigned bytes (b) by signed
+ * ones, so a is shifted by -128 (xor 0x80) here and 128 sum_b was put into
+ * out first. Each 32-bit lane of an accumulator adds depth / 16 products,
+ * each in [-128 * 255, 127 * 255]: at most 2048 / 16 * 32640 < 2^23 in
+ * size, and the block's sum of 16 lanes at most 2048 * 32640 < 2^27. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void tile4x4_vnni(const uint8_t *const a[4], const uint8_t *const b[4], size_t depth,
+                         int32_t *out, size_t ld, size_t nr, size_t nc) {
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    __m512i s00 = _mm512_setzero_si512(), s01 = s00, s02 = s00, s03 = s00;
+    __m512i s10 = s00, s11 = s00, s12 = s00, s13 = s00, s20 = s00, s21 = s00, s22 = s00;
+    __m512i s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+    size_t i = 0;
+    for (; i + 64 <= depth; i += 64)
+        TILE_STEP(LOAD_FULL, i);
+    if (i < depth) {
+        /* b's bytes past the end load as 0, so their products vanish
+         * whatever a holds there */
+        const __mmask64 mask = ((__mmask64)1 << (depth - i)) - 1;
+        TILE_STEP(LOAD_MASKED, i);
+    }
+    /* in[k] = s_{IN_LANE[k]}, the accumulators numbered 4 r + c */
+    const __m512i in[16] = {s00, s02, s01, s03, s20, s22, s21, s23,
+                            s10, s12, s11, s13, s30, s32, s31, s33};
+    __m512i sums = sum16(in); /* lane 4 r + c: row r, column c */
+    if (nr == 4 && nc == 4) {
+        __m128i *o0 = (__m128i *)out, *o1 = (__m128i *)(out + ld);
+        __m128i *o2 = (__m128i *)(out + 2 * ld), *o3 = (__m128i *)(out + 3 * ld);
+        _mm_storeu_si128(o0, _mm_add_epi32(_mm_loadu_si128(o0), _mm512_extracti32x4_epi32(sums, 0)));
+        _mm_storeu_si128(o1, _mm_add_epi32(_mm_loadu_si128(o1), _mm512_extracti32x4_epi32(sums, 1)));
+        _mm_storeu_si128(o2, _mm_add_epi32(_mm_loadu_si128(o2), _mm512_extracti32x4_epi32(sums, 2)));
+        _mm_storeu_si128(o3, _mm_add_epi32(_mm_loadu_si128(o3), _mm512_extracti32x4_epi32(sums, 3)));
+        return;
+    }
+    int32_t s[16];
+    _mm512_storeu_si512(s, sums);
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++)
+            out[r * ld + c] += s[4 * r + c];
+}
+#undef TILE_STEP
+#undef LOAD_FULL
+#undef LOAD_MASKED
+
+/* Whole rows and columns first put 128 sum_b in out (128 * 255 n, below
+ * n 255^2); then each depth block adds sum b (a - 128) over its bytes.
+ * After the blocks up to byte d an entry holds sum_{i<d} a_i b_i +
+ * 128 sum_{i>=d} b_i, every term in [0, 255^2]: from 0 to n 255^2 at
+ * every step, so no int32 add wraps. At the largest n allowed, 33025,
+ * that is 2147450625 < 2^31 = 2147483648, and sum b (a - 128) over all of
+ * n stays within n 128 255 = 1.08e9 in size. */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void cross_u8_vnni(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
+                          size_t cols, size_t n, int32_t *out, size_t ld) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            out[r * ld + c] = (int32_t)(128 * sum_b[c]);
+    for (size_t d0 = 0; d0 < n; d0 += CROSS_DEPTH) {
+        size_t depth = n - d0 < CROSS_DEPTH ? n - d0 : CROSS_DEPTH;
+        for (size_t r = 0; r < rows; r += 4) {
+            size_t nr = rows - r < 4 ? rows - r : 4;
+            const uint8_t *a[4];
+            for (size_t k = 0; k < 4; k++)
+                a[k] = A + (r + (k < nr ? k : nr - 1)) * n + d0;
+            for (size_t c = 0; c < cols; c += 4) {
+                size_t nc = cols - c < 4 ? cols - c : 4;
+                const uint8_t *b[4];
+                for (size_t k = 0; k < 4; k++)
+                    b[k] = B + (c + (k < nc ? k : nc - 1)) * n + d0;
+                tile4x4_vnni(a, b, depth, out + r * ld + c, ld, nr, nc);
+            }
+        }
+    }
+}
+#endif
+
+void catlr_kernel_cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
+                           size_t cols, size_t n, int32_t *out, size_t ld) {
+#ifdef CATLR_X86
+    if (catlr_kernel_vnni()) {
+        cross_u8_vnni(A, rows, B, sum_b, cols, n, out, ld);
+        return;
+    }
+#endif
+    (void)sum_b; /* only the VNNI version shifts a byte */
+    catlr_kernel_cross_u8_portable(A, rows, B, cols, n, out, ld);
 }

@@ -83,6 +83,22 @@ void catlr_kernel_dots_u8(const uint8_t *a, const catlr_kernel_columns *cols, si
 void catlr_kernel_dots4_u8(const uint8_t *A, const catlr_kernel_columns *cols, size_t j0,
                            int64_t *out);
 
+/* out[r*ld + c] = sum_{i<n} A[r*n + i] * B[c*n + i] for r < rows, c < cols, exactly, in int32.
+ * A: (rows, n) uint8, B: (cols, n) uint8, sum_b: (cols) int64 = sum_i B[c*n+i] (from catlr_kernel_sum_u8),
+ * out: rows x cols int32 with row stride ld (>= cols). n * 255^2 must fit in int32. */
+void catlr_kernel_cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
+                           size_t cols, size_t n, int32_t *out, size_t ld);
+
+/* catlr_kernel_cross_u8 as plain loops, whatever the CPU: the definition
+ * its AVX-512 VNNI version is tested against (the same int32 values). */
+void catlr_kernel_cross_u8_portable(const uint8_t *A, size_t rows, const uint8_t *B,
+                                    size_t cols, size_t n, int32_t *out, size_t ld);
+
+/* 1 when catlr_kernel_cross_u8 and catlr_kernel_dots_u8 run their AVX-512
+ * VNNI versions on this CPU, else 0 (always 0 in a CATLR_KERNEL_PORTABLE
+ * build). */
+int catlr_kernel_vnni(void);
+
 /* sum_i x[i] over n bytes. */
 int64_t catlr_kernel_sum_u8(const uint8_t *x, size_t n);
 

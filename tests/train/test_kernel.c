@@ -281,6 +281,133 @@ static void test_dots_u8_exact(void **state) {
     }
 }
 
+/* out[r*ld + c] = sum_i A_r[i] B_c[i] in int64, the plain way. */
+static void cross_naive(const uint8_t *A, size_t rows, const uint8_t *B, size_t cols, size_t n,
+                        int64_t *out, size_t ld) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            int64_t s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += (int64_t)A[r * n + i] * B[c * n + i];
+            out[r * ld + c] = s;
+        }
+}
+
+/* Runs catlr_kernel_cross_u8 (portable: its plain twin) on rows x cols with
+ * row stride cols + 3, out filled with a sentinel first, and checks every
+ * entry against want (row stride cols + 3) and every gap entry untouched. */
+static void check_cross(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
+                        size_t cols, size_t n, const int64_t *want, int portable) {
+    const size_t ld = cols + 3;
+    int32_t *out = malloc(rows * ld * sizeof *out);
+    assert_non_null(out);
+    for (size_t i = 0; i < rows * ld; i++)
+        out[i] = -7;
+    if (portable)
+        catlr_kernel_cross_u8_portable(A, rows, B, cols, n, out, ld);
+    else
+        catlr_kernel_cross_u8(A, rows, B, sum_b, cols, n, out, ld);
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < ld; c++)
+            assert_int_equal(out[r * ld + c], c < cols ? want[r * ld + c] : -7);
+    free(out);
+}
+
+static const size_t CROSS_SIDES[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 17, 33};
+static const size_t CROSS_DEPTHS[] = {0, 1, 63, 64, 65, 2047, 2048, 2049, 12288};
+enum { N_SIDES = sizeof CROSS_SIDES / sizeof CROSS_SIDES[0], MAX_SIDE = 33,
+       N_DEPTHS = sizeof CROSS_DEPTHS / sizeof CROSS_DEPTHS[0] };
+
+/* Ensure a block of images against another is exact, on this CPU's
+ * version (the AVX-512 VNNI one where it has it) and the portable one
+ * alike: random bytes, every count of rows and columns from 1 to 9 (the
+ * 4 x 4 tiles and every remainder) and 17, 33, depths around the 64-byte
+ * step and the 2048-byte block, output rows wider than the block. */
+static void test_cross_u8_exact(void **state) {
+    (void)state;
+    const size_t max_n = 12288;
+    uint8_t *A = malloc(MAX_SIDE * max_n), *B = malloc(MAX_SIDE * max_n);
+    int64_t *want = malloc(MAX_SIDE * (MAX_SIDE + 3) * sizeof *want), sum_b[MAX_SIDE];
+    assert_true(A && B && want);
+    uint32_t seed = 17;
+    for (size_t i = 0; i < MAX_SIDE * max_n; i++) {
+        A[i] = (uint8_t)(next(&seed) >> 24);
+        B[i] = (uint8_t)(next(&seed) >> 24);
+    }
+    for (size_t d = 0; d < N_DEPTHS; d++) {
+        const size_t n = CROSS_DEPTHS[d];
+        for (size_t c = 0; c < MAX_SIDE; c++)
+            sum_b[c] = catlr_kernel_sum_u8(B + c * n, n);
+        for (size_t i = 0; i < N_SIDES; i++)
+            for (size_t j = 0; j < N_SIDES; j++) {
+                const size_t rows = CROSS_SIDES[i], cols = CROSS_SIDES[j];
+                cross_naive(A, rows, B, cols, n, want, cols + 3);
+                check_cross(A, rows, B, sum_b, cols, n, want, 0);
+                check_cross(A, rows, B, sum_b, cols, n, want, 1);
+            }
+    }
+    free(A);
+    free(B);
+    free(want);
+}
+
+/* Ensure the largest depth allowed, 33025 bytes (33025 * 255^2 =
+ * 2147450625 < 2^31), is exact at both ends: all-255 rows against all-255
+ * columns (the largest entry), and against all-0 and mixed ones, where
+ * the shifted sums sum b (a - 128) are most negative (a = 0, b = 255) or
+ * largest. 5 x 6, so the tails of both sides are in. */
+static void test_cross_u8_largest_n(void **state) {
+    (void)state;
+    enum { ROWS = 5, COLS = 6 };
+    const size_t n = 33025;
+    uint8_t *A = malloc(ROWS * n), *B = malloc(COLS * n);
+    int64_t want[ROWS * (COLS + 3)], sum_b[COLS];
+    assert_true(A && B);
+    uint32_t seed = 19;
+    for (size_t r = 0; r < ROWS; r++) /* 255, 0, 255, alternating, random */
+        for (size_t i = 0; i < n; i++)
+            A[r * n + i] = r == 1 ? 0 : r == 3 ? (uint8_t)(i % 2 ? 255 : 0)
+                         : r == 4 ? (uint8_t)(next(&seed) >> 24) : 255;
+    for (size_t c = 0; c < COLS; c++) /* 255, 255, 0, alternating, random, 255 */
+        for (size_t i = 0; i < n; i++)
+            B[c * n + i] = c == 2 ? 0 : c == 3 ? (uint8_t)(i % 2 ? 0 : 255)
+                         : c == 4 ? (uint8_t)(next(&seed) >> 24) : 255;
+    for (size_t c = 0; c < COLS; c++)
+        sum_b[c] = catlr_kernel_sum_u8(B + c * n, n);
+    cross_naive(A, ROWS, B, COLS, n, want, COLS + 3);
+    assert_int_equal(want[0], 2147450625); /* the bound itself */
+    assert_int_equal(want[1 * (COLS + 3) + 0], 0);
+    check_cross(A, ROWS, B, sum_b, COLS, n, want, 0);
+    check_cross(A, ROWS, B, sum_b, COLS, n, want, 1);
+    free(A);
+    free(B);
+}
+
+/* Ensure the version that runs is the one the CPU check names: the VNNI
+ * version adds 128 sum_b back and so follows a wrong sum_b (one too many
+ * gives 128 too many), the portable one never reads it. In the portable
+ * build (CATLR_KERNEL_PORTABLE) that is the portable one, on any CPU. */
+static void test_cross_u8_runs_the_checked_version(void **state) {
+    (void)state;
+#if defined(CATLR_KERNEL_PORTABLE) || !defined(__GNUC__) || !defined(__x86_64__)
+    const int vnni = 0;
+#else
+    const int vnni = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw");
+#endif
+    assert_int_equal(catlr_kernel_vnni(), vnni);
+    enum { N = 100 };
+    uint8_t a[N], b[N];
+    uint32_t seed = 23;
+    for (size_t i = 0; i < N; i++) {
+        a[i] = (uint8_t)(next(&seed) >> 24);
+        b[i] = (uint8_t)(next(&seed) >> 24);
+    }
+    const int64_t wrong_sum = catlr_kernel_sum_u8(b, N) + 1;
+    int32_t got = 0;
+    catlr_kernel_cross_u8(a, 1, b, &wrong_sum, 1, N, &got, 1);
+    assert_int_equal(got, catlr_kernel_dot_u8(a, b, N) + (vnni ? 128 : 0));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dot_f32_u8_is_the_definition),
@@ -290,6 +417,9 @@ int main(void) {
         cmocka_unit_test(test_axpyk_u8_is_k_axpys),
         cmocka_unit_test(test_axpy_u8),
         cmocka_unit_test(test_dots_u8_exact),
+        cmocka_unit_test(test_cross_u8_exact),
+        cmocka_unit_test(test_cross_u8_largest_n),
+        cmocka_unit_test(test_cross_u8_runs_the_checked_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
