@@ -192,8 +192,8 @@ static void test_check_refuses(void **state) {
  * iterations: K costs 12288 * 209^2 / 2 = 268M multiply-adds once plus
  * 44K per iteration, against 5.1M per primal iteration), primal when one
  * iteration would not repay K (m = 209, 10 iterations), primal when K would
- * pass the memory cap (m = 20000: 1.49 GiB of int32; 16000 takes 0.95 GiB, just
- * under it) or for more features than int32 entries allow, and that an
+ * pass the memory cap (m = 28000: 1.47 GiB of packed int32; 23000 takes 0.996
+ * GiB, just under it) or for more features than int32 entries allow, and that an
  * explicit choice is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
@@ -202,8 +202,8 @@ static void test_choose_solver(void **state) {
     opts.params.iterations = 10;
     assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 1000000;
-    assert_int_equal(choose(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
-    assert_int_equal(choose(12288, 16000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(12288, 28000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(choose(12288, 23000, &opts), CATLR_SOLVER_GRAM);
     assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 10;
@@ -516,12 +516,12 @@ static void test_divergence_is_an_error(void **state) {
 
 /* Ensure the Gram solver, asked for explicitly, refuses what it cannot
  * hold: 3 x 11009 x 1 = 33027 features (K's entries could pass int32) with
- * CATLR_ERR_ARG, and 16385 one-pixel images (K would take 4 * 16385^2 bytes,
- * over 1 GiB) with CATLR_ERR_NOMEM before allocating; auto trains both with
+ * CATLR_ERR_ARG, and 23043 one-pixel images (K's packed triangle would take
+ * just over 1 GiB; 23042 fit) with CATLR_ERR_NOMEM before allocating; auto trains both with
  * the primal solver. */
 static void test_gram_limits(void **state) {
     (void)state;
-    const size_t m = 16385;
+    const size_t m = 23043;
     uint8_t *X = calloc(m, 3 * 11009), *y = calloc(m, 1); /* 2 wide or m narrow images */
     assert_true(X && y);
     y[0] = 1;
