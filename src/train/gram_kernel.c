@@ -216,8 +216,10 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag) {
     for (size_t l = 0; l < 4; l++) {
         size_t start = i + 8 * l, rest = start < c ? c - start : 0;
         __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
-        if (rest > 0)
-            step8(k, c, start, mask, bJ, uJ, bi, acc[l], diag);
+        /* every block, an empty one under an empty mask (no branch: one
+         * made the compiler keep acc on the stack, doubling the course's
+         * epoch); at 0 so that no pointer goes past the arrays */
+        step8(k, c, rest > 0 ? start : 0, mask, bJ, uJ, bi, acc[l], diag);
     }
 #pragma GCC unroll 4
     for (size_t q = 0; q < 4; q++) {
@@ -235,6 +237,10 @@ static void rows_avx512(const tile_rows *t, size_t r0, size_t r1) {
     else
         for (; r + 4 <= r1; r += 4)
             rows4_avx512(t, r, 0);
+    /* GCC left this out before the tail call below, and the dirty upper
+     * halves then slowed every SSE instruction after it (libm's exp among
+     * them): the course's epochs took twice as long */
+    _mm256_zeroupper();
     rows_portable(t, r, r1);
 }
 #endif
