@@ -148,11 +148,11 @@ static double combine_avx512(const __m512d acc[4]) {
 __attribute__((target("avx512f"), always_inline))
 static inline void step8(const int32_t *restrict k, size_t c, size_t i, __mmask8 mask,
                          const double *restrict bJ, double *restrict uJ, const __m512d bi[4],
-                         __m512d acc[4], int diag) {
+                         __m512d acc[4], int diag, size_t nq) {
     const __m512d bv = _mm512_maskz_loadu_pd(mask, bJ + i);
     __m512d uv = diag ? bv : _mm512_maskz_loadu_pd(mask, uJ + i);
 #pragma GCC unroll 4
-    for (size_t q = 0; q < 4; q++) {
+    for (size_t q = 0; q < nq; q++) {
         __m256i k8 = _mm512_castsi512_si256(_mm512_maskz_loadu_epi32((__mmask16)mask, k + q * c + i));
         __m512d kd = _mm512_cvtepi32_pd(k8);
         acc[q] = _mm512_mask_add_pd(acc[q], mask, acc[q], _mm512_mul_pd(kd, bv));
@@ -166,11 +166,12 @@ static inline void step8(const int32_t *restrict k, size_t c, size_t i, __mmask8
 /* The same on 8 whole columns: plain loads. */
 __attribute__((target("avx512f"), always_inline))
 static inline void full8(const int32_t *restrict k, size_t c, size_t i, const double *restrict bJ,
-                         double *restrict uJ, const __m512d bi[4], __m512d acc[4], int diag) {
+                         double *restrict uJ, const __m512d bi[4], __m512d acc[4], int diag,
+                         size_t nq) {
     const __m512d bv = _mm512_loadu_pd(bJ + i);
     __m512d uv = diag ? bv : _mm512_loadu_pd(uJ + i);
 #pragma GCC unroll 4
-    for (size_t q = 0; q < 4; q++) {
+    for (size_t q = 0; q < nq; q++) {
         __m512d kd = _mm512_cvtepi32_pd(_mm256_loadu_si256((const __m256i *)(k + q * c + i)));
         acc[q] = _mm512_add_pd(acc[q], _mm512_mul_pd(kd, bv));
         if (!diag)
@@ -181,7 +182,7 @@ static inline void full8(const int32_t *restrict k, size_t c, size_t i, const do
 }
 
 __attribute__((target("avx512f"), always_inline))
-static inline void rows4_avx512(const tile_rows *t, size_t r, int diag) {
+static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t nq) {
     const size_t c = t->c;
     const int32_t *restrict k = t->k + r * c;
     const double *restrict bJ = t->bJ;
@@ -189,7 +190,7 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag) {
     __m512d acc[4][4], bi[4];
 #pragma GCC unroll 4
     for (size_t q = 0; q < 4; q++) {
-        bi[q] = _mm512_set1_pd(t->bI[r + q]);
+        bi[q] = _mm512_set1_pd(q < nq ? t->bI[r + q] : 0.0);
         for (size_t l = 0; l < 4; l++)
             acc[l][q] = _mm512_setzero_pd();
     }
@@ -208,7 +209,7 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag) {
         }
 #pragma GCC unroll 4
         for (size_t l = 0; l < 4; l++)
-            full8(k, c, i + 8 * l, bJ, uJ, bi, acc[l], diag);
+            full8(k, c, i + 8 * l, bJ, uJ, bi, acc[l], diag, nq);
     }
     /* the tail, fewer than 32 columns: a fixed trip count keeps acc in
      * registers (see kernel.c's dot4) */
@@ -219,10 +220,10 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag) {
         /* every block, an empty one under an empty mask (no branch: one
          * made the compiler keep acc on the stack, doubling the course's
          * epoch); at 0 so that no pointer goes past the arrays */
-        step8(k, c, rest > 0 ? start : 0, mask, bJ, uJ, bi, acc[l], diag);
+        step8(k, c, rest > 0 ? start : 0, mask, bJ, uJ, bi, acc[l], diag, nq);
     }
 #pragma GCC unroll 4
-    for (size_t q = 0; q < 4; q++) {
+    for (size_t q = 0; q < nq; q++) {
         __m512d lanes[4] = {acc[0][q], acc[1][q], acc[2][q], acc[3][q]};
         t->uI[r + q] += combine_avx512(lanes);
     }
@@ -231,17 +232,25 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag) {
 __attribute__((target("avx512f")))
 static void rows_avx512(const tile_rows *t, size_t r0, size_t r1) {
     size_t r = r0;
-    if (t->diag)
+    /* four rows at a time, then the last r1 - r0 % 4 one by one (the same
+     * code for one row: the portable loop cost a fifth of the course's
+     * epoch for its one row in 209) */
+    if (t->diag) {
         for (; r + 4 <= r1; r += 4)
-            rows4_avx512(t, r, 1);
-    else
+            rows4_avx512(t, r, 1, 4);
+        for (; r < r1; r++)
+            rows4_avx512(t, r, 1, 1);
+    } else {
         for (; r + 4 <= r1; r += 4)
-            rows4_avx512(t, r, 0);
-    /* GCC left this out before the tail call below, and the dirty upper
-     * halves then slowed every SSE instruction after it (libm's exp among
-     * them): the course's epochs took twice as long */
+            rows4_avx512(t, r, 0, 4);
+        for (; r < r1; r++)
+            rows4_avx512(t, r, 0, 1);
+    }
+    /* GCC left this out before returning to code that the caller runs
+     * with SSE, and the dirty upper halves then slowed every SSE
+     * instruction after it (libm's exp among them): the course's epochs
+     * took twice as long */
     _mm256_zeroupper();
-    rows_portable(t, r, r1);
 }
 #endif
 
