@@ -136,6 +136,24 @@ static void test_course_table_gram(void **state) {
     free(model);
 }
 
+/* Ensure the Gram solver prints the same table on 2 threads, and writes
+ * the same model bytes as on 1 (its parts are fixed by m, not by the
+ * thread count). */
+static void test_course_table_gram_two_threads(void **state) {
+    reference *ref = *state;
+    char *one = test_path(ref->tmp, "gram.model"), *two = test_path(ref->tmp, "gram2.model");
+    assert_prints_table(ref, one, "gram", "1");
+    assert_prints_table(ref, two, "gram", "2");
+    size_t n1 = 0, n2 = 0;
+    unsigned char *b1 = test_read_file(one, &n1), *b2 = test_read_file(two, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b1);
+    free(b2);
+    free(one);
+    free(two);
+}
+
 /* The test-accuracy figure of expected.txt, e.g. "70.00". */
 static void expected_test_accuracy(const reference *ref, char *buf, size_t size) {
     char *text = test_read_text(ref->expected_path);
@@ -279,6 +297,7 @@ int main(void) {
         cmocka_unit_test(test_course_table),
         cmocka_unit_test(test_course_table_primal),
         cmocka_unit_test(test_course_table_gram),
+        cmocka_unit_test(test_course_table_gram_two_threads),
         cmocka_unit_test(test_predict_matches_table),
         cmocka_unit_test(test_import_course_table),
         cmocka_unit_test(test_h5_course_table),

@@ -12,6 +12,7 @@
 #include "catlr/split.h"
 #include "cv_batch.h"
 #include "base/internal.h"
+#include "gram_kernel.h"
 #include "solver.h"
 #include "train_cache.h"
 
@@ -41,8 +42,8 @@ typedef struct fold_data {
     uint8_t *X;  /* (n_x, m): the training columns in their order in X,
                     then the held-out ones */
     uint8_t *y;  /* (m), in the same order */
-    int32_t *K;  /* Gram solver: (train_m, train_m), K on the training rows
-                    and columns; else NULL */
+    int32_t *K;  /* Gram solver: K on the training rows and columns,
+                    packed (gram_kernel.h); else NULL */
     int32_t *Kv; /* Gram solver: (val_m, train_m), the held-out rows of K
                     on the training columns; else NULL */
 } fold_data;
@@ -55,8 +56,25 @@ static void fold_free(fold_data *fd) {
     memset(fd, 0, sizeof *fd);
 }
 
-/* Copy fold f's data out of prob's X, y and (when not NULL) the whole K
- * (m, m). idx: (m) scratch. 0, or -1 when out of memory. */
+/* The fold's packed K (train_m examples, the first train_m of idx) from
+ * the packed K of all m: its entry (a, b) is K's (idx[a], idx[b]). */
+static void gather_packed(const int32_t *K, size_t m, const size_t *idx, size_t train_m,
+                          int32_t *out) {
+    const size_t T = CATLR_GRAM_TILE, nt = (train_m + T - 1) / T;
+    for (size_t I = 0; I < nt; I++)
+        for (size_t J = I; J < nt; J++) {
+            const size_t h = I + 1 < nt ? T : train_m - I * T;
+            const size_t c = J + 1 < nt ? T : train_m - J * T;
+            int32_t *tile = out + catlr_gram_tile_offset(train_m, I, J);
+            for (size_t a = 0; a < h; a++)
+                for (size_t b = 0; b < c; b++)
+                    tile[a * c + b] = catlr_gram_at(K, m, idx[I * T + a], idx[J * T + b]);
+        }
+}
+
+/* Copy fold f's data out of prob's X, y and (when not NULL) the whole
+ * packed K of all m examples. idx: (m) scratch. 0, or -1 when out of
+ * memory. */
 static int fold_prepare(const catlr_cv_problem *prob, unsigned f, const int32_t *K,
                         size_t *idx, fold_data *fd) {
     const size_t n_x = prob->n_x, m = prob->m;
@@ -79,24 +97,23 @@ static int fold_prepare(const catlr_cv_problem *prob, unsigned f, const int32_t 
     if (K == NULL)
         return 0;
     const size_t tm = fd->train_m;
-    fd->K = malloc(tm * tm * sizeof *fd->K);
+    fd->K = malloc(catlr_gram_packed_count(tm) * sizeof *fd->K);
     fd->Kv = malloc(fd->val_m * tm * sizeof *fd->Kv);
-    if (fd->K == NULL || fd->Kv == NULL)
+    if (fd->K == NULL || (fd->Kv == NULL && fd->val_m > 0))
         return -1;
-    /* row r of the fold's order is row idx[r] of K; the training rows come
-     * first, so K and Kv are one gather of m rows by tm columns */
-    for (size_t r = 0; r < m; r++) {
-        int32_t *row = r < tm ? fd->K + r * tm : fd->Kv + (r - tm) * tm;
-        const int32_t *from = K + idx[r] * m;
+    gather_packed(K, m, idx, tm, fd->K);
+    /* row r of Kv is held-out example idx[tm + r] against the training
+     * columns */
+    for (size_t r = 0; r < fd->val_m; r++)
         for (size_t c = 0; c < tm; c++)
-            row[c] = from[idx[c]];
-    }
+            fd->Kv[r * tm + c] = catlr_gram_at(K, m, idx[tm + r], idx[c]);
     return 0;
 }
 
 /* Bytes one fold's copies take. */
 static double fold_bytes(size_t n_x, size_t m, size_t train_m, int gram) {
-    return (double)(n_x + 1) * (double)m + (gram ? 4.0 * (double)train_m * (double)m : 0.0);
+    return (double)(n_x + 1) * (double)m +
+           (gram ? catlr_gram_bytes(train_m, m - train_m) : 0.0);
 }
 
 // ----------------------------------------------------------------------------
@@ -189,7 +206,7 @@ static catlr_status whole_gram(const uint8_t *X, size_t n_x, size_t m, int threa
     catlr_status st = catlr_gram_check(n_x, m, 0, err);
     if (st != CATLR_OK)
         return st;
-    *K = malloc(m * m * sizeof **K);
+    *K = malloc(catlr_gram_packed_count(m) * sizeof **K);
     if (*K == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     st = catlr_gram_matrix(X, n_x, m, threads, *K, err);
@@ -205,7 +222,7 @@ typedef struct grid_run {
     const catlr_cv_problem *prob;
     const catlr_cv_params *params;
     catlr_train_params train; /* params->train with the solver fixed */
-    const int32_t *K;         /* (m, m) with the Gram solver, else NULL */
+    const int32_t *K;         /* packed, with the Gram solver, else NULL */
     int threads;              /* >= 1 */
     fold_data *fds;           /* (batch) */
     size_t *idx;              /* (m) scratch */

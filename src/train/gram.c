@@ -14,10 +14,15 @@
  * so an iteration costs O(m^2) instead of O(n_x m). K is exact: each entry
  * is a sum of byte products, computed in integers and held in int32 (at
  * most n_x 255^2 < 2^31 for n_x <= CATLR_GRAM_MAX_FEATURES), half the bytes
- * of a double, which is what an epoch reads; it converts to double exactly. The test set gets the same treatment
- * with Kt = X_test^T X (test_m x m), the validation set with Kv (val_m x m).
- * w is formed once, at the end. K and Kt may also come from the caller (catlr_problem's gram_K, gram_Kt:
- * cross-validation's folds are sub-matrices of one K), borrowed, not freed.
+ * of a double, which is what an epoch reads; it converts to double exactly.
+ * K is symmetric, so only its upper triangle of tiles is kept, packed
+ * (gram_kernel.h), and an epoch reads each stored entry once, using an
+ * off-diagonal tile for both of the products it stands in. The test set
+ * gets the same treatment with Kt = X_test^T X (test_m x m), the validation
+ * set with Kv (val_m x m), both rectangular (they are small). w is formed
+ * once, at the end. K (packed) and Kt may also come from the caller
+ * (catlr_problem's gram_K, gram_Kt: cross-validation's folds gather theirs
+ * from one K), borrowed, not freed.
  * Every sum runs in an order fixed by m, whatever the thread count. */
 #include <math.h>
 #include <stdlib.h>
@@ -26,6 +31,7 @@
 #include "train/core.h"
 #include "catlr/train.h"
 #include "base/internal.h"
+#include "gram_kernel.h"
 #include "kernel.h"
 #include "solver.h"
 
@@ -33,20 +39,24 @@ static const double PIXEL_MAX2 = 255.0 * 255.0;
 
 enum {
     TILE = 1024,         /* features per tile when forming w: 8 KB of doubles */
-    PARALLEL_MIN = 1 << 18 /* multiply-adds in an epoch worth a parallel region */
+    PARALLEL_MIN = 1 << 18, /* multiply-adds in an epoch worth a parallel region */
+    STRIP = 32,          /* rows of one block of cross products */
+    SUM_CHUNK = 1024     /* entries of u one thread adds up at a time */
 };
 
 typedef struct gram {
     const catlr_problem *pb;
     catlr_model *model;
-    const int32_t *K;  /* (m, m), row j at K + j*m: K_own or pb->gram_K */
+    const int32_t *K;  /* packed (gram_kernel.h): K_own or pb->gram_K */
+    catlr_gram_plan plan; /* the parts of K alpha */
+    double *u_parts;  /* (plan.parts, m): each part's share of K alpha */
     const int32_t *Kt; /* (test_m, m), row k at Kt + k*m: Kt_own or
                           pb->gram_Kt; NULL without test set */
     double *z0;       /* (m): w0^T X / 255 */
     double *z0_test;  /* (test_m): w0^T X_test / 255 */
     double w0_norm2;  /* ||w0||^2 */
     double *alpha;    /* (m) */
-    double *u;        /* (m): K alpha / 255^2 of the last forward */
+    double *u;        /* (m): K alpha, then / 255^2, of the last forward */
     double *dz;       /* (m) */
     double c;
     int32_t *K_own, *Kt_own; /* the products computed here, NULL when given */
@@ -57,46 +67,110 @@ typedef struct gram {
 } gram;
 
 double catlr_gram_bytes(size_t m, size_t held_m) {
-    return 4.0 * (double)m * ((double)m + (double)held_m);
+    return 4.0 * ((double)catlr_gram_packed_count(m) + (double)m * (double)held_m);
 }
 
-/* One block of cross products: rows_m rows A_k, each against every
- * column X_j of the training set, into rows[k*m + j]. */
+/* STAND-IN for catlr_kernel_cross_u8 (kernel.h), which has this signature
+ * and these results and replaces it at the one call in cross_job():
+ * out[r*ld + c] = sum_i A[r*n+i] B[c*n+i] for r < rows, c < cols, exactly,
+ * single-threaded; sum_b[c] = catlr_kernel_sum_u8(B + c*n, n). Built here on
+ * catlr_kernel_dots4_u8 (four rows a pass over the columns) and
+ * catlr_kernel_dots_u8 (the last rows % 4), CROSS_COLS columns at a time so
+ * that the int64 scratch stays on the stack. */
+enum { CROSS_COLS = 256 };
+static void cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
+                     size_t cols, size_t n, int32_t *out, size_t ld) {
+    int64_t d[4 * CROSS_COLS];
+    for (size_t c0 = 0; c0 < cols; c0 += CROSS_COLS) {
+        const size_t w = cols - c0 < CROSS_COLS ? cols - c0 : CROSS_COLS;
+        const catlr_kernel_columns bc = {.X = B + c0 * n, .n = n, .m = w, .sum_x = sum_b + c0};
+        for (size_t r = 0; r < rows;) {
+            const size_t k = rows - r >= 4 ? 4 : 1;
+            if (k == 4)
+                catlr_kernel_dots4_u8(A + r * n, &bc, 0, d);
+            else
+                catlr_kernel_dots_u8(A + r * n, &bc, 0, d);
+            for (size_t q = 0; q < k; q++)
+                for (size_t c = 0; c < w; c++) /* fits: n is capped */
+                    out[(r + q) * ld + c0 + c] = (int32_t)d[q * w + c];
+            r += k;
+        }
+    }
+}
+
+/* What one block of cross products computes: rows of A (rows_m, n_x)
+ * against the training columns, into out (row stride ld). */
 typedef struct cross_block {
-    const uint8_t *A; /* (rows_m, n_x) */
+    const uint8_t *A;
     size_t rows_m;
-    int same;         /* A is X itself: only j >= k is computed, then mirrored */
-    int32_t *rows;    /* (rows_m, m), written */
+    int32_t *out;
+    size_t ld;
 } cross_block;
 
-/* blk->rows[k*m + j] = A_k . X_j for k < rows_m, j < m: exact byte
- * products, X_j the columns of cols (pb->X with its column sums). Rows go
- * in groups of four (one pass over the columns for four rows), then one
- * by one for the last rows_m % 4; groups are independent, so any thread
- * may take any. dots: (threads, 4 m) scratch. */
-static void cross_products(const catlr_problem *pb, const catlr_kernel_columns *cols,
-                           const cross_block *blk, int64_t *dots) {
-    const uint8_t *A = blk->A;
-    const size_t n_x = pb->n_x, m = pb->m, rows_m = blk->rows_m, whole = rows_m / 4;
-    const int same = blk->same;
-    int32_t *rows = blk->rows;
-    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
-    for (size_t t = 0; t < whole + rows_m % 4; t++) {
-        int64_t *d = dots + (size_t)catlr_thread_index() * 4 * m;
-        const size_t k0 = t < whole ? 4 * t : 4 * whole + (t - whole);
-        const size_t count = t < whole ? 4 : 1, j0 = same ? k0 : 0;
-        if (count == 4)
-            catlr_kernel_dots4_u8(A + k0 * n_x, cols, j0, d);
-        else
-            catlr_kernel_dots_u8(A + k0 * n_x, cols, j0, d);
-        for (size_t r = 0; r < count; r++)
-            for (size_t j = same ? k0 + r : 0; j < m; j++) /* fits: n_x is capped */
-                rows[(k0 + r) * m + j] = (int32_t)d[r * (m - j0) + j - j0];
+/* Block q of the products with the training set (X and its column sums
+ * sum_x): a strip of STRIP rows by one tile's columns. For the packed K
+ * (blk->A == NULL): the strips of the tiles in packed order, STRIPS_PER_TILE
+ * numbers a tile, those past its rows doing nothing; a diagonal tile's
+ * strip starts at its own first row (the rest is mirrored after). For a
+ * rectangle (held-out rows A): strip q / nt, tile column q % nt. */
+enum { STRIPS_PER_TILE = CATLR_GRAM_TILE / STRIP };
+static void cross_job(const catlr_problem *pb, const int64_t *sum_x, const cross_block *blk,
+                      size_t q) {
+    const size_t n = pb->n_x, m = pb->m, T = CATLR_GRAM_TILE, nt = (m + T - 1) / T;
+    size_t I, J, r0, c0, rows, cols, ld;
+    const uint8_t *A;
+    int32_t *out;
+    if (blk->A == NULL) {
+        size_t t = q / STRIPS_PER_TILE;
+        for (I = 0; t >= nt - I; I++)
+            t -= nt - I;
+        J = I + t;
+        r0 = I * T + q % STRIPS_PER_TILE * STRIP;
+        const size_t h = I + 1 < nt ? T : m - I * T, c = J + 1 < nt ? T : m - J * T;
+        if (r0 >= I * T + h)
+            return;
+        c0 = I == J ? r0 : J * T;
+        rows = I * T + h - r0 < STRIP ? I * T + h - r0 : STRIP;
+        cols = J * T + c - c0;
+        ld = c;
+        A = pb->X;
+        out = blk->out + catlr_gram_tile_offset(m, I, J) + (r0 - I * T) * c + (c0 - J * T);
+    } else {
+        r0 = q / nt * STRIP;
+        c0 = q % nt * T;
+        rows = blk->rows_m - r0 < STRIP ? blk->rows_m - r0 : STRIP;
+        cols = m - c0 < T ? m - c0 : T;
+        ld = blk->ld;
+        A = blk->A;
+        out = blk->out + r0 * ld + c0;
     }
-    if (same)
-        for (size_t k = 0; k < m; k++)
-            for (size_t j = 0; j < k; j++)
-                rows[k * m + j] = rows[j * m + k];
+    cross_u8(A + r0 * n, rows, pb->X + c0 * n, sum_x + c0, cols, n, out, ld);
+}
+
+/* The lower halves of K's diagonal tiles, which cross_job leaves out
+ * below each strip, from their upper halves. */
+static void mirror_diagonal(size_t m, int32_t *K) {
+    const size_t T = CATLR_GRAM_TILE, nt = (m + T - 1) / T;
+    for (size_t I = 0; I < nt; I++) {
+        const size_t h = I + 1 < nt ? T : m - I * T;
+        int32_t *tile = K + catlr_gram_tile_offset(m, I, I);
+        for (size_t r = STRIP; r < h; r++)
+            for (size_t c = 0; c < r / STRIP * STRIP; c++)
+                tile[r * h + c] = tile[c * h + r];
+    }
+}
+
+/* K = X^T X packed (blk->A NULL) or the rectangle of blk->A's rows against
+ * the training columns, all blocks in parallel: they write apart. */
+static void cross_products(const catlr_problem *pb, const int64_t *sum_x, const cross_block *blk) {
+    const size_t m = pb->m, nt = (m + CATLR_GRAM_TILE - 1) / CATLR_GRAM_TILE;
+    const size_t jobs = blk->A == NULL ? nt * (nt + 1) / 2 * STRIPS_PER_TILE
+                                       : (blk->rows_m + STRIP - 1) / STRIP * nt;
+    CATLR_OMP(omp parallel for num_threads(pb->threads) schedule(dynamic, 1))
+    for (size_t q = 0; q < jobs; q++)
+        cross_job(pb, sum_x, blk, q);
+    if (blk->A == NULL)
+        mirror_diagonal(m, blk->out);
 }
 
 /* z0[j] = w0^T A_j / 255 for j < count. */
@@ -107,42 +181,43 @@ static void start_products(const gram *g, const uint8_t *A, size_t count, double
         z0[j] = catlr_kernel_dot_f32_u8(g->model->w, A + j * n_x, n_x) / 255.0;
 }
 
-/* u[j] = (K alpha)_j / 255^2 and z[j] for the rows j of group t: rows
- * 4t .. 4t+3 for t < m/4, then one row per group for the last m % 4. */
-static void forward_group(gram *g, size_t t, double *z) {
-    const size_t m = g->pb->m, whole = m / 4;
-    const size_t j0 = t < whole ? 4 * t : 4 * whole + (t - whole);
-    const size_t rows = t < whole ? 4 : 1;
-    double dots[4];
-    if (rows == 4)
-        catlr_kernel_dot4_i32_f64(g->K + j0 * m, m, g->alpha, m, dots);
-    else
-        dots[0] = catlr_kernel_dot_i32_f64(g->K + j0 * m, g->alpha, m);
-    for (size_t r = 0; r < rows; r++) {
-        g->u[j0 + r] = dots[r] / PIXEL_MAX2;
-        z[j0 + r] = (g->c * g->z0[j0 + r] + g->u[j0 + r]) + g->model->b;
+/* u = K alpha / 255^2 and z for u's entries lo .. hi-1, once every part's
+ * share is in u_parts. */
+static void forward_sum(gram *g, size_t lo, size_t hi, double *z) {
+    catlr_gram_parts_sum(g->u_parts, g->plan.parts, g->pb->m, lo, hi, g->u);
+    for (size_t j = lo; j < hi; j++) {
+        g->u[j] /= PIXEL_MAX2;
+        z[j] = (g->c * g->z0[j] + g->u[j]) + g->model->b;
     }
 }
 
 static void gram_forward(void *state, double *z, int gradient) {
     (void)gradient; /* step needs only z */
     gram *g = state;
-    const size_t m = g->pb->m;
-    const size_t groups = m / 4 + m % 4; /* see forward_group */
+    const size_t m = g->pb->m, parts = g->plan.parts;
     /* a parallel region costs microseconds (far more while other programs
      * keep the cores busy), as much as a whole epoch for a few hundred
      * images: split only epochs of at least PARALLEL_MIN multiply-adds.
      * Smaller ones skip OpenMP altogether: even a region with an if()
      * that is false goes through libgomp's team set-up, about a tenth of
-     * an epoch for m = 209. */
+     * an epoch for m = 209. The parts and their order are the same either
+     * way, so are the bits. */
     if (m * m < PARALLEL_MIN || g->pb->threads == 1) {
-        for (size_t t = 0; t < groups; t++)
-            forward_group(g, t, z);
+        for (size_t p = 0; p < parts; p++)
+            catlr_gram_part_product(g->K, &g->plan, p, g->alpha, g->u_parts + p * m);
+        forward_sum(g, 0, m, z);
         return;
     }
-    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(dynamic, 4))
-    for (size_t t = 0; t < groups; t++)
-        forward_group(g, t, z);
+    const size_t chunks = (m + SUM_CHUNK - 1) / SUM_CHUNK;
+    CATLR_OMP(omp parallel num_threads(g->pb->threads))
+    {
+        CATLR_OMP(omp for schedule(dynamic, 1))
+        for (size_t p = 0; p < parts; p++)
+            catlr_gram_part_product(g->K, &g->plan, p, g->alpha, g->u_parts + p * m);
+        CATLR_OMP(omp for schedule(static))
+        for (size_t t = 0; t < chunks; t++)
+            forward_sum(g, t * SUM_CHUNK, t * SUM_CHUNK + SUM_CHUNK < m ? t * SUM_CHUNK + SUM_CHUNK : m, z);
+    }
 }
 
 static double gram_norm2(void *state) {
@@ -268,6 +343,7 @@ static void gram_free(void *state) {
     if (g == NULL)
         return;
     free(g->K_own);
+    free(g->u_parts);
     free(g->Kt_own);
     free(g->z0);
     free(g->z0_test);
@@ -280,33 +356,27 @@ static void gram_free(void *state) {
     free(g);
 }
 
-/* K = X^T X into K, Kt = X_test^T X into Kt and Kv = X_val^T X into Kv,
- * each skipped when NULL. 0, or -1 when the scratch cannot be allocated. */
+/* K = X^T X packed into K, Kt = X_test^T X into Kt and Kv = X_val^T X into
+ * Kv, each skipped when NULL. 0, or -1 when the scratch cannot be
+ * allocated. */
 static int products(const catlr_problem *pb, int32_t *K, int32_t *Kt, int32_t *Kv) {
     if (K == NULL && Kt == NULL && Kv == NULL)
         return 0;
     const size_t m = pb->m;
-    int64_t *sum_x = malloc(m * sizeof *sum_x);
-    int64_t *dots = malloc((size_t)pb->threads * 4 * m * sizeof *dots);
-    if (sum_x == NULL || dots == NULL) {
-        free(sum_x);
-        free(dots);
+    int64_t *sum_x = malloc((m > 0 ? m : 1) * sizeof *sum_x);
+    if (sum_x == NULL)
         return -1;
-    }
     for (size_t j = 0; j < m; j++)
         sum_x[j] = catlr_kernel_sum_u8(pb->X + j * pb->n_x, pb->n_x);
-    const catlr_kernel_columns cols = {.X = pb->X, .n = pb->n_x, .m = m, .sum_x = sum_x};
     if (K != NULL)
-        cross_products(pb, &cols, &(cross_block){.A = pb->X, .rows_m = m, .same = 1, .rows = K},
-                       dots);
+        cross_products(pb, sum_x, &(cross_block){.A = NULL, .out = K});
     if (Kt != NULL)
-        cross_products(pb, &cols,
-                       &(cross_block){.A = pb->test_X, .rows_m = pb->test_m, .rows = Kt}, dots);
+        cross_products(pb, sum_x,
+                       &(cross_block){.A = pb->test_X, .rows_m = pb->test_m, .out = Kt, .ld = m});
     if (Kv != NULL)
-        cross_products(pb, &cols,
-                       &(cross_block){.A = pb->val_X, .rows_m = pb->val_m, .rows = Kv}, dots);
+        cross_products(pb, sum_x,
+                       &(cross_block){.A = pb->val_X, .rows_m = pb->val_m, .out = Kv, .ld = m});
     free(sum_x);
-    free(dots);
     return 0;
 }
 
@@ -348,12 +418,16 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     g->pb = pb;
     g->model = model;
     g->c = 1.0;
-    g->K = pb->gram_K != NULL ? pb->gram_K : (g->K_own = malloc(m * m * sizeof *g->K_own));
+    g->K = pb->gram_K != NULL
+               ? pb->gram_K
+               : (g->K_own = malloc(catlr_gram_packed_count(m) * sizeof *g->K_own));
+    catlr_gram_plan_make(m, &g->plan);
+    g->u_parts = malloc(g->plan.parts * m * sizeof *g->u_parts);
     g->z0 = malloc(m * sizeof *g->z0);
     g->alpha = calloc(m, sizeof *g->alpha);
     g->u = calloc(m, sizeof *g->u);
     g->dz = malloc(m * sizeof *g->dz);
-    int ok = g->K && g->z0 && g->alpha && g->u && g->dz;
+    int ok = g->K && g->u_parts && g->z0 && g->alpha && g->u && g->dz;
     if (ok && test_m > 0) {
         g->Kt = pb->gram_Kt != NULL ? pb->gram_Kt
                                     : (g->Kt_own = malloc(test_m * m * sizeof *g->Kt_own));

@@ -104,15 +104,16 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
  * a reason that says to use the primal solver. */
 catlr_status catlr_gram_check(size_t n_x, size_t m, size_t held_m, catlr_error *err);
 
-/* K = X^T X for X (n_x, m) uint8: (m, m) int32, row j at K + j*m, exact
+/* K = X^T X for X (n_x, m) uint8: packed as gram_kernel.h describes,
+ * catlr_gram_packed_count(m) int32, exact
  * (n_x <= CATLR_GRAM_MAX_FEATURES), on `threads` threads (>= 1); the same
  * values the Gram solver computes for itself. CATLR_ERR_NOMEM. */
 catlr_status catlr_gram_matrix(const uint8_t *X, size_t n_x, size_t m, int threads,
                                int32_t *K, catlr_error *err);
 
 /* Bytes the Gram solver's matrices take for m examples and held_m held-out
- * ones (the test and the validation set's together), K and their cross
- * products (as a double, so it cannot overflow). */
+ * ones (the test and the validation set's together), K's packed triangle
+ * and their cross products (as a double, so it cannot overflow). */
 double catlr_gram_bytes(size_t m, size_t held_m);
 
 /* catlr_train_class_weights from count (2), the examples of label 0 and of

@@ -12,8 +12,10 @@
 
 typedef struct catlr_train_cache {
     /* The Gram products computed beforehand, borrowed, so that folds and
-     * settings share one matrix. gram_K: (m, m) int32, row j at gram_K +
-     * j*m, entry (j, l) = the exact byte dot product X_j . X_l; gram_Kt:
+     * settings share one matrix. gram_K: packed upper triangle of tiles
+     * (gram_kernel.h: catlr_gram_packed_count(m) int32, read through
+     * catlr_gram_at), entry (j, l) = the exact byte dot product X_j . X_l;
+     * gram_Kt:
      * (test_m, m), entry (k, l) = test_X_k . X_l. Either may be NULL (the
      * Gram solver computes it); the primal solver ignores both. */
     const int32_t *gram_K;

@@ -331,11 +331,11 @@ static void test_grid_refuses(void **state) {
 
 /* Ensure the Gram solver asked for explicitly is refused, before any run,
  * where its matrix would not fit: CATLR_ERR_NOMEM with catlr_train's
- * reason for 16385 examples (K alone 4 16385^2 bytes, over the 1 GiB cap),
+ * reason for 23043 examples (K's packed triangle just over the 1 GiB cap),
  * while auto takes the primal solver there. */
 static void test_grid_gram_limits(void **state) {
     (void)state;
-    enum { MANY = 16385 };
+    enum { MANY = 23043 };
     uint8_t *X = calloc(MANY, 1), *y = calloc(MANY, 1);
     unsigned *fold = calloc(MANY, sizeof *fold);
     assert_non_null(X);
@@ -351,7 +351,7 @@ static void test_grid_gram_limits(void **state) {
     catlr_error err;
     assert_int_equal(grid_of(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),
                      CATLR_ERR_NOMEM);
-    assert_string_equal(err.reason, "the Gram solver needs 1024 MiB for 16385 examples, over "
+    assert_string_equal(err.reason, "the Gram solver needs 1024 MiB for 23043 examples, over "
                                     "its cap of 1024 MiB; use the primal solver");
     opts.solver = CATLR_SOLVER_AUTO;
     assert_int_equal(grid_of(X, y, 1, MANY, fold, 2, SETTINGS, 1, &opts, runs, &err),

@@ -14,6 +14,8 @@
 #include "catlr/predict.h"
 #include "catlr/train.h"
 #include "train/train_cache.h"
+#include "train/gram_kernel.h"
+#include "train/solver.h"
 #include "test_util.h"
 
 // ----------------------------------------------------------------------------
@@ -192,8 +194,8 @@ static void test_check_refuses(void **state) {
  * iterations: K costs 12288 * 209^2 / 2 = 268M multiply-adds once plus
  * 44K per iteration, against 5.1M per primal iteration), primal when one
  * iteration would not repay K (m = 209, 10 iterations), primal when K would
- * pass the memory cap (m = 20000: 1.49 GiB of int32; 16000 takes 0.95 GiB, just
- * under it) or for more features than int32 entries allow, and that an
+ * pass the memory cap (m = 28000: 1.47 GiB of packed int32; 23000 takes 0.996
+ * GiB, just under it) or for more features than int32 entries allow, and that an
  * explicit choice is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
@@ -202,8 +204,8 @@ static void test_choose_solver(void **state) {
     opts.params.iterations = 10;
     assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 1000000;
-    assert_int_equal(choose(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
-    assert_int_equal(choose(12288, 16000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(12288, 28000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(choose(12288, 23000, &opts), CATLR_SOLVER_GRAM);
     assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 10;
@@ -516,12 +518,12 @@ static void test_divergence_is_an_error(void **state) {
 
 /* Ensure the Gram solver, asked for explicitly, refuses what it cannot
  * hold: 3 x 11009 x 1 = 33027 features (K's entries could pass int32) with
- * CATLR_ERR_ARG, and 16385 one-pixel images (K would take 4 * 16385^2 bytes,
- * over 1 GiB) with CATLR_ERR_NOMEM before allocating; auto trains both with
+ * CATLR_ERR_ARG, and 23043 one-pixel images (K's packed triangle would take
+ * just over 1 GiB; 23042 fit) with CATLR_ERR_NOMEM before allocating; auto trains both with
  * the primal solver. */
 static void test_gram_limits(void **state) {
     (void)state;
-    const size_t m = 16385;
+    const size_t m = 23043;
     uint8_t *X = calloc(m, 3 * 11009), *y = calloc(m, 1); /* 2 wide or m narrow images */
     assert_true(X && y);
     y[0] = 1;
@@ -1176,6 +1178,78 @@ static void test_validation_threads_identical(void **state) {
     free(p);
 }
 
+/* m random RN-feature examples (random_examples) with a test set of RT,
+ * trained 100 steps at lr 0.01 with solver on threads, K given when not
+ * NULL; the costs logged every 10. */
+static void train_sized(size_t m, catlr_solver solver, unsigned threads, const int32_t *K,
+                        catlr_model *model, cost_log *log) {
+    uint32_t seed = 99;
+    uint8_t *X = malloc(m * RN), *y = malloc(m), test_X[RN * RT], test_y[RT];
+    assert_true(X && y);
+    random_examples(&seed, X, y, m);
+    random_examples(&seed, test_X, test_y, RT);
+    const catlr_model_shape shape = {
+        .height = RH, .width = RW, .channels = RC, .class_names = {"cat", "non-cat"},
+        .positive = 0};
+    assert_int_equal(catlr_model_init(model, &shape, NULL), CATLR_OK);
+    train_opts opts = opts_of(0.01, 100, 10, log);
+    opts.params.solver = solver;
+    opts.params.threads = threads;
+    opts.prob.test.X = test_X;
+    opts.prob.test.y = test_y;
+    opts.prob.test.m = RT;
+    opts.cache.gram_K = K;
+    assert_int_equal(train_on(X, y, m, &opts, model, NULL), CATLR_OK);
+    free(X);
+    free(y);
+}
+
+/* Ensure, at m = 300, 1000 and 3000 (one to twelve tiles of K, one to
+ * sixteen parts of its product), that the Gram solver's costs are the
+ * primal solver's to 1e-8; that it gives the same bits on one and two
+ * threads; and that a K given by the caller (catlr_gram_matrix's packed
+ * one) gives the same bits as the K it computes. */
+static void test_gram_sizes(void **state) {
+    (void)state;
+    const size_t ms[] = {300, 1000, 3000};
+    for (size_t s = 0; s < 3; s++) {
+        const size_t m = ms[s];
+        catlr_model primal, one, two, given;
+        cost_log lp = {0}, l1 = {0}, l2 = {0}, lg = {0};
+        train_sized(m, CATLR_SOLVER_PRIMAL, 1, NULL, &primal, &lp);
+        train_sized(m, CATLR_SOLVER_GRAM, 1, NULL, &one, &l1);
+        train_sized(m, CATLR_SOLVER_GRAM, 2, NULL, &two, &l2);
+        uint32_t seed = 99;
+        uint8_t *X = malloc(m * RN), *y = malloc(m);
+        int32_t *K = malloc(catlr_gram_packed_count(m) * sizeof *K);
+        assert_true(X && y && K);
+        random_examples(&seed, X, y, m);
+        assert_int_equal(catlr_gram_matrix(X, RN, m, 2, K, NULL), CATLR_OK);
+        train_sized(m, CATLR_SOLVER_GRAM, 1, K, &given, &lg);
+        assert_int_equal(lp.n, l1.n);
+        for (size_t k = 0; k < lp.n; k++) {
+            assert_close(l1.cost[k], lp.cost[k], 1e-8);
+            assert_close(l1.test_cost[k], lp.test_cost[k], 1e-8);
+        }
+        assert_true(l1.cost[l1.n - 1] < l1.cost[0] - 0.001); /* it learned something */
+        assert_close(one.final_cost, primal.final_cost, 1e-8);
+        const catlr_model *same[2] = {&two, &given};
+        const cost_log *same_log[2] = {&l2, &lg};
+        for (size_t k = 0; k < 2; k++) {
+            assert_memory_equal(one.w, same[k]->w, RN * sizeof *one.w);
+            assert_memory_equal(&one.b, &same[k]->b, sizeof one.b);
+            assert_memory_equal(&one.final_cost, &same[k]->final_cost, sizeof(double));
+            assert_memory_equal(l1.cost, same_log[k]->cost, l1.n * sizeof *l1.cost);
+        }
+        catlr_model *all[4] = {&primal, &one, &two, &given};
+        for (size_t k = 0; k < 4; k++)
+            catlr_model_free(all[k]);
+        free(X);
+        free(y);
+        free(K);
+    }
+}
+
 // ----------------------------------------------------------------------------
 // Gram products given by the caller (cross-validation).
 
@@ -1525,6 +1599,7 @@ int main(void) {
         cmocka_unit_test(test_unit_weights_identical),
         cmocka_unit_test(test_gram_matches_primal_weighted),
         cmocka_unit_test(test_given_gram_and_test_z),
+        cmocka_unit_test(test_gram_sizes),
         cmocka_unit_test(test_split_across_processes),
         cmocka_unit_test(test_split_setup_failure),
         cmocka_unit_test(test_split_reducer_fails),

@@ -1,0 +1,299 @@
+/* gram_kernel.c: the packed Gram matrix's layout and the epoch's product
+ * u = K b, AVX-512 and portable (see gram_kernel.h for the definition of
+ * every sum; the portable code is that definition). Which version runs is
+ * asked of the CPU at each call, as in kernel.c. */
+#include <string.h>
+
+#include "gram_kernel.h"
+#include "kernel.h" /* CATLR_KERNEL_LANES */
+
+/* CATLR_GRAM_KERNEL_PORTABLE builds the portable versions only: the test
+ * gram_kernel_portable checks them on CPUs that would otherwise run
+ * AVX-512. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(CATLR_GRAM_KERNEL_PORTABLE)
+#define CATLR_X86 1
+#include <immintrin.h>
+#endif
+
+enum {
+    T = CATLR_GRAM_TILE,
+    LANES = CATLR_KERNEL_LANES,
+    /* packed entries a part takes at least (64 KiB of K): smaller parts
+     * cost more in zeroing and adding their own u vector than they save;
+     * the course's m = 209 (43,681 entries) still gets two */
+    PART_MIN = 1 << 14,
+    PREFETCH_ROWS = 16, /* rows ahead the product asks the cache for */
+};
+
+// ----------------------------------------------------------------------------
+// Layout.
+
+static size_t tiles_of(size_t m) {
+    return (m + T - 1) / T;
+}
+
+/* Rows (and columns) of block I: T but for the last block, which holds
+ * the rest. */
+static size_t block_size(size_t m, size_t I) {
+    return I + 1 < tiles_of(m) ? (size_t)T : m - I * (size_t)T;
+}
+
+size_t catlr_gram_tile_offset(size_t m, size_t I, size_t J) {
+    const size_t nt = tiles_of(m), last = block_size(m, nt - 1);
+    /* rows of tiles before I are all T high; row I' is (nt-1-I') T + last
+     * wide, and the sum of those widths over I' < I is closed-form */
+    const size_t before = T * (T * (I * (nt - 1) - I * (I - 1) / 2) + I * last);
+    /* tiles of row I before J are all T wide */
+    return before + block_size(m, I) * (J - I) * T;
+}
+
+size_t catlr_gram_packed_count(size_t m) {
+    if (m == 0)
+        return 0;
+    const size_t nt = tiles_of(m), last = block_size(m, nt - 1);
+    return catlr_gram_tile_offset(m, nt - 1, nt - 1) + last * last;
+}
+
+int32_t catlr_gram_at(const int32_t *K, size_t m, size_t i, size_t j) {
+    if (i > j) {
+        size_t t = i;
+        i = j;
+        j = t;
+    }
+    const size_t I = i / T, J = j / T;
+    return K[catlr_gram_tile_offset(m, I, J) + (i % T) * block_size(m, J) + j % T];
+}
+
+/* The first tile-row boundary of the packed array at or after target. */
+static size_t row_boundary(size_t m, size_t target) {
+    const size_t nt = tiles_of(m);
+    size_t off = 0;
+    for (size_t I = 0; I < nt; I++)
+        for (size_t J = I; J < nt; J++) {
+            const size_t c = block_size(m, J), size = block_size(m, I) * c;
+            if (target <= off + size)
+                return off + (target - off + c - 1) / c * c;
+            off += size;
+        }
+    return off;
+}
+
+void catlr_gram_plan_make(size_t m, catlr_gram_plan *plan) {
+    const size_t total = catlr_gram_packed_count(m);
+    size_t parts = total / PART_MIN;
+    parts = parts < 1 ? 1 : parts > CATLR_GRAM_PARTS_MAX ? CATLR_GRAM_PARTS_MAX : parts;
+    memset(plan, 0, sizeof *plan);
+    plan->m = m;
+    plan->parts = parts;
+    for (size_t p = 0; p <= parts; p++)
+        plan->start[p] = row_boundary(m, total / parts * p + total % parts * p / parts);
+}
+
+// ----------------------------------------------------------------------------
+// One tile's rows, portable: the definition.
+
+/* The lanes, added pairwise in kernel.h's fixed tree. */
+static double combine(double *s) {
+    for (size_t half = LANES / 2; half >= 1; half /= 2)
+        for (size_t k = 0; k < half; k++)
+            s[k] += s[k + half];
+    return s[0];
+}
+
+/* What a tile's rows r0 .. r1-1 add: k, the tile, (rows, c) with row
+ * stride c; bI, uI: b and u at the tile's first row, bJ, uJ at its first
+ * column. diag: a diagonal tile, whose rows alone give u (it is held
+ * whole). */
+typedef struct tile_rows {
+    const int32_t *k;
+    size_t c;
+    const double *bI, *bJ;
+    double *uI, *uJ;
+    int diag;
+} tile_rows;
+
+static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
+    const size_t c = t->c;
+    for (size_t r = r0; r < r1; r++) {
+        const int32_t *row = t->k + r * c;
+        double s[LANES] = {0};
+        for (size_t j = 0; j < c; j++)
+            s[j % LANES] += (double)row[j] * t->bJ[j];
+        t->uI[r] += combine(s);
+        if (!t->diag)
+            for (size_t j = 0; j < c; j++)
+                t->uJ[j] += (double)row[j] * t->bI[r];
+    }
+}
+
+// ----------------------------------------------------------------------------
+// AVX-512: four rows at a time, 8 columns a register; the same lanes and
+// roundings, and each column's u_J takes the four rows in row order.
+
+#ifdef CATLR_X86
+/* combine() on 32 lanes held in four registers (kernel.c's tree). */
+__attribute__((target("avx512f")))
+static double combine_avx512(const __m512d acc[4]) {
+    __m512d s = _mm512_add_pd(_mm512_add_pd(acc[0], acc[2]), _mm512_add_pd(acc[1], acc[3]));
+    __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(s), _mm512_extractf64x4_pd(s, 1));
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
+
+/* 8 columns (under mask) of the four rows at k (row stride c) from column
+ * i: the row sums into acc[.], the column sums through uJ. Inlined with a
+ * constant diag so that the diagonal tiles' copy has no column work at
+ * all. Everything comes in as locals: through the struct, every store to
+ * uJ made the compiler load the struct's fields again. */
+__attribute__((target("avx512f"), always_inline))
+static inline void step8(const int32_t *restrict k, size_t c, size_t i, __mmask8 mask,
+                         const double *restrict bJ, double *restrict uJ, const __m512d bi[4],
+                         __m512d acc[4], int diag, size_t nq) {
+    const __m512d bv = _mm512_maskz_loadu_pd(mask, bJ + i);
+    __m512d uv = diag ? bv : _mm512_maskz_loadu_pd(mask, uJ + i);
+#pragma GCC unroll 4
+    for (size_t q = 0; q < nq; q++) {
+        __m256i k8 = _mm512_castsi512_si256(_mm512_maskz_loadu_epi32((__mmask16)mask, k + q * c + i));
+        __m512d kd = _mm512_cvtepi32_pd(k8);
+        acc[q] = _mm512_mask_add_pd(acc[q], mask, acc[q], _mm512_mul_pd(kd, bv));
+        if (!diag)
+            uv = _mm512_add_pd(uv, _mm512_mul_pd(kd, bi[q]));
+    }
+    if (!diag)
+        _mm512_mask_storeu_pd(uJ + i, mask, uv);
+}
+
+/* The same on 8 whole columns: plain loads. */
+__attribute__((target("avx512f"), always_inline))
+static inline void full8(const int32_t *restrict k, size_t c, size_t i, const double *restrict bJ,
+                         double *restrict uJ, const __m512d bi[4], __m512d acc[4], int diag,
+                         size_t nq) {
+    const __m512d bv = _mm512_loadu_pd(bJ + i);
+    __m512d uv = diag ? bv : _mm512_loadu_pd(uJ + i);
+#pragma GCC unroll 4
+    for (size_t q = 0; q < nq; q++) {
+        __m512d kd = _mm512_cvtepi32_pd(_mm256_loadu_si256((const __m256i *)(k + q * c + i)));
+        acc[q] = _mm512_add_pd(acc[q], _mm512_mul_pd(kd, bv));
+        if (!diag)
+            uv = _mm512_add_pd(uv, _mm512_mul_pd(kd, bi[q]));
+    }
+    if (!diag)
+        _mm512_storeu_pd(uJ + i, uv);
+}
+
+__attribute__((target("avx512f"), always_inline))
+static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t nq) {
+    const size_t c = t->c;
+    const int32_t *restrict k = t->k + r * c;
+    const double *restrict bJ = t->bJ;
+    double *restrict uJ = t->uJ;
+    __m512d acc[4][4], bi[4];
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; q++) {
+        bi[q] = _mm512_set1_pd(q < nq ? t->bI[r + q] : 0.0);
+        for (size_t l = 0; l < 4; l++)
+            acc[l][q] = _mm512_setzero_pd();
+    }
+    /* acc[l][q]: lane block l (columns 8l .. 8l+7 of each 32) of row r+q */
+    size_t i = 0;
+    for (; i + LANES <= c; i += LANES) {
+        /* the same columns of the rows PREFETCH_ROWS on: a hint only (it
+         * never faults, even past the array): at m = 10450 on one thread
+         * 29 ms an epoch without, 9 to 15 ms with (8 or 16 rows ahead;
+         * 4 did less), best of 30 on a busy machine */
+#pragma GCC unroll 4
+        for (size_t q = 0; q < 4; q++) {
+            const char *ahead = (const char *)(k + (PREFETCH_ROWS + q) * c + i);
+            _mm_prefetch(ahead, _MM_HINT_T0);
+            _mm_prefetch(ahead + 64, _MM_HINT_T0);
+        }
+#pragma GCC unroll 4
+        for (size_t l = 0; l < 4; l++)
+            full8(k, c, i + 8 * l, bJ, uJ, bi, acc[l], diag, nq);
+    }
+    /* the tail, fewer than 32 columns: a fixed trip count keeps acc in
+     * registers (see kernel.c's dot4) */
+#pragma GCC unroll 4
+    for (size_t l = 0; l < 4; l++) {
+        size_t start = i + 8 * l, rest = start < c ? c - start : 0;
+        __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
+        /* every block, an empty one under an empty mask (no branch: one
+         * made the compiler keep acc on the stack, doubling the course's
+         * epoch); at 0 so that no pointer goes past the arrays */
+        step8(k, c, rest > 0 ? start : 0, mask, bJ, uJ, bi, acc[l], diag, nq);
+    }
+#pragma GCC unroll 4
+    for (size_t q = 0; q < nq; q++) {
+        __m512d lanes[4] = {acc[0][q], acc[1][q], acc[2][q], acc[3][q]};
+        t->uI[r + q] += combine_avx512(lanes);
+    }
+}
+
+__attribute__((target("avx512f")))
+static void rows_avx512(const tile_rows *t, size_t r0, size_t r1) {
+    size_t r = r0;
+    /* four rows at a time, then the last r1 - r0 % 4 one by one (the same
+     * code for one row: the portable loop cost a fifth of the course's
+     * epoch for its one row in 209) */
+    if (t->diag) {
+        for (; r + 4 <= r1; r += 4)
+            rows4_avx512(t, r, 1, 4);
+        for (; r < r1; r++)
+            rows4_avx512(t, r, 1, 1);
+    } else {
+        for (; r + 4 <= r1; r += 4)
+            rows4_avx512(t, r, 0, 4);
+        for (; r < r1; r++)
+            rows4_avx512(t, r, 0, 1);
+    }
+    /* GCC left this out before returning to code that the caller runs
+     * with SSE, and the dirty upper halves then slowed every SSE
+     * instruction after it (libm's exp among them): the course's epochs
+     * took twice as long */
+    _mm256_zeroupper();
+}
+#endif
+
+static void rows(const tile_rows *t, size_t r0, size_t r1) {
+#ifdef CATLR_X86
+    if (__builtin_cpu_supports("avx512f")) {
+        rows_avx512(t, r0, r1);
+        return;
+    }
+#endif
+    rows_portable(t, r0, r1);
+}
+
+// ----------------------------------------------------------------------------
+// The parts.
+
+void catlr_gram_part_product(const int32_t *K, const catlr_gram_plan *plan, size_t p,
+                             const double *b, double *u_part) {
+    const size_t m = plan->m, nt = tiles_of(m), s = plan->start[p], e = plan->start[p + 1];
+    memset(u_part, 0, m * sizeof *u_part);
+    size_t off = 0;
+    for (size_t I = 0; I < nt && off < e; I++)
+        for (size_t J = I; J < nt && off < e; J++) {
+            const size_t h = block_size(m, I), c = block_size(m, J), size = h * c;
+            if (off + size > s) {
+                const size_t r0 = s > off ? (s - off) / c : 0;
+                const size_t r1 = e < off + size ? (e - off) / c : h;
+                const tile_rows t = {.k = K + off, .c = c,
+                                     .bI = b + I * T, .bJ = b + J * T,
+                                     .uI = u_part + I * T, .uJ = u_part + J * T,
+                                     .diag = I == J};
+                rows(&t, r0, r1);
+            }
+            off += size;
+        }
+}
+
+void catlr_gram_parts_sum(const double *u_parts, size_t parts, size_t m, size_t lo, size_t hi,
+                          double *u) {
+    for (size_t i = lo; i < hi; i++) {
+        double s = u_parts[i];
+        for (size_t p = 1; p < parts; p++)
+            s += u_parts[p * m + i];
+        u[i] = s;
+    }
+}

@@ -1,0 +1,221 @@
+/* test_gram_kernel.c: the packed Gram matrix and the epoch's product
+ * u = K b against their definitions (gram_kernel.h): the layout, K's
+ * entries against int64 dot products for sizes around the tile, the same
+ * K on one and two threads, and u bit for bit against the definition
+ * written out plainly here (the AVX-512 code where the CPU has it; the
+ * test gram_kernel_portable runs the same on the portable code). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "train/gram_kernel.h"
+#include "train/kernel.h"
+#include "test_util.h"
+
+#ifndef CATLR_GRAM_KERNEL_PORTABLE
+#include "train/solver.h"
+#endif
+
+static uint32_t next(uint32_t *seed) {
+    *seed = *seed * 1664525u + 1013904223u;
+    return *seed;
+}
+
+static const size_t SIZES[] = {1, 2, 255, 256, 257, 515};
+enum { N_SIZES = sizeof SIZES / sizeof SIZES[0], T = CATLR_GRAM_TILE };
+
+static size_t block(size_t m, size_t I) {
+    size_t nt = (m + T - 1) / T;
+    return I + 1 < nt ? (size_t)T : m - I * T;
+}
+
+/* Ensure the tiles follow one another with no gap or overlap, in the
+ * order (0,0), (0,1), ..., and end at catlr_gram_packed_count. */
+static void test_layout_is_contiguous(void **state) {
+    (void)state;
+    for (size_t s = 0; s < N_SIZES; s++) {
+        const size_t m = SIZES[s], nt = (m + T - 1) / T;
+        size_t off = 0;
+        for (size_t I = 0; I < nt; I++)
+            for (size_t J = I; J < nt; J++) {
+                assert_int_equal(catlr_gram_tile_offset(m, I, J), off);
+                off += block(m, I) * block(m, J);
+            }
+        assert_int_equal(catlr_gram_packed_count(m), off);
+    }
+    assert_int_equal(catlr_gram_packed_count(0), 0);
+    assert_int_equal(catlr_gram_packed_count(209), 209 * 209);
+}
+
+/* Ensure the plan covers the packed array in order with whole tile rows,
+ * at most CATLR_GRAM_PARTS_MAX parts, and two for the course's m = 209. */
+static void test_plan_cuts_rows(void **state) {
+    (void)state;
+    const size_t ms[] = {1, 209, 515, 2090, 10450};
+    for (size_t s = 0; s < sizeof ms / sizeof ms[0]; s++) {
+        catlr_gram_plan plan;
+        catlr_gram_plan_make(ms[s], &plan);
+        assert_true(plan.parts >= 1 && plan.parts <= CATLR_GRAM_PARTS_MAX);
+        assert_int_equal(plan.start[0], 0);
+        assert_int_equal(plan.start[plan.parts], catlr_gram_packed_count(ms[s]));
+        for (size_t p = 0; p < plan.parts; p++)
+            assert_true(plan.start[p] <= plan.start[p + 1]);
+    }
+    catlr_gram_plan plan;
+    catlr_gram_plan_make(209, &plan);
+    assert_int_equal(plan.parts, 2);
+    assert_int_equal(plan.start[1] % 209, 0);
+    catlr_gram_plan_make(10450, &plan);
+    assert_int_equal(plan.parts, CATLR_GRAM_PARTS_MAX);
+}
+
+/* A symmetric packed K for m with random entries of up to 31 bits. */
+static int32_t *random_packed(size_t m, uint32_t *seed) {
+    int32_t *K = malloc(catlr_gram_packed_count(m) * sizeof *K);
+    assert_non_null(K);
+    const size_t nt = (m + T - 1) / T;
+    for (size_t I = 0; I < nt; I++)
+        for (size_t J = I; J < nt; J++) {
+            const size_t h = block(m, I), c = block(m, J);
+            int32_t *tile = K + catlr_gram_tile_offset(m, I, J);
+            for (size_t a = 0; a < h; a++)
+                for (size_t b = 0; b < c; b++)
+                    tile[a * c + b] = (int32_t)(next(seed) >> 1) - (1 << 30);
+            if (I == J) /* held whole: both halves the same */
+                for (size_t a = 0; a < h; a++)
+                    for (size_t b = 0; b < a; b++)
+                        tile[a * c + b] = tile[b * c + a];
+        }
+    return K;
+}
+
+/* The definition of u = K b (gram_kernel.h), plainly. */
+static void product_by_definition(const int32_t *K, size_t m, const double *b, double *u) {
+    catlr_gram_plan plan;
+    catlr_gram_plan_make(m, &plan);
+    double *parts = calloc(plan.parts * m, sizeof *parts);
+    assert_non_null(parts);
+    const size_t nt = (m + T - 1) / T;
+    for (size_t p = 0; p < plan.parts; p++) {
+        double *up = parts + p * m;
+        size_t off = 0;
+        for (size_t I = 0; I < nt; I++)
+            for (size_t J = I; J < nt; J++) {
+                const size_t h = block(m, I), c = block(m, J);
+                for (size_t a = 0; a < h; a++, off += c) {
+                    if (off < plan.start[p] || off >= plan.start[p + 1])
+                        continue;
+                    double s[CATLR_KERNEL_LANES] = {0};
+                    for (size_t k = 0; k < c; k++)
+                        s[k % CATLR_KERNEL_LANES] += (double)K[off + k] * b[J * T + k];
+                    for (size_t half = CATLR_KERNEL_LANES / 2; half >= 1; half /= 2)
+                        for (size_t k = 0; k < half; k++)
+                            s[k] += s[k + half];
+                    up[I * T + a] += s[0];
+                    if (I != J)
+                        for (size_t k = 0; k < c; k++)
+                            up[J * T + k] += (double)K[off + k] * b[I * T + a];
+                }
+            }
+    }
+    for (size_t i = 0; i < m; i++) {
+        u[i] = parts[i];
+        for (size_t p = 1; p < plan.parts; p++)
+            u[i] += parts[p * m + i];
+    }
+    free(parts);
+}
+
+/* u through the library's parts, in reverse part order (as another thread
+ * count might take them). */
+static void product_by_parts(const int32_t *K, size_t m, const double *b, double *u) {
+    catlr_gram_plan plan;
+    catlr_gram_plan_make(m, &plan);
+    double *parts = malloc(plan.parts * m * sizeof *parts);
+    assert_non_null(parts);
+    for (size_t p = plan.parts; p-- > 0;)
+        catlr_gram_part_product(K, &plan, p, b, parts + p * m);
+    catlr_gram_parts_sum(parts, plan.parts, m, 0, m, u);
+    free(parts);
+}
+
+/* Ensure u = K b is the definition, bit for bit, for sizes around the
+ * tile and the course's (one and two parts), and close to the plain
+ * product (the order matters: the values spread over 2^40). */
+static void test_product_is_the_definition(void **state) {
+    (void)state;
+    const size_t ms[] = {1, 2, 3, 5, 209, 255, 256, 257, 515, 700};
+    uint32_t seed = 7;
+    for (size_t s = 0; s < sizeof ms / sizeof ms[0]; s++) {
+        const size_t m = ms[s];
+        int32_t *K = random_packed(m, &seed);
+        double *b = malloc(m * sizeof *b), *u = malloc(m * sizeof *u), *d = malloc(m * sizeof *d);
+        assert_true(b && u && d);
+        for (size_t i = 0; i < m; i++)
+            b[i] = ldexp((double)(next(&seed) >> 8) / 16777216.0, (int)(next(&seed) % 21) - 10) *
+                   (next(&seed) & 1 ? -1 : 1);
+        product_by_parts(K, m, b, u);
+        product_by_definition(K, m, b, d);
+        assert_memory_equal(u, d, m * sizeof *u);
+        for (size_t i = 0; i < m; i++) {
+            double plain = 0, scale = 0;
+            for (size_t j = 0; j < m; j++) {
+                plain += (double)catlr_gram_at(K, m, i, j) * b[j];
+                scale += fabs((double)catlr_gram_at(K, m, i, j) * b[j]);
+            }
+            assert_close(u[i], plain, 1e-13 * scale);
+        }
+        free(K);
+        free(b);
+        free(u);
+        free(d);
+    }
+}
+
+#ifndef CATLR_GRAM_KERNEL_PORTABLE
+/* Ensure catlr_gram_matrix's packed K holds the exact int64 X^T X for
+ * sizes around the tile (m = 1, 2, 255, 256, 257, 515), the same on one
+ * and on two threads. n = 1000 bytes of up to 255 each. */
+static void test_packed_matrix_is_exact(void **state) {
+    (void)state;
+    enum { N = 1000 };
+    uint32_t seed = 3;
+    for (size_t s = 0; s < N_SIZES; s++) {
+        const size_t m = SIZES[s], count = catlr_gram_packed_count(m);
+        uint8_t *X = malloc(m * N);
+        int32_t *K1 = malloc(count * sizeof *K1), *K2 = malloc(count * sizeof *K2);
+        assert_true(X && K1 && K2);
+        for (size_t i = 0; i < m * N; i++)
+            X[i] = (uint8_t)(next(&seed) >> 24);
+        assert_int_equal(catlr_gram_matrix(X, N, m, 1, K1, NULL), CATLR_OK);
+        assert_int_equal(catlr_gram_matrix(X, N, m, 2, K2, NULL), CATLR_OK);
+        assert_memory_equal(K1, K2, count * sizeof *K1);
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j < m; j++) {
+                int64_t d = 0;
+                for (size_t k = 0; k < N; k++)
+                    d += (int64_t)X[i * N + k] * X[j * N + k];
+                assert_int_equal(catlr_gram_at(K1, m, i, j), d);
+            }
+        free(X);
+        free(K1);
+        free(K2);
+    }
+}
+#endif
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_is_contiguous),
+        cmocka_unit_test(test_plan_cuts_rows),
+        cmocka_unit_test(test_product_is_the_definition),
+#ifndef CATLR_GRAM_KERNEL_PORTABLE
+        cmocka_unit_test(test_packed_matrix_is_exact),
+#endif
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
