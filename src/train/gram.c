@@ -70,34 +70,6 @@ double catlr_gram_bytes(size_t m, size_t held_m) {
     return 4.0 * ((double)catlr_gram_packed_count(m) + (double)m * (double)held_m);
 }
 
-/* STAND-IN for catlr_kernel_cross_u8 (kernel.h), which has this signature
- * and these results and replaces it at the one call in cross_job():
- * out[r*ld + c] = sum_i A[r*n+i] B[c*n+i] for r < rows, c < cols, exactly,
- * single-threaded; sum_b[c] = catlr_kernel_sum_u8(B + c*n, n). Built here on
- * catlr_kernel_dots4_u8 (four rows a pass over the columns) and
- * catlr_kernel_dots_u8 (the last rows % 4), CROSS_COLS columns at a time so
- * that the int64 scratch stays on the stack. */
-enum { CROSS_COLS = 256 };
-static void cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
-                     size_t cols, size_t n, int32_t *out, size_t ld) {
-    int64_t d[4 * CROSS_COLS];
-    for (size_t c0 = 0; c0 < cols; c0 += CROSS_COLS) {
-        const size_t w = cols - c0 < CROSS_COLS ? cols - c0 : CROSS_COLS;
-        const catlr_kernel_columns bc = {.X = B + c0 * n, .n = n, .m = w, .sum_x = sum_b + c0};
-        for (size_t r = 0; r < rows;) {
-            const size_t k = rows - r >= 4 ? 4 : 1;
-            if (k == 4)
-                catlr_kernel_dots4_u8(A + r * n, &bc, 0, d);
-            else
-                catlr_kernel_dots_u8(A + r * n, &bc, 0, d);
-            for (size_t q = 0; q < k; q++)
-                for (size_t c = 0; c < w; c++) /* fits: n is capped */
-                    out[(r + q) * ld + c0 + c] = (int32_t)d[q * w + c];
-            r += k;
-        }
-    }
-}
-
 /* What one block of cross products computes: rows of A (rows_m, n_x)
  * against the training columns, into out (row stride ld). */
 typedef struct cross_block {
@@ -144,7 +116,7 @@ static void cross_job(const catlr_problem *pb, const int64_t *sum_x, const cross
         A = blk->A;
         out = blk->out + r0 * ld + c0;
     }
-    cross_u8(A + r0 * n, rows, pb->X + c0 * n, sum_x + c0, cols, n, out, ld);
+    catlr_kernel_cross_u8(A + r0 * n, rows, pb->X + c0 * n, sum_x + c0, cols, n, out, ld);
 }
 
 /* The lower halves of K's diagonal tiles, which cross_job leaves out
