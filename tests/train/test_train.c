@@ -188,22 +188,22 @@ static void test_check_refuses(void **state) {
     assert_null(check(&opts));
 }
 
-/* Ensure auto picks gram for the course's run (n_x = 12288, m = 209, 2000
- * iterations: K costs 12288 * 209^2 / 2 = 268M multiply-adds once plus
- * 44K per iteration, against 5.1M per primal iteration), primal when one
- * iteration would not repay K (m = 209, 10 iterations), primal when K would
- * pass the memory cap (m = 20000: 1.49 GiB of int32; 16000 takes 0.95 GiB, just
- * under it) or for more features than int32 entries allow, and that an
- * explicit choice is kept. */
+/* Ensure auto follows the cost model (solver_cost.h) on two threads: gram
+ * for the course's run (n_x = 12288, m = 209, 2000 iterations), primal when
+ * the iterations would not repay building K (m = 209, 2 iterations),
+ * primal when K would pass the memory cap (m = 25000: 1.25 GiB even as a
+ * triangle of int32) or for more features than int32 entries allow, and
+ * that an explicit choice is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
     train_opts opts = opts_defaults();
+    opts.params.threads = 2;
     assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_GRAM);
-    opts.params.iterations = 10;
+    opts.params.iterations = 2;
     assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 1000000;
-    assert_int_equal(choose(12288, 20000, &opts), CATLR_SOLVER_PRIMAL);
-    assert_int_equal(choose(12288, 16000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(12288, 25000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(choose(12288, 10450, &opts), CATLR_SOLVER_GRAM);
     assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 10;
