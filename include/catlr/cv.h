@@ -99,10 +99,10 @@ typedef struct catlr_cv_params {
 
 /* The solver catlr_cv_grid uses for prob and params (never
  * CATLR_SOLVER_AUTO): params->train.solver unless it is auto, else gram when
- * K fits CATLR_GRAM_MAX_BYTES, n_x is at most CATLR_GRAM_MAX_FEATURES and
- * its multiply-adds, n_x m^2 / 2 once plus m_T^2 per iteration and run, are
- * fewer than primal's 2 n_x m_T per iteration and run (m_T = m (k-1) / k).
- * Only prob's n_x, m and k are read. */
+ * K of all m examples fits CATLR_GRAM_MAX_BYTES, n_x is at most
+ * CATLR_GRAM_MAX_FEATURES and the cost model of catlr_train_choose_solver
+ * expects it to be faster, K built once for every run's epochs on its fold
+ * (m - m/k examples each). Only prob's n_x, m and k are read. */
 catlr_solver catlr_cv_choose_solver(const catlr_cv_problem *prob, const catlr_cv_params *params);
 
 /* Cross-validate params' settings on prob's folds. Every run trains on this

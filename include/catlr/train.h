@@ -214,10 +214,11 @@ const char *catlr_train_check(const catlr_train_problem *prob, const catlr_train
 
 /* The solver catlr_train would use for prob with n_x features, params and
  * hooks (NULL: none) (never CATLR_SOLVER_AUTO): params->solver unless it is
- * auto, else primal with a reducer, else gram when its multiply-adds, n_x m
- * (m/2 + test_m + val_m) once plus m (m + val_m) per iteration, are fewer
- * than the primal solver's n_x (2 m + val_m) per iteration, and its matrices
- * fit CATLR_GRAM_MAX_BYTES. */
+ * auto, else primal with a reducer, else gram when its matrices fit
+ * CATLR_GRAM_MAX_BYTES and its expected time is the shorter: a cost model
+ * that counts memory traffic as well as multiply-adds, building K once
+ * against the epochs it saves (docs/performance.md, "How auto chooses").
+ * Depends on the thread count params ask for. */
 catlr_solver catlr_train_choose_solver(size_t n_x, const catlr_train_problem *prob,
                                        const catlr_train_params *params,
                                        const catlr_train_hooks *hooks);

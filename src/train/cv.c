@@ -14,6 +14,7 @@
 #include "base/internal.h"
 #include "gram_kernel.h"
 #include "solver.h"
+#include "solver_cost.h"
 #include "train_cache.h"
 
 catlr_solver catlr_cv_choose_solver(const catlr_cv_problem *prob, const catlr_cv_params *params) {
@@ -25,12 +26,19 @@ catlr_solver catlr_cv_choose_solver(const catlr_cv_problem *prob, const catlr_cv
     if (catlr_gram_bytes(m, 0) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
-    const double n = (double)n_x, md = (double)m, train_m = md * (k - 1) / k;
-    const double epochs =
-        (double)params->train.iterations * (double)k * (double)params->n_settings;
-    double gram = n * md * md / 2 + epochs * train_m * train_m;
-    double primal = epochs * 2 * n * train_m;
-    return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
+    /* K is built once on all m examples; each run's epochs train on its
+     * fold's m - m/k and evaluate none (the held-out fold is scored once) */
+    const size_t train_m = k > 1 ? m - m / k : m;
+    const catlr_solver_work work = {
+        .n_x = n_x,
+        .gram_m = m,
+        .held_m = 0,
+        .epoch_m = train_m,
+        .val_m = 0,
+        .epochs = (double)params->train.iterations * (double)k * (double)params->n_settings,
+        .threads = catlr_thread_count((int)params->train.threads),
+    };
+    return catlr_solver_cost_prefers_gram(&work) ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
 }
 
 // ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "catlr/train.h"
 #include "base/internal.h"
 #include "solver.h"
+#include "solver_cost.h"
 #include "train_cache.h"
 
 catlr_solver catlr_train_choose_solver(size_t n_x, const catlr_train_problem *prob,
@@ -27,14 +28,16 @@ catlr_solver catlr_train_choose_solver(size_t n_x, const catlr_train_problem *pr
     if (catlr_gram_bytes(m, held_m) > (double)CATLR_GRAM_MAX_BYTES ||
         n_x > CATLR_GRAM_MAX_FEATURES)
         return CATLR_SOLVER_PRIMAL;
-    /* multiply-adds: K (half of it, by symmetry), Kt and Kv once, then
-     * m (m + val_m) per iteration; against one forward and one gradient
-     * pass per iteration, and a forward pass of the validation set */
-    const double n = (double)n_x, md = (double)m, it = (double)params->iterations;
-    const double val_m = (double)prob->val.m;
-    double gram = n * md * (md / 2 + (double)held_m) + it * md * (md + val_m);
-    double primal = it * n * (2 * md + val_m);
-    return gram < primal ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
+    const catlr_solver_work work = {
+        .n_x = n_x,
+        .gram_m = m,
+        .held_m = held_m,
+        .epoch_m = m,
+        .val_m = prob->val.m,
+        .epochs = (double)params->iterations,
+        .threads = catlr_thread_count((int)params->threads),
+    };
+    return catlr_solver_cost_prefers_gram(&work) ? CATLR_SOLVER_GRAM : CATLR_SOLVER_PRIMAL;
 }
 
 static catlr_status not_finite(catlr_error *err, const char *what, size_t iteration) {

@@ -412,20 +412,22 @@ static void test_best(void **state) {
     assert_int_equal(catlr_cv_best(s, 0), 0);
 }
 
-/* Ensure auto picks gram for the course's grid (209 images, 5 folds, 9
- * settings of 2000 iterations: one K of 268M multiply-adds against 90,000
- * epochs), primal for one iteration of one setting on 2 folds of 20,000
- * images (K over the cap) and for 2 examples of more features than the
- * Gram solver takes; an explicit solver is kept. */
+/* Ensure auto follows the cost model (solver_cost.h) on two threads:
+ * gram for the course's grid (209 images, 5 folds, 9 settings of 2000
+ * iterations: one K against 90,000 epochs), primal for 2 folds of 25,000
+ * images (K over the memory cap) and for 2 examples of more features than
+ * the Gram solver takes, and for one iteration on 2,000 images (K costs
+ * more than the epochs save); an explicit solver is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
     catlr_train_params opts = catlr_train_defaults();
+    opts.threads = 2;
     assert_int_equal(choose(CATLR_N_X, 209, 5, 9, &opts), CATLR_SOLVER_GRAM);
-    assert_int_equal(choose(CATLR_N_X, 20000, 2, 1, &opts),
+    assert_int_equal(choose(CATLR_N_X, 25000, 2, 1, &opts),
                      CATLR_SOLVER_PRIMAL);
     assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 2, 2, 1, &opts),
                      CATLR_SOLVER_PRIMAL);
-    opts.iterations = 1; /* K costs more than the epochs save */
+    opts.iterations = 1;
     assert_int_equal(choose(CATLR_N_X, 2000, 2, 1, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.solver = CATLR_SOLVER_GRAM;

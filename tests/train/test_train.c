@@ -190,22 +190,28 @@ static void test_check_refuses(void **state) {
     assert_null(check(&opts));
 }
 
-/* Ensure auto picks gram for the course's run (n_x = 12288, m = 209, 2000
- * iterations: K costs 12288 * 209^2 / 2 = 268M multiply-adds once plus
- * 44K per iteration, against 5.1M per primal iteration), primal when one
- * iteration would not repay K (m = 209, 10 iterations), primal when K would
- * pass the memory cap (m = 28000: 1.47 GiB of packed int32; 23000 takes 0.996
- * GiB, just under it) or for more features than int32 entries allow, and that an
- * explicit choice is kept. */
+/* Ensure auto follows the cost model (solver_cost.h) on two threads: gram
+ * for the course's run (n_x = 12288, m = 209, 2000 iterations), primal when
+ * the iterations would not repay building K (m = 209, 2 iterations),
+ * primal for m = 25000 and above at any length (an epoch of K costs more
+ * than one of X), primal when K would pass the memory cap or for more
+ * features than int32 entries allow, and
+ * that an explicit choice is kept. */
 static void test_choose_solver(void **state) {
     (void)state;
     train_opts opts = opts_defaults();
+    opts.params.threads = 2;
     assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_GRAM);
-    opts.params.iterations = 10;
+    opts.params.iterations = 2;
     assert_int_equal(choose(12288, 209, &opts), CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 1000000;
     assert_int_equal(choose(12288, 28000, &opts), CATLR_SOLVER_PRIMAL);
-    assert_int_equal(choose(12288, 23000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(12288, 25000, &opts), CATLR_SOLVER_PRIMAL);
+    assert_int_equal(choose(12288, 10450, &opts), CATLR_SOLVER_GRAM);
+    /* the most features K allows: Gram is the faster at both sizes, but
+     * 24000 images' triangle (1.15 GB) passes the cap and 23000's does not */
+    assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES, 23000, &opts), CATLR_SOLVER_GRAM);
+    assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES, 24000, &opts), CATLR_SOLVER_PRIMAL);
     assert_int_equal(choose(CATLR_GRAM_MAX_FEATURES + 1, 10, &opts),
                      CATLR_SOLVER_PRIMAL);
     opts.params.iterations = 10;
