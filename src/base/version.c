@@ -2,7 +2,8 @@
  * program's --version. Versions are the ones the build found (pkg-config's,
  * passed in by CMake as CATLR_<NAME>_VERSION), except libpng's, which the
  * loaded library reports itself. Nothing here loads a library that is
- * loaded only when needed (HDF5): a --version must stay quick. */
+ * loaded only when needed (libjpeg, HDF5, cairo): a --version must stay
+ * quick. */
 #include <png.h>
 #include <stdio.h>
 
@@ -26,6 +27,11 @@ static void optional(char *text, size_t size, int have, const char *version, con
 #else
 #define JPEG_HAVE 0
 #define JPEG_VERSION ""
+#endif
+#ifdef CATLR_JPEG_LIBRARY
+#define JPEG_LIBRARY CATLR_JPEG_LIBRARY
+#else
+#define JPEG_LIBRARY NULL
 #endif
 
 #ifdef CATLR_HAVE_HDF5
@@ -93,7 +99,7 @@ const char *catlr_part_describe(catlr_part part, char *text, size_t size) {
         snprintf(text, size, "%s", png_get_libpng_ver(NULL));
         return "libpng";
     case CATLR_PART_LIBJPEG:
-        optional(text, size, JPEG_HAVE, JPEG_VERSION, NULL);
+        optional(text, size, JPEG_HAVE, JPEG_VERSION, JPEG_LIBRARY);
         return "libjpeg";
     case CATLR_PART_HDF5:
         optional(text, size, HDF5_HAVE, HDF5_VERSION, HDF5_LIBRARY);

@@ -185,9 +185,11 @@ static catlr_status decode_one(const char *path, uint8_t *column, catlr_error *e
 size_t catlr_batch_decode(const char *const *paths, size_t n, int threads, uint8_t *X,
                           catlr_status *status, catlr_error *errors) {
     CATLR_ASSERT((paths != NULL && X != NULL && status != NULL) || n == 0);
-    int n_threads = catlr_thread_count(threads);
-    if (n_threads <= 1 || n < 2) {
-        /* no parallel region at all: nothing of OpenMP is started */
+    /* one file, or one thread asked for: no parallel region, and no
+     * question to OpenMP either (which would start its runtime, where the
+     * program loads it when first used: `catlr predict` of one image) */
+    int n_threads = n < 2 ? 1 : catlr_thread_count(threads);
+    if (n_threads <= 1) {
         for (size_t j = 0; j < n; j++)
             status[j] = decode_one(paths[j], X + j * CATLR_N_X, errors ? errors + j : NULL);
     } else {

@@ -18,10 +18,26 @@ catlr_status catlr_image_check_size(uint64_t width, uint64_t height, const char 
 catlr_status catlr_png_decode_memory(const void *data, size_t size, const char *name,
                                      uint8_t px[CATLR_N_X], catlr_error *err);
 
-/* JPEG (image_jpeg.c), from the whole file in memory. Built without
+/* JPEG (image_jpeg.c), from the whole file in memory, with the libjpeg
+ * found at build time, loaded (dlopen) for the decode. Built without
  * libjpeg, it fails with CATLR_ERR_UNSUPPORTED. */
 catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,
                                       uint8_t px[CATLR_N_X], catlr_error *err);
+
+/* A JPEG in memory: size bytes at data, named name in errors. */
+typedef struct catlr_jpeg_source {
+    const void *data;
+    size_t size;
+    const char *name;
+} catlr_jpeg_source;
+
+/* catlr_jpeg_decode_memory, but dlopening library (a name or a path, as
+ * for dlopen) rather than the libjpeg CMake found, so that a test can make
+ * the load fail. One it cannot load, or that lacks a function catlr calls,
+ * gives CATLR_ERR_UNSUPPORTED with a reason naming library and dlerror's
+ * text, under src->name. */
+catlr_status catlr_jpeg_decode_memory_using(const char *library, const catlr_jpeg_source *src,
+                                            uint8_t px[CATLR_N_X], catlr_error *err);
 
 /* EXIF orientation (image_orient.c). The orientation tag (0x0112) of an
  * APP1 segment's payload (data starts with "Exif\0\0"), 1 to 8; 1 (as

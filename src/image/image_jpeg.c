@@ -2,6 +2,15 @@
  * decompression API (libjpeg-turbo). The only file that includes
  * <jpeglib.h>.
  *
+ * catlr does not link libjpeg: most commands never meet a JPEG (the
+ * course's data and `catlr predict` on a PNG), and loading it took a tenth
+ * of a millisecond of every start. Each decode dlopens the library found at
+ * build time (CATLR_JPEG_LIBRARY, its SONAME) and calls it through the
+ * pointers of a jpeg_library the decode owns; <jpeglib.h> still gives every
+ * type and prototype. RTLD_NODELETE keeps it mapped once loaded, so that a
+ * folder of photos maps it once, not once a picture: each later dlopen
+ * only counts a reference.
+ *
  * libjpeg reports errors by calling error_exit, which must not return; as
  * its own example.c does, ours longjmps back to decode(), the one function
  * that calls setjmp. Everything decode() changes after setjmp lives in the
@@ -22,9 +31,55 @@
 
 #if CATLR_HAVE_JPEG
 
+#include <dlfcn.h>
 #include <jerror.h>
 #include <jpeglib.h>
 #include <setjmp.h>
+
+#include "base/dl.h"
+
+// ----------------------------------------------------------------------------
+// The libjpeg library, loaded for one decode.
+
+/* Every libjpeg function this file calls (jpeg_create_decompress is a
+ * macro over jpeg_CreateDecompress), each a member of jpeg_library of the
+ * function's own type, so that calls are checked against jpeglib.h. */
+#define JPEG_FUNCTIONS(X)                                                      \
+    X(jpeg_std_error) X(jpeg_CreateDecompress) X(jpeg_destroy_decompress)       \
+    X(jpeg_mem_src) X(jpeg_save_markers) X(jpeg_read_header)                    \
+    X(jpeg_start_decompress) X(jpeg_read_scanlines) X(jpeg_finish_decompress)
+
+typedef struct jpeg_library {
+    void *handle; /* from dlopen, NULL when not loaded */
+#define JPEG_MEMBER(f) __typeof__(f) *f;
+    JPEG_FUNCTIONS(JPEG_MEMBER)
+#undef JPEG_MEMBER
+} jpeg_library;
+
+static void close_jpeg(jpeg_library *lib) {
+    if (lib->handle != NULL)
+        dlclose(lib->handle);
+    memset(lib, 0, sizeof *lib);
+}
+
+/* dlopen library into *lib and look up every function. Fails with
+ * CATLR_ERR_UNSUPPORTED naming library and dlerror's reason under name,
+ * *lib closed. */
+static catlr_status open_jpeg(const char *library, jpeg_library *lib, const char *name,
+                              catlr_error *err) {
+    memset(lib, 0, sizeof *lib);
+    catlr_status st = catlr_dl_open(library, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE, "libjpeg",
+                                    &lib->handle, name, err);
+#define JPEG_LOOK_UP(f)                                                        \
+    if (st == CATLR_OK)                                                        \
+        st = catlr_dl_function(lib->handle, library,                           \
+                               &(catlr_dl_symbol){#f, &lib->f, sizeof lib->f}, name, err);
+    JPEG_FUNCTIONS(JPEG_LOOK_UP)
+#undef JPEG_LOOK_UP
+    if (st != CATLR_OK)
+        close_jpeg(lib);
+    return st;
+}
 
 // ----------------------------------------------------------------------------
 // Errors: into the job's message buffer, then back to decode().
@@ -65,6 +120,7 @@ static void on_message(j_common_ptr cinfo, int level) {
 // Decoding.
 
 typedef struct jpeg_job {
+    jpeg_library lib;
     struct jpeg_decompress_struct cinfo;
     jpeg_fail fail;
     const uint8_t *data; /* the source: a buffer of `size` bytes */
@@ -117,12 +173,12 @@ static catlr_status read_pixels(jpeg_job *j) {
     while (cinfo->output_scanline < cinfo->output_height) {
         uint8_t *dst = j->rgb + (size_t)cinfo->output_scanline * j->width * 3;
         JSAMPROW line = cmyk ? j->row : dst;
-        if (jpeg_read_scanlines(cinfo, &line, 1) != 1)
+        if (j->lib.jpeg_read_scanlines(cinfo, &line, 1) != 1)
             return catlr_fail(j->err, CATLR_ERR_FORMAT, j->name, "no scanline");
         if (cmyk)
             cmyk_row(j->row, j->width, cinfo->saw_Adobe_marker, dst);
     }
-    jpeg_finish_decompress(cinfo);
+    j->lib.jpeg_finish_decompress(cinfo);
     return CATLR_OK;
 }
 
@@ -132,9 +188,9 @@ static catlr_status decode(jpeg_job *j) {
     j_decompress_ptr cinfo = &j->cinfo;
     if (setjmp(j->fail.jump) != 0)
         return catlr_fail(j->err, CATLR_ERR_FORMAT, j->name, "%s", j->fail.message);
-    jpeg_mem_src(cinfo, j->data, (unsigned long)j->size);
-    jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xffff);
-    jpeg_read_header(cinfo, TRUE);
+    j->lib.jpeg_mem_src(cinfo, j->data, (unsigned long)j->size);
+    j->lib.jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xffff);
+    j->lib.jpeg_read_header(cinfo, TRUE);
     catlr_status st =
         catlr_image_check_size(cinfo->image_width, cinfo->image_height, j->name, j->err);
     if (st != CATLR_OK)
@@ -142,18 +198,20 @@ static catlr_status decode(jpeg_job *j) {
     j->orientation = orientation_of(cinfo);
     int cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
     cinfo->out_color_space = cmyk ? JCS_CMYK : JCS_RGB; /* gray too: libjpeg-turbo copies it */
-    jpeg_start_decompress(cinfo);
+    j->lib.jpeg_start_decompress(cinfo);
     return read_pixels(j);
 }
 
-/* Decode, turn upright, resize; releases everything. */
+/* Decode with j->lib, turn upright, resize; releases everything but
+ * j->lib. */
 static catlr_status run(jpeg_job *j, uint8_t px[CATLR_N_X]) {
-    j->cinfo.err = jpeg_std_error(&j->fail.pub);
+    j->cinfo.err = j->lib.jpeg_std_error(&j->fail.pub);
     j->fail.pub.error_exit = on_error;
     j->fail.pub.emit_message = on_message;
-    jpeg_create_decompress(&j->cinfo);
+    /* what jpeg_create_decompress expands to, through the pointer */
+    j->lib.jpeg_CreateDecompress(&j->cinfo, JPEG_LIB_VERSION, sizeof j->cinfo);
     catlr_status st = decode(j);
-    jpeg_destroy_decompress(&j->cinfo);
+    j->lib.jpeg_destroy_decompress(&j->cinfo);
     free(j->row);
     if (st == CATLR_OK && j->orientation != 1) {
         uint8_t *upright = malloc(j->width * j->height * 3);
@@ -176,15 +234,26 @@ static catlr_status run(jpeg_job *j, uint8_t px[CATLR_N_X]) {
     return st;
 }
 
-catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,
-                                      uint8_t px[CATLR_N_X], catlr_error *err) {
+catlr_status catlr_jpeg_decode_memory_using(const char *library, const catlr_jpeg_source *src,
+                                            uint8_t px[CATLR_N_X], catlr_error *err) {
     jpeg_job j;
     memset(&j, 0, sizeof j);
-    j.data = data;
-    j.size = size;
-    j.name = name;
+    j.data = src->data;
+    j.size = src->size;
+    j.name = src->name;
     j.err = err;
-    return run(&j, px);
+    catlr_status st = open_jpeg(library, &j.lib, src->name, err);
+    if (st == CATLR_OK)
+        st = run(&j, px);
+    close_jpeg(&j.lib);
+    return st;
+}
+
+catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char *name,
+                                      uint8_t px[CATLR_N_X], catlr_error *err) {
+    return catlr_jpeg_decode_memory_using(
+        CATLR_JPEG_LIBRARY, &(catlr_jpeg_source){.data = data, .size = size, .name = name}, px,
+        err);
 }
 
 #else /* no libjpeg */
@@ -199,6 +268,12 @@ catlr_status catlr_jpeg_decode_memory(const void *data, size_t size, const char 
                                       uint8_t px[CATLR_N_X], catlr_error *err) {
     (void)data, (void)size, (void)px;
     return without_jpeg(name, err);
+}
+
+catlr_status catlr_jpeg_decode_memory_using(const char *library, const catlr_jpeg_source *src,
+                                            uint8_t px[CATLR_N_X], catlr_error *err) {
+    (void)library, (void)px;
+    return without_jpeg(src->name, err);
 }
 
 #endif

@@ -104,7 +104,7 @@ static void test_help_errors(void **state) {
 
 /* Ensure --version prints the version, then one line per optional part in
  * a fixed order, each with a version or "no" as this build has it: libpng
- * always, libjpeg, HDF5 (loaded when needed, named by its library),
+ * always, libjpeg and HDF5 (loaded when needed, named by their library),
  * cairo, OpenMP, MPI, and the SIMD kernels in use. */
 static void test_version_parts(void **state) {
     (void)state;
@@ -134,6 +134,8 @@ static void test_version_parts(void **state) {
         assert_int_equal(strstr(r.out, parts[k].no) == NULL, parts[k].have);
     if (HAVE(HDF5)) /* named, not loaded */
         assert_non_null(strstr(r.out, ", loaded when needed (libhdf5"));
+    if (HAVE(JPEG))
+        assert_non_null(strstr(r.out, ", loaded when needed (libjpeg"));
     result_free(&r);
 }
 

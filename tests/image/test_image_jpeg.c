@@ -458,6 +458,34 @@ static void test_over_cap(void **state) {
     free(p);
 }
 
+/* Ensure a libjpeg that cannot be loaded refuses the JPEG with
+ * CATLR_ERR_UNSUPPORTED, named by the picture, the reason naming the
+ * library and why; and so does a library without libjpeg's functions. */
+static void test_library_missing(void **state) {
+    const char *dir = *state;
+    unsigned char *data;
+    size_t size;
+    char *p = colour_jpeg(dir, "fine.jpg", &data, &size);
+    const catlr_jpeg_source src = {.data = data, .size = size, .name = "fine.jpg"};
+    uint8_t px[CATLR_N_X];
+    catlr_error err = {{0}, {0}};
+    assert_int_equal(catlr_jpeg_decode_memory_using("libcatlr-no-such-jpeg.so.0", &src, px, &err),
+                     CATLR_ERR_UNSUPPORTED);
+    assert_string_equal(err.path, "fine.jpg");
+    assert_non_null(strstr(err.reason, "cannot load libjpeg from libcatlr-no-such-jpeg.so.0: "));
+    memset(&err, 0, sizeof err);
+    /* zlib: loads, but is not libjpeg */
+    assert_int_equal(catlr_jpeg_decode_memory_using("libz.so.1", &src, px, &err),
+                     CATLR_ERR_UNSUPPORTED);
+    assert_string_equal(err.path, "fine.jpg");
+    assert_non_null(strstr(err.reason, "libz.so.1 has no jpeg_std_error"));
+    /* and the library found at build time decodes it, time after time */
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(catlr_jpeg_decode_memory(data, size, "fine.jpg", px, &err), CATLR_OK);
+    free(data);
+    free(p);
+}
+
 #else /* no libjpeg */
 
 /* Ensure a JPEG (by its first bytes) is refused with CATLR_ERR_UNSUPPORTED
@@ -476,6 +504,13 @@ static void test_without_libjpeg(void **state) {
     assert_int_equal(catlr_image_load_memory(jpeg, sizeof jpeg - 1, "m", px, &err),
                      CATLR_ERR_UNSUPPORTED);
     assert_string_equal(err.path, "m");
+    /* whatever library is named */
+    memset(&err, 0, sizeof err);
+    const catlr_jpeg_source src = {.data = jpeg, .size = sizeof jpeg - 1, .name = "u"};
+    assert_int_equal(catlr_jpeg_decode_memory_using("libjpeg.so.62", &src, px, &err),
+                     CATLR_ERR_UNSUPPORTED);
+    assert_string_equal(err.path, "u");
+    assert_non_null(strstr(err.reason, "built without libjpeg"));
     free(p);
 }
 
@@ -496,6 +531,7 @@ int main(void) {
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_over_cap),
+        cmocka_unit_test(test_library_missing),
 #else
         cmocka_unit_test(test_without_libjpeg),
 #endif
