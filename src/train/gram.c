@@ -31,6 +31,7 @@
 #include "train/core.h"
 #include "catlr/train.h"
 #include "base/internal.h"
+#include "crew.h"
 #include "gram_kernel.h"
 #include "kernel.h"
 #include "solver.h"
@@ -43,6 +44,9 @@ enum {
     STRIP = 32,          /* rows of one block of cross products */
     SUM_CHUNK = 1024     /* entries of u one thread adds up at a time */
 };
+
+/* The ways a small epoch may use the crew, timed against each other. */
+enum { EPOCH_ALONE, EPOCH_PRODUCT, EPOCH_BOTH, EPOCH_MODES };
 
 typedef struct gram {
     const catlr_problem *pb;
@@ -64,6 +68,9 @@ typedef struct gram {
     double *z0_val;   /* (val_m): w0^T X_val / 255 */
     double *kept_alpha; /* (m): alpha, c and b kept by save, with Kv */
     double kept_c, kept_b;
+    catlr_crew *crew; /* for epochs below PARALLEL_MIN on 2+ threads, else NULL */
+    catlr_crew_choice choice; /* how epochs use the crew: */
+    unsigned mode; /* EPOCH_ALONE, EPOCH_PRODUCT (on the crew), EPOCH_BOTH (and the step) */
 } gram;
 
 double catlr_gram_bytes(size_t m, size_t held_m) {
@@ -163,20 +170,32 @@ static void forward_sum(gram *g, size_t lo, size_t hi, double *z) {
     }
 }
 
+/* Member k's share of an epoch's product: the parts k, k + members, ...
+ * (each into its own vector, so the shares write apart). */
+static void product_job(void *arg, size_t member, size_t members) {
+    gram *g = arg;
+    for (size_t p = member; p < g->plan.parts; p += members)
+        catlr_gram_part_product(g->K, &g->plan, p, g->alpha, g->u_parts + p * g->pb->m);
+}
+
 static void gram_forward(void *state, double *z, int gradient) {
     (void)gradient; /* step needs only z */
     gram *g = state;
     const size_t m = g->pb->m, parts = g->plan.parts;
     /* a parallel region costs microseconds (far more while other programs
      * keep the cores busy), as much as a whole epoch for a few hundred
-     * images: split only epochs of at least PARALLEL_MIN multiply-adds.
-     * Smaller ones skip OpenMP altogether: even a region with an if()
-     * that is false goes through libgomp's team set-up, about a tenth of
-     * an epoch for m = 209. The parts and their order are the same either
-     * way, so are the bits. */
+     * images: epochs of fewer than PARALLEL_MIN multiply-adds go to the
+     * crew of the region the whole loop runs in (crew.h), where timing
+     * shows that it pays, else to this thread alone. Even a region with an
+     * if() that is false goes through libgomp's team set-up, about a tenth
+     * of an epoch for m = 209. The parts and their order are the same
+     * every way, so are the bits. */
     if (m * m < PARALLEL_MIN || g->pb->threads == 1) {
-        for (size_t p = 0; p < parts; p++)
-            catlr_gram_part_product(g->K, &g->plan, p, g->alpha, g->u_parts + p * m);
+        g->mode = catlr_crew_pick(g->crew, &g->choice, EPOCH_MODES);
+        if (g->mode >= EPOCH_PRODUCT)
+            catlr_crew_run(g->crew, product_job, g);
+        else
+            product_job(g, 0, 1);
         forward_sum(g, 0, m, z);
         return;
     }
@@ -271,15 +290,41 @@ static void gram_set_state(void *state, const double *in) {
     }
 }
 
+/* What step takes from forward: z, and r = 1 - lr l2 / m. */
+typedef struct step_args {
+    gram *g;
+    const double *z;
+    double r;
+} step_args;
+
+/* Member k's share of a step: dz and alpha for the k-th of `members`
+ * contiguous runs of examples (each entry on its own, so the bits do not
+ * depend on the runs). */
+static void step_job(void *arg, size_t member, size_t members) {
+    const step_args *a = arg;
+    gram *g = a->g;
+    const catlr_problem *pb = g->pb;
+    const size_t m = pb->m, lo = m * member / members, hi = m * (member + 1) / members;
+    const double md = (double)m;
+    catlr_core_dz(a->z + lo, pb->y + lo, hi - lo, pb->class_weight, g->dz + lo);
+    for (size_t j = lo; j < hi; j++)
+        g->alpha[j] = a->r * g->alpha[j] - pb->lr * g->dz[j] / md;
+}
+
 static void gram_step(void *state, const double *z) {
     gram *g = state;
     const catlr_problem *pb = g->pb;
     const double md = (double)pb->m;
-    double dz_sum = catlr_core_dz(z, pb->y, pb->m, pb->class_weight, g->dz);
-    const double r = 1.0 - pb->lr * pb->l2 / md;
+    step_args a = {.g = g, .z = z, .r = 1.0 - pb->lr * pb->l2 / md};
+    if (g->mode == EPOCH_BOTH)
+        catlr_crew_run(g->crew, step_job, &a);
+    else
+        step_job(&a, 0, 1);
+    /* db's sum in the order j = 0, 1, ..., as catlr_core_dz adds it */
+    double dz_sum = 0;
     for (size_t j = 0; j < pb->m; j++)
-        g->alpha[j] = r * g->alpha[j] - pb->lr * g->dz[j] / md;
-    g->c *= r;
+        dz_sum += g->dz[j];
+    g->c *= a.r;
     g->model->b -= pb->lr * (dz_sum / md);
 }
 
@@ -291,29 +336,46 @@ static int gram_finite(void *state) {
     return finite;
 }
 
-/* w = c w0 + X alpha / 255, tile by tile: each tile sums its m terms in
- * the order j = 0, 1, ..., then rounds once to float. */
+/* Tile t of w = c w0 + X alpha / 255: its m terms summed in the order
+ * j = 0, 1, ..., then rounded once to float. */
+static void finish_tile(gram *g, size_t t) {
+    const size_t n_x = g->pb->n_x, m = g->pb->m;
+    float *w = g->model->w;
+    double acc[TILE];
+    size_t t0 = t * TILE, len = n_x - t0 < TILE ? n_x - t0 : TILE;
+    memset(acc, 0, sizeof acc);
+    for (size_t j = 0; j < m; j++)
+        catlr_kernel_axpy_u8(acc, g->alpha[j], g->pb->X + j * n_x + t0, len);
+    for (size_t i = 0; i < len; i++)
+        w[t0 + i] = (float)(g->c * w[t0 + i] + acc[i] / 255.0);
+}
+
+/* Member k's tiles: k, k + members, ... */
+static void finish_job(void *arg, size_t member, size_t members) {
+    gram *g = arg;
+    for (size_t t = member; t < (g->pb->n_x + TILE - 1) / TILE; t += members)
+        finish_tile(g, t);
+}
+
+/* w tile by tile, on the crew inside the loop's region (where a region of
+ * its own would run on one thread), else in a region. */
 static void gram_finish(void *state) {
     gram *g = state;
-    const size_t n_x = g->pb->n_x, m = g->pb->m;
-    const size_t n_tiles = (n_x + TILE - 1) / TILE;
-    float *w = g->model->w;
-    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static))
-    for (size_t t = 0; t < n_tiles; t++) {
-        double acc[TILE];
-        size_t t0 = t * TILE, len = n_x - t0 < TILE ? n_x - t0 : TILE;
-        memset(acc, 0, sizeof acc);
-        for (size_t j = 0; j < m; j++)
-            catlr_kernel_axpy_u8(acc, g->alpha[j], g->pb->X + j * n_x + t0, len);
-        for (size_t i = 0; i < len; i++)
-            w[t0 + i] = (float)(g->c * w[t0 + i] + acc[i] / 255.0);
+    if (g->crew != NULL) {
+        catlr_crew_run(g->crew, finish_job, g);
+        return;
     }
+    const size_t n_tiles = (g->pb->n_x + TILE - 1) / TILE;
+    CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static))
+    for (size_t t = 0; t < n_tiles; t++)
+        finish_tile(g, t);
 }
 
 static void gram_free(void *state) {
     gram *g = state;
     if (g == NULL)
         return;
+    catlr_crew_free(g->crew);
     free(g->K_own);
     free(g->u_parts);
     free(g->Kt_own);
@@ -378,6 +440,18 @@ catlr_status catlr_gram_check(size_t n_x, size_t m, size_t held_m, catlr_error *
     return CATLR_OK;
 }
 
+/* A crew for epochs too small for a parallel region of their own, when
+ * there are threads and parts to share; without one (or when it cannot be
+ * had) this thread does them alone, with the same bits. */
+static catlr_crew *epoch_crew(const gram *g) {
+    const size_t m = g->pb->m, threads = (size_t)g->pb->threads;
+    const size_t members = threads < g->plan.parts ? threads : g->plan.parts;
+    catlr_crew *crew = NULL;
+    if (m * m < PARALLEL_MIN && members >= 2 && catlr_crew_new(members, &crew) != CATLR_OK)
+        crew = NULL;
+    return crew;
+}
+
 catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
                             catlr_solver_impl *out, catlr_error *err) {
     const size_t m = pb->m, test_m = pb->test_m, val_m = pb->val_m;
@@ -423,8 +497,10 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
         start_products(g, pb->val_X, val_m, g->z0_val);
     for (size_t i = 0; i < pb->n_x; i++)
         g->w0_norm2 += (double)model->w[i] * model->w[i];
+    g->crew = epoch_crew(g);
     *out = (catlr_solver_impl){
         .state = g,
+        .crew = g->crew,
         .forward = gram_forward,
         .norm2 = gram_norm2,
         .test_forward = gram_test_forward,

@@ -21,6 +21,14 @@
 #define catlr_thread_index() 0
 #endif
 
+/* The threads of the calling thread's team: 1 outside a parallel region
+ * and without OpenMP. */
+#ifdef _OPENMP
+#define catlr_team_size() omp_get_num_threads()
+#else
+#define catlr_team_size() 1
+#endif
+
 /* What both solvers train on. X: (n_x, m) uint8, example j at X + j*n_x;
  * y: (m); test_X: (n_x, test_m) or NULL with test_m = 0; val_X: (n_x,
  * val_m) or NULL with val_m = 0. */
@@ -56,6 +64,10 @@ typedef struct catlr_solver_impl catlr_solver_impl;
  * the starting point and, after finish, the result. */
 struct catlr_solver_impl {
     void *state;
+    /* the solver's crew (crew.h), or NULL: with one, the loop runs on
+     * thread 0 of one parallel region of the crew's members, the others
+     * serving it, from the first forward to finish */
+    struct catlr_crew *crew;
     /* z (m) of the current weights; with gradient != 0 also what step
      * needs, so that a solver may compute both in one pass */
     void (*forward)(void *state, double *z, int gradient);

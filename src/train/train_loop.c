@@ -12,6 +12,7 @@
 #include "catlr/predict.h"
 #include "catlr/train.h"
 #include "base/internal.h"
+#include "crew.h"
 #include "solver.h"
 #include "solver_cost.h"
 #include "train_cache.h"
@@ -311,6 +312,28 @@ static catlr_status descend(run *r, catlr_model *model, outcome *o, catlr_error 
  * it measured, and what the caller did before it (prob->origin). The one
  * place that writes them. The examples are counted by class folder: label
  * 1 is folder model->positive. */
+/* descend, inside one parallel region for the whole loop when the solver
+ * has a crew: thread 0 runs the loop, the others serve the crew (crew.h).
+ * Without OpenMP the block runs once, as thread 0 of a team of one. */
+static catlr_status descend_crewed(run *r, catlr_model *model, outcome *o, catlr_error *err) {
+    catlr_crew *crew = r->sv.crew;
+    if (crew == NULL)
+        return descend(r, model, o, err);
+    catlr_status st = CATLR_OK;
+    CATLR_OMP(omp parallel num_threads((int)catlr_crew_members(crew)))
+    {
+        const size_t member = (size_t)catlr_thread_index();
+        if (member == 0) {
+            catlr_crew_open(crew, (size_t)catlr_team_size());
+            st = descend(r, model, o, err);
+            catlr_crew_close(crew);
+        } else {
+            catlr_crew_serve(crew, member);
+        }
+    }
+    return st;
+}
+
 static void record(catlr_model *model, const catlr_train_problem *prob,
                    const catlr_train_params *params, const outcome *o) {
     model->lr = params->lr;
@@ -507,7 +530,7 @@ catlr_status catlr_train_cached(const catlr_train_problem *prob, const catlr_tra
     if (st == CATLR_OK && (hooks->on_checkpoint != NULL || hooks->resume != NULL))
         st = checkpoint_identity(&r, &o, model, err);
     if (st == CATLR_OK) {
-        st = descend(&r, model, &o, err);
+        st = descend_crewed(&r, model, &o, err);
         if (st == CATLR_OK && cache->test_z != NULL && test_m > 0)
             r.sv.test_forward(r.sv.state, cache->test_z);
     }
