@@ -411,9 +411,22 @@ int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
     return total;
 }
 
+/* The sum of n bytes, exact in int64. On x86-64, psadbw (SSE2, in every
+ * such CPU) adds 8 bytes into a 64-bit lane per step, 16 bytes an
+ * instruction: GCC's vectorisation of the plain loop widened every byte to
+ * 64 bits, and summing the course's 209 images (2.5 MB) took 0.5 ms, a
+ * sixth of the Gram solver's set-up. */
 int64_t catlr_kernel_sum_u8(const uint8_t *x, size_t n) {
     int64_t s = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+#ifdef CATLR_X86
+    const __m128i zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    for (; i + 16 <= n; i += 16)
+        acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_loadu_si128((const __m128i *)(x + i)), zero));
+    s = _mm_cvtsi128_si64(acc) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
+#endif
+    for (; i < n; i++)
         s += x[i];
     return s;
 }

@@ -230,6 +230,31 @@ static void test_axpy_u8(void **state) {
     }
 }
 
+/* Ensure the sum of bytes is exact for every length around the 16-byte
+ * step, from every misalignment, and for 40000 random bytes and 40000
+ * bytes of 255. */
+static void test_sum_u8_exact(void **state) {
+    (void)state;
+    enum { LEN = 40000 };
+    static uint8_t x[LEN + 16];
+    uint32_t seed = 5;
+    for (size_t i = 0; i < sizeof x; i++)
+        x[i] = (uint8_t)(next(&seed) >> 24);
+    for (size_t off = 0; off < 16; off++)
+        for (size_t n = 0; n < 70; n++) {
+            int64_t want = 0;
+            for (size_t i = 0; i < n; i++)
+                want += x[off + i];
+            assert_int_equal(catlr_kernel_sum_u8(x + off, n), want);
+        }
+    int64_t want = 0;
+    for (size_t i = 0; i < LEN; i++)
+        want += x[3 + i];
+    assert_int_equal(catlr_kernel_sum_u8(x + 3, LEN), want);
+    memset(x, 255, sizeof x);
+    assert_int_equal(catlr_kernel_sum_u8(x + 1, LEN), (int64_t)LEN * 255);
+}
+
 /* Ensure the byte dot products are exact: against a plain int64 sum for
  * lengths around 64 (the VNNI step, with a masked tail) and past 32768
  * (the int32 block), for columns taken four at a time and the rest, from
@@ -416,6 +441,7 @@ int main(void) {
         cmocka_unit_test(test_dot4_wide_u8_is_four_dots),
         cmocka_unit_test(test_axpyk_u8_is_k_axpys),
         cmocka_unit_test(test_axpy_u8),
+        cmocka_unit_test(test_sum_u8_exact),
         cmocka_unit_test(test_dots_u8_exact),
         cmocka_unit_test(test_cross_u8_exact),
         cmocka_unit_test(test_cross_u8_largest_n),
