@@ -21,6 +21,8 @@
  * that sees a sleeper takes the lock (held by the sleeper until it waits)
  * to wake it. Thread 0 waits for `done` spinning, then yielding: the
  * members are working by then, not asleep. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
 #include "crew.h"
 
 #include <pthread.h>
