@@ -13,6 +13,8 @@
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(CATLR_GRAM_KERNEL_PORTABLE)
 #define CATLR_X86 1
 #include <immintrin.h>
+
+#include "lanes_avx512.h"
 #endif
 
 enum {
@@ -131,15 +133,6 @@ static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
 // roundings, and each column's u_J takes the four rows in row order.
 
 #ifdef CATLR_X86
-/* combine() on 32 lanes held in four registers (kernel.c's tree). */
-__attribute__((target("avx512f")))
-static double combine_avx512(const __m512d acc[4]) {
-    __m512d s = _mm512_add_pd(_mm512_add_pd(acc[0], acc[2]), _mm512_add_pd(acc[1], acc[3]));
-    __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(s), _mm512_extractf64x4_pd(s, 1));
-    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
-    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
-}
-
 /* 8 columns (under mask) of the four rows at k (row stride c) from column
  * i: the row sums into acc[.], the column sums through uJ. Inlined with a
  * constant diag so that the diagonal tiles' copy has no column work at
@@ -225,7 +218,7 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t n
 #pragma GCC unroll 4
     for (size_t q = 0; q < nq; q++) {
         __m512d lanes[4] = {acc[0][q], acc[1][q], acc[2][q], acc[3][q]};
-        t->uI[r + q] += combine_avx512(lanes);
+        t->uI[r + q] += catlr_lanes_combine_avx512(lanes);
     }
 }
 

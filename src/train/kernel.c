@@ -16,6 +16,8 @@
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(CATLR_KERNEL_PORTABLE)
 #define CATLR_X86 1
 #include <immintrin.h>
+
+#include "lanes_avx512.h"
 #endif
 
 enum { LANES = CATLR_KERNEL_LANES };
@@ -101,17 +103,6 @@ static double dot_f32_u8_avx512(const float *w, const uint8_t *x, size_t n) {
     return combine(s);
 }
 
-/* combine() on the 32 lanes held in four registers of 8 (lanes 8k..8k+7
- * in acc[k]), without leaving the registers: lane k + 16 (acc[2], acc[3]),
- * then k + 8 (acc[1]), then k + 4, k + 2, k + 1 within one register. */
-__attribute__((target("avx512f")))
-static double combine_avx512(const __m512d acc[4]) {
-    __m512d s = _mm512_add_pd(_mm512_add_pd(acc[0], acc[2]), _mm512_add_pd(acc[1], acc[3]));
-    __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(s), _mm512_extractf64x4_pd(s, 1));
-    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
-    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
-}
-
 __attribute__((target("avx512f")))
 static double dot_f64_avx512(const double *a, const double *b, size_t n) {
     __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
@@ -131,7 +122,7 @@ static double dot_f64_avx512(const double *a, const double *b, size_t n) {
                                   _mm512_maskz_loadu_pd(mask, b + i + 8 * k));
         acc[k] = _mm512_mask_add_pd(acc[k], mask, acc[k], p);
     }
-    return combine_avx512(acc);
+    return catlr_lanes_combine_avx512(acc);
 }
 
 __attribute__((target("avx512f")))
@@ -152,7 +143,7 @@ static double dot_i32_f64_avx512(const int32_t *kv, const double *b, size_t n) {
         __m512d p = _mm512_mul_pd(kd, _mm512_maskz_loadu_pd(mask, b + i + 8 * k));
         acc[k] = _mm512_mask_add_pd(acc[k], mask, acc[k], p);
     }
-    return combine_avx512(acc);
+    return catlr_lanes_combine_avx512(acc);
 }
 
 __attribute__((target("avx512f")))
@@ -192,7 +183,7 @@ static void dot4_i32_f64_avx512(const int32_t *kv, size_t stride, const double *
         }
     }
     for (size_t r = 0; r < 4; r++)
-        out[r] = combine_avx512(acc[r]);
+        out[r] = catlr_lanes_combine_avx512(acc[r]);
 }
 
 /* 8 bytes from p as 8 doubles, exactly. Through 64-bit lanes: vpmovzxbq
