@@ -22,10 +22,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
+#include "base/internal.h" /* CATLR_OMP, <omp.h> */
 #include "train/kernel.h"
 
 enum { N = 12288, CHECKS = 300 };
@@ -51,7 +48,7 @@ typedef struct bench {
 /* The upper triangle in T x T tiles (I <= J), one tile per OpenMP task. */
 static void triangle_tiled(const bench *b, size_t T, int threads) {
     const size_t m = b->m, tiles = (m + T - 1) / T, pairs = tiles * (tiles + 1) / 2;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    CATLR_OMP(omp parallel for num_threads(threads) schedule(dynamic, 1))
     for (size_t p = 0; p < pairs; p++) {
         /* pair p -> (I, J), I <= J, row by row of the tile triangle */
         size_t I = 0, left = p;
@@ -73,7 +70,7 @@ static void triangle_tiled(const bench *b, size_t T, int threads) {
 static void triangle_dots4(const bench *b, int threads, int64_t *dots) {
     const size_t m = b->m, whole = m / 4;
     const catlr_kernel_columns cols = {.X = b->X, .n = N, .m = m, .sum_x = b->sum_x};
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    CATLR_OMP(omp parallel for num_threads(threads) schedule(dynamic, 1))
     for (size_t t = 0; t < whole + m % 4; t++) {
 #ifdef _OPENMP
         int64_t *d = dots + (size_t)omp_get_thread_num() * 4 * m;
