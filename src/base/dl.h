@@ -1,7 +1,9 @@
 /* dl.h: optional libraries loaded when first needed (dlopen) rather than
  * linked, so that a command that does not need one does not pay for
- * loading it and its dependencies at every start: HDF5 (src/data/h5.c) and
- * cairo (src/report/plot.c). CMake gives each file the library's SONAME.
+ * loading it and its dependencies at every start: libjpeg
+ * (src/image/image_jpeg.c), HDF5 (src/data/h5.c) and cairo
+ * (src/report/plot.c). CMake gives each file the library's SONAME. (Open
+ * MPI and the OpenMP runtime are loaded by the program, src/cli/.)
  * Inside src/ only. */
 #ifndef CATLR_DL_H
 #define CATLR_DL_H
