@@ -25,6 +25,10 @@ enum {
      * the course's m = 209 (43,681 entries) still gets two */
     PART_MIN = 1 << 14,
     PREFETCH_ROWS = 16, /* rows ahead the product asks the cache for */
+    /* packed entries up to which K stays in a core's L2 cache from one
+     * epoch to the next (512 KiB: half of a Zen 5's L2, a quarter of
+     * some Intel cores'), and the product asks for no rows ahead */
+    CACHED_MAX = 1 << 17,
 };
 
 // ----------------------------------------------------------------------------
@@ -112,6 +116,7 @@ typedef struct tile_rows {
     const double *bI, *bJ;
     double *uI, *uJ;
     int diag;
+    int cached; /* the whole packed K fits the cache (CACHED_MAX) */
 } tile_rows;
 
 static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
@@ -174,8 +179,38 @@ static inline void full8(const int32_t *restrict k, size_t c, size_t i, const do
         _mm512_storeu_pd(uJ + i, uv);
 }
 
+/* u_I[r + q] += the combined lanes of row r + q, q < 4: four rows'
+ * lanes folded together, each step of kernel.h's tree (k + 16, k + 8,
+ * k + 4, k + 2, k + 1) made on two or four rows at once, with the same
+ * additions as catlr_lanes_combine_avx512 on each row. */
 __attribute__((target("avx512f"), always_inline))
-static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t nq) {
+static inline void combine4_avx512(__m512d acc[4][4], double *uI) {
+    __m512d s[4];
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; q++)
+        s[q] = _mm512_add_pd(_mm512_add_pd(acc[0][q], acc[2][q]),
+                             _mm512_add_pd(acc[1][q], acc[3][q]));
+    /* k + 4: rows q and q + 1 side by side, low halves plus high halves */
+    const __m512d h01 = _mm512_add_pd(_mm512_shuffle_f64x2(s[0], s[1], 0x44),
+                                      _mm512_shuffle_f64x2(s[0], s[1], 0xee));
+    const __m512d h23 = _mm512_add_pd(_mm512_shuffle_f64x2(s[2], s[3], 0x44),
+                                      _mm512_shuffle_f64x2(s[2], s[3], 0xee));
+    /* k + 2: the four rows' pairs in 128-bit lanes 0..3 */
+    const __m512d p = _mm512_add_pd(_mm512_shuffle_f64x2(h01, h23, 0x88),
+                                    _mm512_shuffle_f64x2(h01, h23, 0xdd));
+    /* k + 1, then the four sums into one register */
+    const __m512d r = _mm512_add_pd(_mm512_unpacklo_pd(p, p), _mm512_unpackhi_pd(p, p));
+    const __m256d sums = _mm512_castpd512_pd256(
+        _mm512_permutexvar_pd(_mm512_set_epi64(6, 4, 2, 0, 6, 4, 2, 0), r));
+    _mm256_storeu_pd(uI, _mm256_add_pd(_mm256_loadu_pd(uI), sums));
+}
+
+/* Rows r .. r + nq - 1 (nq = 4, or 1 for the last rows). pf: ask the
+ * cache for the rows PREFETCH_ROWS on (K from memory); off when the whole
+ * K stays in the cache from one epoch to the next, where the hints only
+ * take load slots. */
+__attribute__((target("avx512f"), always_inline))
+static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t nq, int pf) {
     const size_t c = t->c;
     const int32_t *restrict k = t->k + r * c;
     const double *restrict bJ = t->bJ;
@@ -194,26 +229,33 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t n
          * never faults, even past the array): at m = 10450 on one thread
          * 29 ms an epoch without, 9 to 15 ms with (8 or 16 rows ahead;
          * 4 did less), best of 30 on a busy machine */
+        if (pf) {
 #pragma GCC unroll 4
-        for (size_t q = 0; q < 4; q++) {
-            const char *ahead = (const char *)(k + (PREFETCH_ROWS + q) * c + i);
-            _mm_prefetch(ahead, _MM_HINT_T0);
-            _mm_prefetch(ahead + 64, _MM_HINT_T0);
+            for (size_t q = 0; q < 4; q++) {
+                const char *ahead = (const char *)(k + (PREFETCH_ROWS + q) * c + i);
+                _mm_prefetch(ahead, _MM_HINT_T0);
+                _mm_prefetch(ahead + 64, _MM_HINT_T0);
+            }
         }
 #pragma GCC unroll 4
         for (size_t l = 0; l < 4; l++)
             full8(k, c, i + 8 * l, bJ, uJ, bi, acc[l], diag, nq);
     }
-    /* the tail, fewer than 32 columns: a fixed trip count keeps acc in
-     * registers (see kernel.c's dot4) */
+    /* the tail, fewer than 32 columns: the blocks that have columns, a
+     * fixed trip count with a test each, so that acc stays in registers
+     * (see kernel.c's dot4) */
+    const size_t rest = c - i;
 #pragma GCC unroll 4
     for (size_t l = 0; l < 4; l++) {
-        size_t start = i + 8 * l, rest = start < c ? c - start : 0;
-        __mmask8 mask = rest >= 8 ? (__mmask8)0xff : (__mmask8)((1u << rest) - 1);
-        /* every block, an empty one under an empty mask (no branch: one
-         * made the compiler keep acc on the stack, doubling the course's
-         * epoch); at 0 so that no pointer goes past the arrays */
-        step8(k, c, rest > 0 ? start : 0, mask, bJ, uJ, bi, acc[l], diag, nq);
+        if (rest > 8 * l) {
+            const size_t left = rest - 8 * l;
+            const __mmask8 mask = left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1);
+            step8(k, c, i + 8 * l, mask, bJ, uJ, bi, acc[l], diag, nq);
+        }
+    }
+    if (nq == 4) {
+        combine4_avx512(acc, t->uI + r);
+        return;
     }
 #pragma GCC unroll 4
     for (size_t q = 0; q < nq; q++) {
@@ -222,23 +264,29 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t n
     }
 }
 
+/* The rows r0 .. r1-1 of one kind of tile (diag, pf constant once
+ * inlined): four at a time, then the last r1 - r0 % 4 one by one (the
+ * same code for one row: the portable loop cost a fifth of the course's
+ * epoch for its one row in 209). */
+__attribute__((target("avx512f"), always_inline))
+static inline void rows_kind_avx512(const tile_rows *t, size_t r0, size_t r1, int diag, int pf) {
+    size_t r = r0;
+    for (; r + 4 <= r1; r += 4)
+        rows4_avx512(t, r, diag, 4, pf);
+    for (; r < r1; r++)
+        rows4_avx512(t, r, diag, 1, pf);
+}
+
 __attribute__((target("avx512f")))
 static void rows_avx512(const tile_rows *t, size_t r0, size_t r1) {
-    size_t r = r0;
-    /* four rows at a time, then the last r1 - r0 % 4 one by one (the same
-     * code for one row: the portable loop cost a fifth of the course's
-     * epoch for its one row in 209) */
-    if (t->diag) {
-        for (; r + 4 <= r1; r += 4)
-            rows4_avx512(t, r, 1, 4);
-        for (; r < r1; r++)
-            rows4_avx512(t, r, 1, 1);
-    } else {
-        for (; r + 4 <= r1; r += 4)
-            rows4_avx512(t, r, 0, 4);
-        for (; r < r1; r++)
-            rows4_avx512(t, r, 0, 1);
-    }
+    if (t->diag && t->cached)
+        rows_kind_avx512(t, r0, r1, 1, 0);
+    else if (t->diag)
+        rows_kind_avx512(t, r0, r1, 1, 1);
+    else if (t->cached)
+        rows_kind_avx512(t, r0, r1, 0, 0);
+    else
+        rows_kind_avx512(t, r0, r1, 0, 1);
     /* GCC left this out before returning to code that the caller runs
      * with SSE, and the dirty upper halves then slowed every SSE
      * instruction after it (libm's exp among them): the course's epochs
@@ -274,7 +322,8 @@ void catlr_gram_part_product(const int32_t *K, const catlr_gram_plan *plan, size
                 const tile_rows t = {.k = K + off, .c = c,
                                      .bI = b + I * T, .bJ = b + J * T,
                                      .uI = u_part + I * T, .uJ = u_part + J * T,
-                                     .diag = I == J};
+                                     .diag = I == J,
+                                     .cached = catlr_gram_packed_count(m) <= CACHED_MAX};
                 rows(&t, r0, r1);
             }
             off += size;
