@@ -71,6 +71,7 @@ typedef struct gram {
     catlr_crew *crew; /* for epochs below PARALLEL_MIN on 2+ threads, else NULL */
     catlr_crew_choice choice; /* how epochs use the crew: */
     unsigned mode; /* EPOCH_ALONE, EPOCH_PRODUCT (on the crew), EPOCH_BOTH (and the step) */
+    int finite;    /* c, b and every alpha finite after the last step */
 } gram;
 
 double catlr_gram_bytes(size_t m, size_t held_m) {
@@ -152,9 +153,26 @@ static void cross_products(const catlr_problem *pb, const int64_t *sum_x, const 
         mirror_diagonal(m, blk->out);
 }
 
-/* z0[j] = w0^T A_j / 255 for j < count. */
+/* Whether every starting weight is zero (+0 or -0), as they are unless
+ * training starts from a model. */
+static int start_is_zero(const gram *g) {
+    const float *w = g->model->w;
+    for (size_t i = 0; i < g->pb->n_x; i++)
+        if (w[i] != 0)
+            return 0;
+    return 1;
+}
+
+/* z0[j] = w0^T A_j / 255 for j < count. From zero weights each is +0 (the
+ * kernel's lanes start at +0, and +0 + -0 = +0), so the n_x count
+ * multiply-adds are skipped: a fifth of the set-up for the course. */
 static void start_products(const gram *g, const uint8_t *A, size_t count, double *z0) {
     const size_t n_x = g->pb->n_x;
+    if (start_is_zero(g)) {
+        for (size_t j = 0; j < count; j++)
+            z0[j] = 0.0;
+        return;
+    }
     CATLR_OMP(omp parallel for num_threads(g->pb->threads) schedule(static))
     for (size_t j = 0; j < count; j++)
         z0[j] = catlr_kernel_dot_f32_u8(g->model->w, A + j * n_x, n_x) / 255.0;
@@ -290,25 +308,38 @@ static void gram_set_state(void *state, const double *in) {
     }
 }
 
-/* What step takes from forward: z, and r = 1 - lr l2 / m. */
+/* What step takes from forward (z, and r = 1 - lr l2 / m) and what its
+ * members give back: the sum of dz when one member took every example,
+ * and whether each member's alpha stayed finite. */
 typedef struct step_args {
     gram *g;
     const double *z;
     double r;
+    double dz_sum;
+    size_t members; /* how many took a share (member 0 says) */
+    int finite[CATLR_GRAM_PARTS_MAX]; /* by member; a crew has at most parts members */
 } step_args;
 
 /* Member k's share of a step: dz and alpha for the k-th of `members`
  * contiguous runs of examples (each entry on its own, so the bits do not
  * depend on the runs). */
 static void step_job(void *arg, size_t member, size_t members) {
-    const step_args *a = arg;
+    step_args *a = arg;
     gram *g = a->g;
     const catlr_problem *pb = g->pb;
     const size_t m = pb->m, lo = m * member / members, hi = m * (member + 1) / members;
     const double md = (double)m;
-    catlr_core_dz(a->z + lo, pb->y + lo, hi - lo, pb->class_weight, g->dz + lo);
-    for (size_t j = lo; j < hi; j++)
+    const double sum = catlr_core_dz(a->z + lo, pb->y + lo, hi - lo, pb->class_weight, g->dz + lo);
+    if (member == 0)
+        a->members = members;
+    if (members == 1)
+        a->dz_sum = sum;
+    int finite = 1;
+    for (size_t j = lo; j < hi; j++) {
         g->alpha[j] = a->r * g->alpha[j] - pb->lr * g->dz[j] / md;
+        finite &= isfinite(g->alpha[j]) != 0;
+    }
+    a->finite[member] = finite;
 }
 
 static void gram_step(void *state, const double *z) {
@@ -320,20 +351,24 @@ static void gram_step(void *state, const double *z) {
         catlr_crew_run(g->crew, step_job, &a);
     else
         step_job(&a, 0, 1);
-    /* db's sum in the order j = 0, 1, ..., as catlr_core_dz adds it */
-    double dz_sum = 0;
-    for (size_t j = 0; j < pb->m; j++)
-        dz_sum += g->dz[j];
+    if (a.members > 1) {
+        /* db's sum in the order j = 0, 1, ..., as catlr_core_dz adds it
+         * when one member takes every example */
+        a.dz_sum = 0;
+        for (size_t j = 0; j < pb->m; j++)
+            a.dz_sum += g->dz[j];
+    }
     g->c *= a.r;
-    g->model->b -= pb->lr * (dz_sum / md);
+    g->model->b -= pb->lr * (a.dz_sum / md);
+    g->finite = isfinite(g->c) && isfinite(g->model->b);
+    for (size_t k = 0; k < a.members; k++)
+        g->finite &= a.finite[k];
 }
 
+/* Whether c, b and alpha are finite, as the last step found them. */
 static int gram_finite(void *state) {
     const gram *g = state;
-    int finite = isfinite(g->c) && isfinite(g->model->b);
-    for (size_t j = 0; j < g->pb->m; j++)
-        finite &= isfinite(g->alpha[j]) != 0;
-    return finite;
+    return g->finite;
 }
 
 /* Tile t of w = c w0 + X alpha / 255: its m terms summed in the order
@@ -464,6 +499,7 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     g->pb = pb;
     g->model = model;
     g->c = 1.0;
+    g->finite = 1;
     g->K = pb->gram_K != NULL
                ? pb->gram_K
                : (g->K_own = malloc(catlr_gram_packed_count(m) * sizeof *g->K_own));
