@@ -8,10 +8,10 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "train/core.h"
 #include "kernel.h"
+#include "sigmoid.h"
 
 /* 1/255 is not a binary fraction, so the scale is applied as a division by
  * 255.0 of the finished sums: one correctly rounded operation per z or dw
@@ -21,28 +21,12 @@ static const double PIXEL_MAX = 255.0;
 // ----------------------------------------------------------------------------
 // Sigmoid.
 
-/* exp only ever sees -|z|: e^-|z| is in (0, 1], so nothing overflows
- * (e^-z alone overflows for z < -709) and the result is accurate in both
- * tails: 1/(1+e) for z >= 0, which is the course's 1/(1+e^-z) exactly, and
- * e/(1+e) below. The sign picks the numerator without a branch: the
- * signs of a training set's z follow no pattern a branch predictor could
- * learn. */
+/* sigmoid.c's, the one every path takes (see sigmoid.h): from e^-|z|, so
+ * nothing overflows (e^-z alone overflows for z < -709), and accurate in
+ * both tails: 1/(1+e) for z >= 0, the course's 1/(1+e^-z) exactly, and
+ * e/(1+e) below. */
 double catlr_core_sigmoid(double z) {
-    const double e = exp(-fabs(z));
-    /* top = e where z's sign bit is set, else 1, by a mask on the bits
-     * (GCC turns a ?: or a comparison on z into a branch). At z = -0 that
-     * is e = exp(-0) = 1, as z >= 0 would have it; a NaN z gives NaN
-     * either way. */
-    uint64_t zb, eb, one;
-    const double unit = 1.0;
-    memcpy(&zb, &z, sizeof zb);
-    memcpy(&eb, &e, sizeof eb);
-    memcpy(&one, &unit, sizeof one);
-    const uint64_t neg = 0 - (zb >> 63);
-    const uint64_t topb = (eb & neg) | (one & ~neg);
-    double top;
-    memcpy(&top, &topb, sizeof top);
-    return top / (1.0 + e);
+    return catlr_sigmoid(z);
 }
 
 // ----------------------------------------------------------------------------
@@ -97,24 +81,21 @@ double catlr_core_cost_sum_weighted(const double *z, const uint8_t *y, size_t m,
 // Backward: dz = a - y, dw = X dz^T / (255 m), db = sum(dz) / m.
 
 /* The one place the gradient's rule is written: dz = c (a - y), c the
- * example's class weight (1 without weights). The weight multiplies after
- * the subtraction, so that a run without weights skips it and keeps its
- * bits. */
-static double dz_of(double z, uint8_t y, const double *class_weight) {
-    double dz = catlr_core_sigmoid(z) - y;
-    if (class_weight != NULL)
-        dz *= class_weight[y != 0];
-    return dz;
+ * example's class weight (1 without weights), in sigmoid.h's
+ * catlr_sigmoid_dz (the weight multiplies after the subtraction, so that
+ * a run without weights skips it and keeps its bits); one example
+ * without weights, the same bits: */
+static double dz_of(double z, uint8_t y) {
+    return catlr_sigmoid(z) - y;
 }
 
-/* z, y, dz: (m). */
+/* z, y, dz: (m); the sum in the order j = 0, 1, ... */
 double catlr_core_dz(const double *z, const uint8_t *y, size_t m, const double *class_weight,
                      double *dz) {
+    catlr_sigmoid_dz(z, y, m, class_weight, dz);
     double sum = 0;
-    for (size_t j = 0; j < m; j++) {
-        dz[j] = dz_of(z[j], y[j], class_weight);
+    for (size_t j = 0; j < m; j++)
         sum += dz[j];
-    }
     return sum;
 }
 
@@ -129,7 +110,7 @@ double catlr_core_backward(const uint8_t *X, size_t n_x, size_t m, const double 
         dw[i] = 0;
     double dz_sum = 0;
     for (size_t j = 0; j < m; j++) {
-        double dz = dz_of(z[j], y[j], NULL);
+        double dz = dz_of(z[j], y[j]);
         const uint8_t *x = X + j * n_x;
         for (size_t i = 0; i < n_x; i++)
             dw[i] += x[i] * dz;
