@@ -181,11 +181,8 @@ static void start_products(const gram *g, const uint8_t *A, size_t count, double
 /* u = K alpha / 255^2 and z for u's entries lo .. hi-1, once every part's
  * share is in u_parts. */
 static void forward_sum(gram *g, size_t lo, size_t hi, double *z) {
-    catlr_gram_parts_sum(g->u_parts, g->plan.parts, g->pb->m, lo, hi, g->u);
-    for (size_t j = lo; j < hi; j++) {
-        g->u[j] /= PIXEL_MAX2;
-        z[j] = (g->c * g->z0[j] + g->u[j]) + g->model->b;
-    }
+    catlr_gram_forward_z(g->u_parts, g->plan.parts, g->pb->m, lo, hi, PIXEL_MAX2, g->c, g->z0,
+                         g->model->b, g->u, z);
 }
 
 /* Member k's share of an epoch's product: the parts k, k + members, ...
@@ -334,12 +331,7 @@ static void step_job(void *arg, size_t member, size_t members) {
         a->members = members;
     if (members == 1)
         a->dz_sum = sum;
-    int finite = 1;
-    for (size_t j = lo; j < hi; j++) {
-        g->alpha[j] = a->r * g->alpha[j] - pb->lr * g->dz[j] / md;
-        finite &= isfinite(g->alpha[j]) != 0;
-    }
-    a->finite[member] = finite;
+    a->finite[member] = catlr_gram_alpha_step(g->alpha + lo, g->dz + lo, hi - lo, a->r, pb->lr, md);
 }
 
 static void gram_step(void *state, const double *z) {

@@ -2,6 +2,7 @@
  * u = K b, AVX-512 and portable (see gram_kernel.h for the definition of
  * every sum; the portable code is that definition). Which version runs is
  * asked of the CPU at each call, as in kernel.c. */
+#include <math.h>
 #include <string.h>
 
 #include "gram_kernel.h"
@@ -338,4 +339,95 @@ void catlr_gram_parts_sum(const double *u_parts, size_t parts, size_t m, size_t 
             s += u_parts[p * m + i];
         u[i] = s;
     }
+}
+
+// ----------------------------------------------------------------------------
+// The epoch's steps entry by entry: the same operations on each entry in
+// both versions, so the same bits (AVX-512: 8 entries a register, the last
+// ones under a mask).
+
+static void forward_z_portable(const double *u_parts, size_t parts, size_t m, size_t lo,
+                               size_t hi, double div, double c, const double *z0, double b,
+                               double *u, double *z) {
+    catlr_gram_parts_sum(u_parts, parts, m, lo, hi, u);
+    for (size_t i = lo; i < hi; i++) {
+        u[i] /= div;
+        z[i] = (c * z0[i] + u[i]) + b;
+    }
+}
+
+static int alpha_step_portable(double *alpha, const double *dz, size_t n, double r, double lr,
+                               double md) {
+    int finite = 1;
+    for (size_t j = 0; j < n; j++) {
+        alpha[j] = r * alpha[j] - lr * dz[j] / md;
+        finite &= isfinite(alpha[j]) != 0;
+    }
+    return finite;
+}
+
+#ifdef CATLR_X86
+/* The mask of the k < 8 entries from i on that are below hi. */
+static __mmask8 below(size_t i, size_t hi) {
+    return hi - i >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (hi - i)) - 1);
+}
+
+__attribute__((target("avx512f")))
+static void forward_z_avx512(const double *u_parts, size_t parts, size_t m, size_t lo, size_t hi,
+                             double div, double c, const double *z0, double b, double *u,
+                             double *z) {
+    const __m512d dv = _mm512_set1_pd(div), cv = _mm512_set1_pd(c), bv = _mm512_set1_pd(b);
+    for (size_t i = lo; i < hi; i += 8) {
+        const __mmask8 k = below(i, hi);
+        __m512d s = _mm512_maskz_loadu_pd(k, u_parts + i);
+        for (size_t p = 1; p < parts; p++)
+            s = _mm512_add_pd(s, _mm512_maskz_loadu_pd(k, u_parts + p * m + i));
+        s = _mm512_div_pd(s, dv);
+        _mm512_mask_storeu_pd(u + i, k, s);
+        const __m512d zv =
+            _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(cv, _mm512_maskz_loadu_pd(k, z0 + i)), s), bv);
+        _mm512_mask_storeu_pd(z + i, k, zv);
+    }
+    _mm256_zeroupper();
+}
+
+__attribute__((target("avx512f")))
+static int alpha_step_avx512(double *alpha, const double *dz, size_t n, double r, double lr,
+                             double md) {
+    const __m512d rv = _mm512_set1_pd(r), lv = _mm512_set1_pd(lr), mv = _mm512_set1_pd(md);
+    const __m512d inf = _mm512_set1_pd(INFINITY);
+    __mmask8 finite = 0xff;
+    for (size_t j = 0; j < n; j += 8) {
+        const __mmask8 k = below(j, n);
+        const __m512d a = _mm512_sub_pd(
+            _mm512_mul_pd(rv, _mm512_maskz_loadu_pd(k, alpha + j)),
+            _mm512_div_pd(_mm512_mul_pd(lv, _mm512_maskz_loadu_pd(k, dz + j)), mv));
+        _mm512_mask_storeu_pd(alpha + j, k, a);
+        /* |a| < inf is false for both infinities and NaN; the entries
+         * past n are 0 here */
+        finite &= _mm512_cmp_pd_mask(_mm512_abs_pd(a), inf, _CMP_LT_OQ);
+    }
+    _mm256_zeroupper();
+    return finite == 0xff;
+}
+#endif
+
+void catlr_gram_forward_z(const double *u_parts, size_t parts, size_t m, size_t lo, size_t hi,
+                          double div, double c, const double *z0, double b, double *u, double *z) {
+#ifdef CATLR_X86
+    if (__builtin_cpu_supports("avx512f")) {
+        forward_z_avx512(u_parts, parts, m, lo, hi, div, c, z0, b, u, z);
+        return;
+    }
+#endif
+    forward_z_portable(u_parts, parts, m, lo, hi, div, c, z0, b, u, z);
+}
+
+int catlr_gram_alpha_step(double *alpha, const double *dz, size_t n, double r, double lr,
+                          double md) {
+#ifdef CATLR_X86
+    if (__builtin_cpu_supports("avx512f"))
+        return alpha_step_avx512(alpha, dz, n, r, lr, md);
+#endif
+    return alpha_step_portable(alpha, dz, n, r, lr, md);
 }

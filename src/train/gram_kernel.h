@@ -67,4 +67,15 @@ void catlr_gram_part_product(const int32_t *K, const catlr_gram_plan *plan, size
 void catlr_gram_parts_sum(const double *u_parts, size_t parts, size_t m, size_t lo, size_t hi,
                           double *u);
 
+/* The rest of an epoch's forward pass for i = lo .. hi-1, once every
+ * part's share is in u_parts: u[i] = catlr_gram_parts_sum's sum / div,
+ * then z[i] = (c z0[i] + u[i]) + b. */
+void catlr_gram_forward_z(const double *u_parts, size_t parts, size_t m, size_t lo, size_t hi,
+                          double div, double c, const double *z0, double b, double *u, double *z);
+
+/* The step of the coefficients: alpha[j] = r alpha[j] - (lr dz[j]) / md
+ * for j < n. 1 when every new alpha[j] is finite, else 0. */
+int catlr_gram_alpha_step(double *alpha, const double *dz, size_t n, double r, double lr,
+                          double md);
+
 #endif /* CATLR_GRAM_KERNEL_H */

@@ -4,6 +4,7 @@
  * K on one and two threads, and u bit for bit against the definition
  * written out plainly here (the AVX-512 code where the CPU has it; the
  * test gram_kernel_portable runs the same on the portable code). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -176,6 +177,58 @@ static void test_product_is_the_definition(void **state) {
     }
 }
 
+/* A double of random sign and a scale from 2^-10 to 2^10. */
+static double random_value(uint32_t *seed) {
+    const double v = ldexp((double)(next(seed) >> 8) / 16777216.0, (int)(next(seed) % 21) - 10);
+    return next(seed) & 1 ? -v : v;
+}
+
+/* Ensure the epoch's entry-by-entry steps are their definitions bit for
+ * bit, for every length 0 .. 40 (every tail of 8) and 300, from an offset
+ * lo: the forward pass's sum of 1 to 3 parts, divided, and z; and the
+ * step of alpha with the flag that it stayed finite, which an infinite
+ * or NaN dz, anywhere, clears. */
+static void test_entry_steps_are_the_definition(void **state) {
+    (void)state;
+    uint32_t seed = 11;
+    enum { MAX = 300, LO = 3 };
+    double parts[3 * MAX], z0[MAX], u[MAX], z[MAX], alpha[MAX], dz[MAX], want[MAX];
+    for (size_t n = 0; n <= MAX - LO; n = n < 40 ? n + 1 : MAX - LO) {
+        const size_t m = LO + n;
+        for (size_t i = 0; i < 3 * MAX; i++)
+            parts[i] = random_value(&seed);
+        for (size_t i = 0; i < MAX; i++) {
+            z0[i] = random_value(&seed);
+            alpha[i] = random_value(&seed);
+            dz[i] = random_value(&seed);
+        }
+        for (size_t np = 1; np <= 3; np++) {
+            const double c = 0.75, b = -0.3, div = 255.0 * 255.0;
+            catlr_gram_forward_z(parts, np, m, LO, m, div, c, z0, b, u, z);
+            for (size_t i = LO; i < m; i++) {
+                double s = parts[i];
+                for (size_t p = 1; p < np; p++)
+                    s += parts[p * m + i];
+                s /= div;
+                const double zi = (c * z0[i] + s) + b;
+                assert_memory_equal(&u[i], &s, sizeof s);
+                assert_memory_equal(&z[i], &zi, sizeof zi);
+            }
+        }
+        const double r = 0.999, lr = 0.005, md = (double)m;
+        for (size_t j = 0; j < n; j++)
+            want[j] = r * alpha[j] - lr * dz[j] / md;
+        assert_int_equal(catlr_gram_alpha_step(alpha, dz, n, r, lr, md), 1);
+        assert_memory_equal(alpha, want, n * sizeof *want);
+        if (n > 0) {
+            dz[n - 1] = (n & 1) ? INFINITY : NAN;
+            assert_int_equal(catlr_gram_alpha_step(alpha, dz, n, r, lr, md), 0);
+        }
+        if (n == MAX - LO)
+            break;
+    }
+}
+
 #ifndef CATLR_GRAM_KERNEL_PORTABLE
 /* Ensure catlr_gram_matrix's packed K holds the exact int64 X^T X for
  * sizes around the tile (m = 1, 2, 255, 256, 257, 515), the same on one
@@ -213,6 +266,7 @@ int main(void) {
         cmocka_unit_test(test_layout_is_contiguous),
         cmocka_unit_test(test_plan_cuts_rows),
         cmocka_unit_test(test_product_is_the_definition),
+        cmocka_unit_test(test_entry_steps_are_the_definition),
 #ifndef CATLR_GRAM_KERNEL_PORTABLE
         cmocka_unit_test(test_packed_matrix_is_exact),
 #endif
