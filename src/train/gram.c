@@ -16,8 +16,9 @@
  * most n_x 255^2 < 2^31 for n_x <= CATLR_GRAM_MAX_FEATURES), half the bytes
  * of a double, which is what an epoch reads; it converts to double exactly.
  * K is symmetric, so only its upper triangle of tiles is kept, packed
- * (gram_kernel.h), and an epoch reads each stored entry once, using an
- * off-diagonal tile for both of the products it stands in. The test set
+ * (gram_kernel.h), and an epoch reads each entry of the triangle once,
+ * using an entry off the diagonal for both of the products it stands in
+ * (the diagonal tiles are held whole, their lower halves unread). The test set
  * gets the same treatment with Kt = X_test^T X (test_m x m), the validation
  * set with Kv (val_m x m), both rectangular (they are small). w is formed
  * once, at the end. K (packed) and Kt may also come from the caller

@@ -107,30 +107,64 @@ static double combine(double *s) {
     return s[0];
 }
 
-/* What a tile's rows r0 .. r1-1 add: k, the tile, (rows, c) with row
- * stride c; bI, uI: b and u at the tile's first row, bJ, uJ at its first
- * column. diag: a diagonal tile, whose rows alone give u (it is held
- * whole). */
+/* What a tile's rows r0 .. r1-1 add: k, the tile's first row, w columns
+ * with row stride c; bI, uI: b and u at the tile's first row, bJ, uJ at
+ * its first column. Each row gives u_I its dot product with b_J and u_J
+ * its entries times its b_I. cached: the whole packed K fits the cache
+ * (CACHED_MAX). */
 typedef struct tile_rows {
     const int32_t *k;
-    size_t c;
+    size_t c, w;
     const double *bI, *bJ;
     double *uI, *uJ;
-    int diag;
-    int cached; /* the whole packed K fits the cache (CACHED_MAX) */
+    int cached;
 } tile_rows;
 
 static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
-    const size_t c = t->c;
     for (size_t r = r0; r < r1; r++) {
-        const int32_t *row = t->k + r * c;
+        const int32_t *row = t->k + r * t->c;
         double s[LANES] = {0};
-        for (size_t j = 0; j < c; j++)
+        for (size_t j = 0; j < t->w; j++)
             s[j % LANES] += (double)row[j] * t->bJ[j];
         t->uI[r] += combine(s);
-        if (!t->diag)
-            for (size_t j = 0; j < c; j++)
-                t->uJ[j] += (double)row[j] * t->bI[r];
+        for (size_t j = 0; j < t->w; j++)
+            t->uJ[j] += (double)row[j] * t->bI[r];
+    }
+}
+
+/* The rows r .. r + nq - 1 of a diagonal tile (k, c, b, u as in
+ * tile_rows, with I = J): the nq x nq block on the diagonal, then the
+ * rows' entries right of it, each serving both of the products it stands
+ * in for (row r + q's dot product, and u's entries of those columns), as
+ * an off-diagonal tile's rows do, with the lanes counted from the first
+ * column right of the block. */
+static tile_rows right_of_block(const tile_rows *t, size_t r, size_t nq) {
+    const size_t c0 = r + nq;
+    return (tile_rows){.k = t->k + c0, .c = t->c, .w = t->c - c0, .bI = t->bI, .bJ = t->bJ + c0,
+                       .uI = t->uI, .uJ = t->uJ + c0, .cached = t->cached};
+}
+
+/* u[r + q] += the block's row r + q, its nq terms added in column order. */
+static void block_rows(const tile_rows *t, size_t r, size_t nq) {
+    for (size_t q = 0; q < nq; q++) {
+        const int32_t *row = t->k + (r + q) * t->c;
+        double s = 0;
+        for (size_t j = r; j < r + nq; j++)
+            s += (double)row[j] * t->bJ[j];
+        t->uI[r + q] += s;
+    }
+}
+
+/* A diagonal tile's rows r0 .. r1-1 read on and right of its diagonal
+ * only (the tile is symmetric): four rows at a time, the last
+ * (r1 - r0) % 4 one by one. */
+static void diagonal_portable(const tile_rows *t, size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1;) {
+        const size_t nq = r + 4 <= r1 ? 4 : 1;
+        block_rows(t, r, nq);
+        const tile_rows right = right_of_block(t, r, nq);
+        rows_portable(&right, r, r + nq);
+        r += nq;
     }
 }
 
@@ -139,45 +173,39 @@ static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
 // roundings, and each column's u_J takes the four rows in row order.
 
 #ifdef CATLR_X86
-/* 8 columns (under mask) of the four rows at k (row stride c) from column
- * i: the row sums into acc[.], the column sums through uJ. Inlined with a
- * constant diag so that the diagonal tiles' copy has no column work at
- * all. Everything comes in as locals: through the struct, every store to
- * uJ made the compiler load the struct's fields again. */
+/* 8 columns (under mask) of the nq rows at k (row stride c) from column
+ * i: the row sums into acc[.], the column sums through uJ. Everything
+ * comes in as locals: through the struct, every store to uJ made the
+ * compiler load the struct's fields again. */
 __attribute__((target("avx512f"), always_inline))
 static inline void step8(const int32_t *restrict k, size_t c, size_t i, __mmask8 mask,
                          const double *restrict bJ, double *restrict uJ, const __m512d bi[4],
-                         __m512d acc[4], int diag, size_t nq) {
+                         __m512d acc[4], size_t nq) {
     const __m512d bv = _mm512_maskz_loadu_pd(mask, bJ + i);
-    __m512d uv = diag ? bv : _mm512_maskz_loadu_pd(mask, uJ + i);
+    __m512d uv = _mm512_maskz_loadu_pd(mask, uJ + i);
 #pragma GCC unroll 4
     for (size_t q = 0; q < nq; q++) {
         __m256i k8 = _mm512_castsi512_si256(_mm512_maskz_loadu_epi32((__mmask16)mask, k + q * c + i));
         __m512d kd = _mm512_cvtepi32_pd(k8);
         acc[q] = _mm512_mask_add_pd(acc[q], mask, acc[q], _mm512_mul_pd(kd, bv));
-        if (!diag)
-            uv = _mm512_add_pd(uv, _mm512_mul_pd(kd, bi[q]));
+        uv = _mm512_add_pd(uv, _mm512_mul_pd(kd, bi[q]));
     }
-    if (!diag)
-        _mm512_mask_storeu_pd(uJ + i, mask, uv);
+    _mm512_mask_storeu_pd(uJ + i, mask, uv);
 }
 
 /* The same on 8 whole columns: plain loads. */
 __attribute__((target("avx512f"), always_inline))
 static inline void full8(const int32_t *restrict k, size_t c, size_t i, const double *restrict bJ,
-                         double *restrict uJ, const __m512d bi[4], __m512d acc[4], int diag,
-                         size_t nq) {
+                         double *restrict uJ, const __m512d bi[4], __m512d acc[4], size_t nq) {
     const __m512d bv = _mm512_loadu_pd(bJ + i);
-    __m512d uv = diag ? bv : _mm512_loadu_pd(uJ + i);
+    __m512d uv = _mm512_loadu_pd(uJ + i);
 #pragma GCC unroll 4
     for (size_t q = 0; q < nq; q++) {
         __m512d kd = _mm512_cvtepi32_pd(_mm256_loadu_si256((const __m256i *)(k + q * c + i)));
         acc[q] = _mm512_add_pd(acc[q], _mm512_mul_pd(kd, bv));
-        if (!diag)
-            uv = _mm512_add_pd(uv, _mm512_mul_pd(kd, bi[q]));
+        uv = _mm512_add_pd(uv, _mm512_mul_pd(kd, bi[q]));
     }
-    if (!diag)
-        _mm512_storeu_pd(uJ + i, uv);
+    _mm512_storeu_pd(uJ + i, uv);
 }
 
 /* u_I[r + q] += the combined lanes of row r + q, q < 4: four rows'
@@ -211,8 +239,8 @@ static inline void combine4_avx512(__m512d acc[4][4], double *uI) {
  * K stays in the cache from one epoch to the next, where the hints only
  * take load slots. */
 __attribute__((target("avx512f"), always_inline))
-static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t nq, int pf) {
-    const size_t c = t->c;
+static inline void rows4_avx512(const tile_rows *t, size_t r, size_t nq, int pf) {
+    const size_t c = t->c, w = t->w;
     const int32_t *restrict k = t->k + r * c;
     const double *restrict bJ = t->bJ;
     double *restrict uJ = t->uJ;
@@ -225,7 +253,7 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t n
     }
     /* acc[l][q]: lane block l (columns 8l .. 8l+7 of each 32) of row r+q */
     size_t i = 0;
-    for (; i + LANES <= c; i += LANES) {
+    for (; i + LANES <= w; i += LANES) {
         /* the same columns of the rows PREFETCH_ROWS on: a hint only (it
          * never faults, even past the array): at m = 10450 on one thread
          * 29 ms an epoch without, 9 to 15 ms with (8 or 16 rows ahead;
@@ -240,18 +268,18 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t n
         }
 #pragma GCC unroll 4
         for (size_t l = 0; l < 4; l++)
-            full8(k, c, i + 8 * l, bJ, uJ, bi, acc[l], diag, nq);
+            full8(k, c, i + 8 * l, bJ, uJ, bi, acc[l], nq);
     }
     /* the tail, fewer than 32 columns: the blocks that have columns, a
      * fixed trip count with a test each, so that acc stays in registers
      * (see kernel.c's dot4) */
-    const size_t rest = c - i;
+    const size_t rest = w - i;
 #pragma GCC unroll 4
     for (size_t l = 0; l < 4; l++) {
         if (rest > 8 * l) {
             const size_t left = rest - 8 * l;
             const __mmask8 mask = left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1);
-            step8(k, c, i + 8 * l, mask, bJ, uJ, bi, acc[l], diag, nq);
+            step8(k, c, i + 8 * l, mask, bJ, uJ, bi, acc[l], nq);
         }
     }
     if (nq == 4) {
@@ -265,29 +293,64 @@ static inline void rows4_avx512(const tile_rows *t, size_t r, int diag, size_t n
     }
 }
 
-/* The rows r0 .. r1-1 of one kind of tile (diag, pf constant once
- * inlined): four at a time, then the last r1 - r0 % 4 one by one (the
- * same code for one row: the portable loop cost a fifth of the course's
- * epoch for its one row in 209). */
+/* An off-diagonal tile's rows r0 .. r1-1 (pf constant once inlined): four
+ * at a time, then the last r1 - r0 % 4 one by one (the same code for one
+ * row: the portable loop cost a fifth of the course's epoch for its one
+ * row in 209). */
 __attribute__((target("avx512f"), always_inline))
-static inline void rows_kind_avx512(const tile_rows *t, size_t r0, size_t r1, int diag, int pf) {
+static inline void rows_pf_avx512(const tile_rows *t, size_t r0, size_t r1, int pf) {
     size_t r = r0;
     for (; r + 4 <= r1; r += 4)
-        rows4_avx512(t, r, diag, 4, pf);
+        rows4_avx512(t, r, 4, pf);
     for (; r < r1; r++)
-        rows4_avx512(t, r, diag, 1, pf);
+        rows4_avx512(t, r, 1, pf);
+}
+
+/* block_rows for nq = 4, the four rows at once: row r + q's term of
+ * column j is K[r+q][j] = K[j][r+q], so column j's four terms are row j's
+ * four entries from column r, and the terms are added in column order as
+ * block_rows adds them. */
+__attribute__((target("avx512f"), always_inline))
+static inline void block4_avx512(const tile_rows *t, size_t r) {
+    __m256d s = _mm256_setzero_pd();
+#pragma GCC unroll 4
+    for (size_t j = r; j < r + 4; j++) {
+        const __m256d kd =
+            _mm256_cvtepi32_pd(_mm_loadu_si128((const __m128i *)(t->k + j * t->c + r)));
+        s = _mm256_add_pd(s, _mm256_mul_pd(kd, _mm256_set1_pd(t->bJ[j])));
+    }
+    _mm256_storeu_pd(t->uI + r, _mm256_add_pd(_mm256_loadu_pd(t->uI + r), s));
+}
+
+/* A diagonal tile's, as diagonal_portable: the block, then the rows
+ * right of it. */
+__attribute__((target("avx512f"), always_inline))
+static inline void diagonal_pf_avx512(const tile_rows *t, size_t r0, size_t r1, int pf) {
+    for (size_t r = r0; r < r1;) {
+        const size_t nq = r + 4 <= r1 ? 4 : 1;
+        if (nq == 4)
+            block4_avx512(t, r);
+        else
+            block_rows(t, r, nq);
+        const tile_rows right = right_of_block(t, r, nq);
+        if (nq == 4)
+            rows4_avx512(&right, r, 4, pf);
+        else
+            rows4_avx512(&right, r, 1, pf);
+        r += nq;
+    }
 }
 
 __attribute__((target("avx512f")))
-static void rows_avx512(const tile_rows *t, size_t r0, size_t r1) {
-    if (t->diag && t->cached)
-        rows_kind_avx512(t, r0, r1, 1, 0);
-    else if (t->diag)
-        rows_kind_avx512(t, r0, r1, 1, 1);
+static void rows_avx512(const tile_rows *t, size_t r0, size_t r1, int diag) {
+    if (diag && t->cached)
+        diagonal_pf_avx512(t, r0, r1, 0);
+    else if (diag)
+        diagonal_pf_avx512(t, r0, r1, 1);
     else if (t->cached)
-        rows_kind_avx512(t, r0, r1, 0, 0);
+        rows_pf_avx512(t, r0, r1, 0);
     else
-        rows_kind_avx512(t, r0, r1, 0, 1);
+        rows_pf_avx512(t, r0, r1, 1);
     /* GCC left this out before returning to code that the caller runs
      * with SSE, and the dirty upper halves then slowed every SSE
      * instruction after it (libm's exp among them): the course's epochs
@@ -296,14 +359,18 @@ static void rows_avx512(const tile_rows *t, size_t r0, size_t r1) {
 }
 #endif
 
-static void rows(const tile_rows *t, size_t r0, size_t r1) {
+/* Tile rows r0 .. r1-1; diag: a diagonal tile (I = J). */
+static void rows(const tile_rows *t, size_t r0, size_t r1, int diag) {
 #ifdef CATLR_X86
     if (__builtin_cpu_supports("avx512f")) {
-        rows_avx512(t, r0, r1);
+        rows_avx512(t, r0, r1, diag);
         return;
     }
 #endif
-    rows_portable(t, r0, r1);
+    if (diag)
+        diagonal_portable(t, r0, r1);
+    else
+        rows_portable(t, r0, r1);
 }
 
 // ----------------------------------------------------------------------------
@@ -320,12 +387,11 @@ void catlr_gram_part_product(const int32_t *K, const catlr_gram_plan *plan, size
             if (off + size > s) {
                 const size_t r0 = s > off ? (s - off) / c : 0;
                 const size_t r1 = e < off + size ? (e - off) / c : h;
-                const tile_rows t = {.k = K + off, .c = c,
+                const tile_rows t = {.k = K + off, .c = c, .w = c,
                                      .bI = b + I * T, .bJ = b + J * T,
                                      .uI = u_part + I * T, .uJ = u_part + J * T,
-                                     .diag = I == J,
                                      .cached = catlr_gram_packed_count(m) <= CACHED_MAX};
-                rows(&t, r0, r1);
+                rows(&t, r0, r1, I == J);
             }
             off += size;
         }

@@ -1,12 +1,13 @@
 /* gram_kernel.h: the Gram matrix K = X^T X (m x m, symmetric) as a packed
  * upper triangle of tiles, and the product u = K b an epoch of the Gram
- * solver needs, reading each stored entry once.
+ * solver needs, reading each entry of that triangle once.
  *
  * Layout. The indices 0 .. m-1 fall in nt = ceil(m / T) blocks of
  * T = CATLR_GRAM_TILE (the last one holding the rest, 1 to T). Tile (I, J),
  * I <= J, holds K's rows of block I by its columns of block J, row-major
  * with its own width as the row stride; diagonal tiles (I = J) are held
- * whole (both halves), so that their rows read straight. The tiles follow
+ * whole (both halves: cross-validation gathers its folds' sub-matrices
+ * from them), though an epoch reads only their upper half. The tiles follow
  * one another with no gap in the order (0,0), (0,1), ..., (0,nt-1), (1,1),
  * ..., (nt-1,nt-1): the layout depends on m alone, and the packed array is
  * catlr_gram_packed_count(m) int32, about m^2/2 + m T/2 instead of m^2.
@@ -14,15 +15,21 @@
  * Product. u = K b is cut into parts, each a contiguous run of whole tile
  * rows of the packed array, their number and bounds fixed by m alone (the
  * plan). A part adds each off-diagonal tile both ways, u_I += K_IJ b_J and
- * u_J += K_IJ^T b_I, into a vector of its own; the parts' vectors are then
- * added in part order. So the bits of u depend on m only, whatever the
+ * u_J += K_IJ^T b_I, and a diagonal tile's entries right of its
+ * diagonal blocks the same way, into a vector of its own; the parts'
+ * vectors are then added in part order. So the bits of u depend on m only, whatever the
  * thread count and whichever thread takes which part.
  *
  * Sums, defined by the portable code: a tile row's dot product with b_J
  * keeps CATLR_KERNEL_LANES partial sums (lane c % 32 of the tile-local
  * column c, combined as in kernel.h) and is then added to its part's u_I
  * entry; a column's u_J entry takes its tile's rows one by one in row
- * order. Every product (double)K * b is rounded, then added (no fusing:
+ * order. A diagonal tile's rows of a part go in runs of four (the last
+ * rows % 4 alone): each row of a run first adds its terms in the run's
+ * block on the diagonal, in column order, then its entries right of the
+ * block count as an off-diagonal tile's row whose first column is the
+ * one after the block (lanes from there). Every product (double)K * b is
+ * rounded, then added (no fusing:
  * the file is built with -ffp-contract=off), and the int32 -> double
  * conversion is exact. The AVX-512 code gives the same bits.
  * Internal to the library. */

@@ -94,6 +94,48 @@ static int32_t *random_packed(size_t m, uint32_t *seed) {
     return K;
 }
 
+/* The lanes of the row `row` (w entries, lane k % 32 of entry k) against
+ * b, combined in kernel.h's tree. */
+static double lanes_dot(const int32_t *row, const double *b, size_t w) {
+    double s[CATLR_KERNEL_LANES] = {0};
+    for (size_t k = 0; k < w; k++)
+        s[k % CATLR_KERNEL_LANES] += (double)row[k] * b[k];
+    for (size_t half = CATLR_KERNEL_LANES / 2; half >= 1; half /= 2)
+        for (size_t k = 0; k < half; k++)
+            s[k] += s[k + half];
+    return s[0];
+}
+
+/* A row a of tile (I, J), w entries from its column j0, into u: its dot
+ * product with b's entries of those columns into u[I T + a], then its
+ * entries times b[I T + a] into u's entries of those columns. */
+static void row_both_ways(const int32_t *row, size_t I, size_t J, size_t a, size_t j0, size_t w,
+                          const double *b, double *u) {
+    u[I * T + a] += lanes_dot(row + j0, b + J * T + j0, w);
+    for (size_t k = 0; k < w; k++)
+        u[J * T + j0 + k] += (double)row[j0 + k] * b[I * T + a];
+}
+
+/* Rows a0 .. a1-1 of diagonal tile I (c wide, at tile) into u: in runs of
+ * four rows (the last a1 - a0 % 4 alone), each run's block on the
+ * diagonal row by row in column order, then each row's entries right of
+ * the block both ways. */
+static void diagonal_rows(const int32_t *tile, size_t c, size_t I, size_t a0, size_t a1,
+                          const double *b, double *u) {
+    for (size_t a = a0; a < a1;) {
+        const size_t nq = a + 4 <= a1 ? 4 : 1;
+        for (size_t q = 0; q < nq; q++) {
+            double s = 0;
+            for (size_t k = a; k < a + nq; k++)
+                s += (double)tile[(a + q) * c + k] * b[I * T + k];
+            u[I * T + a + q] += s;
+        }
+        for (size_t q = 0; q < nq; q++)
+            row_both_ways(tile + (a + q) * c, I, I, a + q, a + nq, c - (a + nq), b, u);
+        a += nq;
+    }
+}
+
 /* The definition of u = K b (gram_kernel.h), plainly. */
 static void product_by_definition(const int32_t *K, size_t m, const double *b, double *u) {
     catlr_gram_plan plan;
@@ -107,20 +149,20 @@ static void product_by_definition(const int32_t *K, size_t m, const double *b, d
         for (size_t I = 0; I < nt; I++)
             for (size_t J = I; J < nt; J++) {
                 const size_t h = block(m, I), c = block(m, J);
-                for (size_t a = 0; a < h; a++, off += c) {
-                    if (off < plan.start[p] || off >= plan.start[p + 1])
-                        continue;
-                    double s[CATLR_KERNEL_LANES] = {0};
-                    for (size_t k = 0; k < c; k++)
-                        s[k % CATLR_KERNEL_LANES] += (double)K[off + k] * b[J * T + k];
-                    for (size_t half = CATLR_KERNEL_LANES / 2; half >= 1; half /= 2)
-                        for (size_t k = 0; k < half; k++)
-                            s[k] += s[k + half];
-                    up[I * T + a] += s[0];
-                    if (I != J)
-                        for (size_t k = 0; k < c; k++)
-                            up[J * T + k] += (double)K[off + k] * b[I * T + a];
-                }
+                const int32_t *tile = K + off;
+                /* the part's rows of this tile: a0 .. a1-1 */
+                size_t a0 = h, a1 = 0;
+                for (size_t a = 0; a < h; a++)
+                    if (off + a * c >= plan.start[p] && off + a * c < plan.start[p + 1]) {
+                        a0 = a < a0 ? a : a0;
+                        a1 = a + 1;
+                    }
+                if (I == J)
+                    diagonal_rows(tile, c, I, a0, a1, b, up);
+                else
+                    for (size_t a = a0; a < a1; a++)
+                        row_both_ways(tile + a * c, I, J, a, 0, c, b, up);
+                off += h * c;
             }
     }
     for (size_t i = 0; i < m; i++) {
