@@ -711,7 +711,7 @@ static int run(const train_args *a, FILE *out, FILE *errf) {
     /* train is the time inside the trainer only: not the accuracies, the
      * curve file or the chart */
     if (code == CLI_EXIT_OK && a->timings)
-        fprintf(errf, "timings: load=%.3f train=%.3f save=%.3f solver=%s\n", job.t_load,
+        fprintf(errf, "timings: load=%.4f train=%.4f save=%.4f solver=%s\n", job.t_load,
                 job.t_train, job.t_save, catlr_solver_name((catlr_solver)job.best.solver));
     job_free(&job);
     return code;
