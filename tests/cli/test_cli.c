@@ -297,7 +297,7 @@ static void test_train_tol(void **state) {
 }
 
 /* Ensure --timings prints one line on stderr, "timings: load=S train=S
- * save=S solver=NAME" with 3 decimals, also with -q, and nothing on a
+ * save=S solver=NAME" with 4 decimals, also with -q, and nothing on a
  * usage error. */
 static void test_train_timings(void **state) {
     fixtures *fx = *state;
@@ -313,7 +313,7 @@ static void test_train_timings(void **state) {
     assert_true(end == '\n' && count_lines(r.err) == 1);
     assert_true(load >= 0 && train >= 0 && save >= 0);
     assert_non_null(strstr(r.err, "load=") && strchr(strstr(r.err, "load="), '.'));
-    assert_int_equal(strcspn(strchr(r.err, '.') + 1, " "), 3);
+    assert_int_equal(strcspn(strchr(r.err, '.') + 1, " "), 4);
     result_free(&r);
 }
 
