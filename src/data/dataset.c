@@ -21,6 +21,7 @@
 #include "catlr/h5.h"
 #include "catlr/image.h"
 #include "base/internal.h"
+#include "base/large_alloc.h"
 #include "data/h5_library.h"
 
 struct catlr_dataset {
@@ -363,7 +364,7 @@ static catlr_status decode_all(const char *dir, catlr_dataset *ds,
     /* at least one of each, so that an empty shard is not taken for a
      * failed allocation */
     const size_t slots = ds->m > 0 ? ds->m : 1;
-    ds->X = malloc(slots * CATLR_N_X);
+    ds->X = catlr_alloc_large(slots * CATLR_N_X);
     decode_log log = {calloc(slots, sizeof *log.status), calloc(slots, sizeof *log.errors)};
     catlr_status st = CATLR_OK;
     if (ds->X == NULL || log.status == NULL || log.errors == NULL)

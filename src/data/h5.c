@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 #include "h5_library.h"
 #include "base/dl.h"
 #include "base/internal.h"
+#include "base/large_alloc.h"
 
 void catlr_h5_free(catlr_h5_set *set) {
     if (set == NULL)
@@ -319,7 +319,7 @@ static catlr_status read_x(const reader *r, catlr_h5_set *set) {
     catlr_status st = open_x(r, 0, &d, shape);
     if (st == CATLR_OK) {
         set->m = shape[0];
-        set->x = malloc(set->m * CATLR_N_X);
+        set->x = catlr_alloc_large(set->m * CATLR_N_X);
         if (set->x == NULL)
             st = catlr_fail(r->err, CATLR_ERR_NOMEM, r->path, "cannot allocate %zu images",
                             set->m);
@@ -515,20 +515,9 @@ static catlr_status read_rows(const reader *r, const dataset *d, const size_t sh
 }
 
 /* Room for m columns of X (at least one, so that an empty shard is not
- * taken for a failed allocation), to free with free(). Large ones are
- * aligned to 2 MiB and asked for as huge pages where the system offers
- * them: filling 128 MiB of fresh 4 KiB pages costs more page faults than
- * the copy itself. */
+ * taken for a failed allocation), to free with free(). */
 static uint8_t *alloc_pixels(size_t m) {
-    const size_t huge = (size_t)2 << 20, bytes = (m > 0 ? m : 1) * CATLR_N_X;
-    if (bytes < 4 * huge)
-        return malloc(bytes);
-    uint8_t *X = aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
-#ifdef MADV_HUGEPAGE
-    if (X != NULL)
-        (void)madvise(X, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE);
-#endif
-    return X;
+    return catlr_alloc_large((m > 0 ? m : 1) * CATLR_N_X);
 }
 
 typedef struct shard_request {

@@ -12,6 +12,7 @@
 #include "catlr/split.h"
 #include "cv_batch.h"
 #include "base/internal.h"
+#include "base/large_alloc.h"
 #include "gram_kernel.h"
 #include "solver.h"
 #include "solver_cost.h"
@@ -96,7 +97,7 @@ static int fold_prepare(const catlr_cv_problem *prob, unsigned f, const int32_t 
         if (fold[j] == f)
             idx[t++] = j;
     fd->val_m = m - fd->train_m;
-    fd->X = malloc(n_x * m);
+    fd->X = catlr_alloc_large(n_x * m);
     fd->y = malloc(m);
     if (fd->X == NULL || fd->y == NULL)
         return -1;
@@ -105,7 +106,7 @@ static int fold_prepare(const catlr_cv_problem *prob, unsigned f, const int32_t 
     if (K == NULL)
         return 0;
     const size_t tm = fd->train_m;
-    fd->K = malloc(catlr_gram_packed_count(tm) * sizeof *fd->K);
+    fd->K = catlr_alloc_large(catlr_gram_packed_count(tm) * sizeof *fd->K);
     fd->Kv = malloc(fd->val_m * tm * sizeof *fd->Kv);
     if (fd->K == NULL || (fd->Kv == NULL && fd->val_m > 0))
         return -1;
@@ -214,7 +215,7 @@ static catlr_status whole_gram(const uint8_t *X, size_t n_x, size_t m, int threa
     catlr_status st = catlr_gram_check(n_x, m, 0, err);
     if (st != CATLR_OK)
         return st;
-    *K = malloc(catlr_gram_packed_count(m) * sizeof **K);
+    *K = catlr_alloc_large(catlr_gram_packed_count(m) * sizeof **K);
     if (*K == NULL)
         return catlr_fail(err, CATLR_ERR_NOMEM, NULL, "cannot allocate the Gram matrix");
     st = catlr_gram_matrix(X, n_x, m, threads, *K, err);

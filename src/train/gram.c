@@ -32,6 +32,7 @@
 #include "train/core.h"
 #include "catlr/train.h"
 #include "base/internal.h"
+#include "base/large_alloc.h"
 #include "crew.h"
 #include "gram_kernel.h"
 #include "kernel.h"
@@ -495,7 +496,7 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     g->finite = 1;
     g->K = pb->gram_K != NULL
                ? pb->gram_K
-               : (g->K_own = malloc(catlr_gram_packed_count(m) * sizeof *g->K_own));
+               : (g->K_own = catlr_alloc_large(catlr_gram_packed_count(m) * sizeof *g->K_own));
     catlr_gram_plan_make(m, &g->plan);
     g->u_parts = malloc(g->plan.parts * m * sizeof *g->u_parts);
     g->z0 = malloc(m * sizeof *g->z0);
@@ -505,12 +506,12 @@ catlr_status catlr_gram_new(const catlr_problem *pb, catlr_model *model,
     int ok = g->K && g->u_parts && g->z0 && g->alpha && g->u && g->dz;
     if (ok && test_m > 0) {
         g->Kt = pb->gram_Kt != NULL ? pb->gram_Kt
-                                    : (g->Kt_own = malloc(test_m * m * sizeof *g->Kt_own));
+                                    : (g->Kt_own = catlr_alloc_large(test_m * m * sizeof *g->Kt_own));
         g->z0_test = malloc(test_m * sizeof *g->z0_test);
         ok = g->Kt && g->z0_test;
     }
     if (ok && val_m > 0) {
-        g->Kv = malloc(val_m * m * sizeof *g->Kv);
+        g->Kv = catlr_alloc_large(val_m * m * sizeof *g->Kv);
         g->z0_val = malloc(val_m * sizeof *g->z0_val);
         g->kept_alpha = calloc(m, sizeof *g->kept_alpha); /* a checkpoint may copy it unset */
         ok = g->Kv && g->z0_val && g->kept_alpha;
