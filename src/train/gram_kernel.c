@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "clones.h"
 #include "gram_kernel.h"
 #include "kernel.h" /* CATLR_KERNEL_LANES */
 
@@ -120,16 +121,27 @@ typedef struct tile_rows {
     int cached;
 } tile_rows;
 
+/* One row: its dot product with bJ (lanes as kernel.h's, written as whole
+ * rounds of LANES, then the rest, which the vectoriser keeps in
+ * registers), then its entries times bi into uJ. */
+CATLR_CLONES
+static void row_portable(const int32_t *restrict row, size_t w, const double *restrict bJ,
+                         double bi, double *restrict ui, double *restrict uJ) {
+    double s[LANES] = {0};
+    size_t j = 0;
+    for (; j + LANES <= w; j += LANES)
+        for (size_t l = 0; l < LANES; l++)
+            s[l] += (double)row[j + l] * bJ[j + l];
+    for (size_t l = 0; j + l < w; l++)
+        s[l] += (double)row[j + l] * bJ[j + l];
+    *ui += combine(s);
+    for (j = 0; j < w; j++)
+        uJ[j] += (double)row[j] * bi;
+}
+
 static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++) {
-        const int32_t *row = t->k + r * t->c;
-        double s[LANES] = {0};
-        for (size_t j = 0; j < t->w; j++)
-            s[j % LANES] += (double)row[j] * t->bJ[j];
-        t->uI[r] += combine(s);
-        for (size_t j = 0; j < t->w; j++)
-            t->uJ[j] += (double)row[j] * t->bI[r];
-    }
+    for (size_t r = r0; r < r1; r++)
+        row_portable(t->k + r * t->c, t->w, t->bJ, t->bI[r], t->uI + r, t->uJ);
 }
 
 /* The rows r .. r + nq - 1 of a diagonal tile (k, c, b, u as in
@@ -412,6 +424,7 @@ void catlr_gram_parts_sum(const double *u_parts, size_t parts, size_t m, size_t 
 // both versions, so the same bits (AVX-512: 8 entries a register, the last
 // ones under a mask).
 
+CATLR_CLONES
 static void forward_z_portable(const double *u_parts, size_t parts, size_t m, size_t lo,
                                size_t hi, double div, double c, const double *z0, double b,
                                double *u, double *z) {
@@ -422,6 +435,7 @@ static void forward_z_portable(const double *u_parts, size_t parts, size_t m, si
     }
 }
 
+CATLR_CLONES
 static int alpha_step_portable(double *alpha, const double *dz, size_t n, double r, double lr,
                                double md) {
     int finite = 1;

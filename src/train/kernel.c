@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clones.h"
 #include "kernel.h"
 
 /* CATLR_KERNEL_PORTABLE builds the portable versions only: the test
@@ -32,48 +33,73 @@ static double combine(double *s) {
 }
 
 // ----------------------------------------------------------------------------
-// Portable versions: the definition of every result.
+// Portable versions: the definition of every result. Lane k takes the
+// terms whose index is k modulo LANES; each loop is written as whole rounds
+// of LANES terms, then the rest, so that the vectoriser keeps the lanes in
+// registers (CATLR_CLONES: an AVX2 copy beside the baseline one).
 
-static double dot_f32_u8_portable(const float *w, const uint8_t *x, size_t n) {
+CATLR_CLONES
+static double dot_f32_u8_portable(const float *restrict w, const uint8_t *restrict x, size_t n) {
     double s[LANES] = {0};
-    for (size_t i = 0; i < n; i++)
-        s[i % LANES] += (double)w[i] * x[i];
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < LANES; k++)
+            s[k] += (double)w[i + k] * x[i + k];
+    for (size_t k = 0; i + k < n; k++)
+        s[k] += (double)w[i + k] * x[i + k];
     return combine(s);
 }
 
-static double dot_f64_portable(const double *a, const double *b, size_t n) {
+CATLR_CLONES
+static double dot_f64_portable(const double *restrict a, const double *restrict b, size_t n) {
     double s[LANES] = {0};
-    for (size_t i = 0; i < n; i++)
-        s[i % LANES] += a[i] * b[i];
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < LANES; k++)
+            s[k] += a[i + k] * b[i + k];
+    for (size_t k = 0; i + k < n; k++)
+        s[k] += a[i + k] * b[i + k];
     return combine(s);
 }
 
 /* fma(): w holds any double while training, so w[i] x[i] is not exact,
  * and the AVX-512 loop fuses it into the add; a rounded product here would
- * give other bits (glibc's fma() is the hardware instruction where the CPU
- * has one). */
-static double dot_wide_u8_portable(const double *w, const uint8_t *x, size_t n) {
+ * give other bits (the x86-64-v3 copy makes it vfmadd; the baseline calls
+ * glibc's fma(), the hardware instruction where the CPU has one). */
+CATLR_CLONES
+static double dot_wide_u8_portable(const double *restrict w, const uint8_t *restrict x, size_t n) {
     double s[LANES] = {0};
-    for (size_t i = 0; i < n; i++)
-        s[i % LANES] = fma(w[i], x[i], s[i % LANES]);
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < LANES; k++)
+            s[k] = fma(w[i + k], x[i + k], s[k]);
+    for (size_t k = 0; i + k < n; k++)
+        s[k] = fma(w[i + k], x[i + k], s[k]);
     return combine(s);
 }
 
-static void axpyk_u8_portable(double *y, const double *s, const uint8_t *x, size_t stride,
-                              size_t k, size_t n) {
+CATLR_CLONES
+static void axpyk_u8_portable(double *restrict y, const double *restrict s,
+                              const uint8_t *restrict x, size_t stride, size_t k, size_t n) {
     for (size_t i = 0; i < n; i++)
         for (size_t r = 0; r < k; r++)
             y[i] += s[r] * x[r * stride + i];
 }
 
-static double dot_i32_f64_portable(const int32_t *k, const double *b, size_t n) {
+CATLR_CLONES
+static double dot_i32_f64_portable(const int32_t *restrict k, const double *restrict b, size_t n) {
     double s[LANES] = {0};
-    for (size_t i = 0; i < n; i++)
-        s[i % LANES] += (double)k[i] * b[i];
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t l = 0; l < LANES; l++)
+            s[l] += (double)k[i + l] * b[i + l];
+    for (size_t l = 0; i + l < n; l++)
+        s[l] += (double)k[i + l] * b[i + l];
     return combine(s);
 }
 
-static void axpy_u8_portable(double *y, double s, const uint8_t *x, size_t n) {
+CATLR_CLONES
+static void axpy_u8_portable(double *restrict y, double s, const uint8_t *restrict x, size_t n) {
     for (size_t i = 0; i < n; i++)
         y[i] += s * x[i];
 }
