@@ -78,10 +78,27 @@ static double dot_wide_u8_portable(const double *restrict w, const uint8_t *rest
     return combine(s);
 }
 
+/* y[i] takes the k rows' terms in row order. Columns in runs of
+ * AXPYK_RUN, held in registers while the k rows pass (the vectoriser
+ * does not turn the loops round by itself: one column at a time ran 30
+ * times slower). */
+enum { AXPYK_RUN = 32 };
+
 CATLR_CLONES
 static void axpyk_u8_portable(double *restrict y, const double *restrict s,
                               const uint8_t *restrict x, size_t stride, size_t k, size_t n) {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + AXPYK_RUN <= n; i += AXPYK_RUN) {
+        double run[AXPYK_RUN];
+        for (size_t l = 0; l < AXPYK_RUN; l++)
+            run[l] = y[i + l];
+        for (size_t r = 0; r < k; r++)
+            for (size_t l = 0; l < AXPYK_RUN; l++)
+                run[l] += s[r] * x[r * stride + i + l];
+        for (size_t l = 0; l < AXPYK_RUN; l++)
+            y[i + l] = run[l];
+    }
+    for (; i < n; i++)
         for (size_t r = 0; r < k; r++)
             y[i] += s[r] * x[r * stride + i];
 }
@@ -726,6 +743,102 @@ static void cross_u8_vnni(const uint8_t *A, size_t rows, const uint8_t *B, const
 }
 #endif
 
+#ifdef CATLR_X86
+/* AVX2 without VNNI (Haswell to Zen 3, and Intel's client CPUs): bytes
+ * widened to 16 bits (vpmovzxbw) and multiplied in pairs into 32-bit lanes
+ * (vpmaddwd: 16 products an instruction, each pair sum at most 2 * 255^2;
+ * the bytes are below 2^15, so reading them as signed words is exact).
+ * Every term is >= 0 and the whole entry fits in int32 by the caller's
+ * bound on n, so no lane or partial sum wraps. Rows a[0..2] against
+ * columns b[0..2] over `depth` bytes, added into the nr x nc corner of out
+ * (a[k], b[k] past nr, nc repeat the last one, as in tile4x4_vnni). Nine
+ * accumulators and 3 + 1 registers of words: 13 of the 16 ymm registers
+ * (a 4 x 3 tile, all 16, made GCC spill). */
+__attribute__((target("avx2")))
+static void tile3x3_avx2(const uint8_t *const a[3], const uint8_t *const b[3], size_t depth,
+                         int32_t *out, size_t ld, size_t nr, size_t nc) {
+    /* named accumulators: an array of them went through the stack */
+    __m256i s00 = _mm256_setzero_si256(), s01 = s00, s02 = s00, s10 = s00, s11 = s00;
+    __m256i s12 = s00, s20 = s00, s21 = s00, s22 = s00;
+    const uint8_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *b0 = b[0], *b1 = b[1], *b2 = b[2];
+#define WORDS(p) _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(p)))
+#define ROW(sr0, sr1, sr2, ar)                                                                 \
+    do {                                                                                       \
+        const __m256i aw = WORDS(ar + i);                                                      \
+        sr0 = _mm256_add_epi32(sr0, _mm256_madd_epi16(aw, bw0));                               \
+        sr1 = _mm256_add_epi32(sr1, _mm256_madd_epi16(aw, bw1));                               \
+        sr2 = _mm256_add_epi32(sr2, _mm256_madd_epi16(aw, bw2));                               \
+    } while (0)
+    size_t i = 0;
+    for (; i + 16 <= depth; i += 16) {
+        const __m256i bw0 = WORDS(b0 + i), bw1 = WORDS(b1 + i), bw2 = WORDS(b2 + i);
+        ROW(s00, s01, s02, a0);
+        ROW(s10, s11, s12, a1);
+        ROW(s20, s21, s22, a2);
+    }
+#undef ROW
+#undef WORDS
+    const __m256i sums[9] = {s00, s01, s02, s10, s11, s12, s20, s21, s22};
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++) {
+            int32_t lane[8];
+            _mm256_storeu_si256((__m256i *)lane, sums[3 * r + c]);
+            int32_t t = 0;
+            for (size_t l = 0; l < 8; l++)
+                t += lane[l];
+            for (size_t k = i; k < depth; k++)
+                t += (int32_t)a[r][k] * b[c][k];
+            out[r * ld + c] += t;
+        }
+}
+
+/* The blocks and the order of cross_u8_vnni, on 3 x 3 tiles, from zero. */
+__attribute__((target("avx2")))
+static void cross_u8_avx2(const uint8_t *A, size_t rows, const uint8_t *B, size_t cols, size_t n,
+                          int32_t *out, size_t ld) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            out[r * ld + c] = 0;
+    for (size_t d0 = 0; d0 < n; d0 += CROSS_DEPTH) {
+        const size_t depth = n - d0 < CROSS_DEPTH ? n - d0 : CROSS_DEPTH;
+        for (size_t r = 0; r < rows; r += 3) {
+            const size_t nr = rows - r < 3 ? rows - r : 3;
+            const uint8_t *a[3];
+            for (size_t k = 0; k < 3; k++)
+                a[k] = A + (r + (k < nr ? k : nr - 1)) * n + d0;
+            for (size_t c = 0; c < cols; c += 3) {
+                const size_t nc = cols - c < 3 ? cols - c : 3;
+                const uint8_t *b[3];
+                for (size_t k = 0; k < 3; k++)
+                    b[k] = B + (c + (k < nc ? k : nc - 1)) * n + d0;
+                tile3x3_avx2(a, b, depth, out + r * ld + c, ld, nr, nc);
+            }
+        }
+    }
+}
+#endif
+
+/* 1 where this CPU has AVX2 (and the build its x86 versions). */
+static int has_avx2(void) {
+#ifdef CATLR_X86
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+int catlr_kernel_cross_u8_avx2(const uint8_t *A, size_t rows, const uint8_t *B, size_t cols,
+                               size_t n, int32_t *out, size_t ld) {
+    if (!has_avx2())
+        return 0;
+#ifdef CATLR_X86
+    cross_u8_avx2(A, rows, B, cols, n, out, ld);
+#else
+    (void)A, (void)rows, (void)B, (void)cols, (void)n, (void)out, (void)ld;
+#endif
+    return 1;
+}
+
 void catlr_kernel_cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
                            size_t cols, size_t n, int32_t *out, size_t ld) {
 #ifdef CATLR_X86
@@ -735,5 +848,6 @@ void catlr_kernel_cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, cons
     }
 #endif
     (void)sum_b; /* only the VNNI version shifts a byte */
-    catlr_kernel_cross_u8_portable(A, rows, B, cols, n, out, ld);
+    if (!catlr_kernel_cross_u8_avx2(A, rows, B, cols, n, out, ld))
+        catlr_kernel_cross_u8_portable(A, rows, B, cols, n, out, ld);
 }

@@ -94,6 +94,13 @@ void catlr_kernel_cross_u8(const uint8_t *A, size_t rows, const uint8_t *B, cons
 void catlr_kernel_cross_u8_portable(const uint8_t *A, size_t rows, const uint8_t *B,
                                     size_t cols, size_t n, int32_t *out, size_t ld);
 
+/* catlr_kernel_cross_u8's AVX2 version, the one that runs where the CPU
+ * has AVX2 but not AVX-512 VNNI: writes out and returns 1 where the CPU
+ * has AVX2, else (and in a CATLR_KERNEL_PORTABLE build) returns 0 and
+ * writes nothing. For the tests, which check it on any CPU with AVX2. */
+int catlr_kernel_cross_u8_avx2(const uint8_t *A, size_t rows, const uint8_t *B, size_t cols,
+                               size_t n, int32_t *out, size_t ld);
+
 /* 1 when catlr_kernel_cross_u8 and catlr_kernel_dots_u8 run their AVX-512
  * VNNI versions on this CPU, else 0 (always 0 in a CATLR_KERNEL_PORTABLE
  * build). */

@@ -318,24 +318,40 @@ static void cross_naive(const uint8_t *A, size_t rows, const uint8_t *B, size_t 
         }
 }
 
-/* Runs catlr_kernel_cross_u8 (portable: its plain twin) on rows x cols with
- * row stride cols + 3, out filled with a sentinel first, and checks every
- * entry against want (row stride cols + 3) and every gap entry untouched. */
+/* Which version of the block product check_cross runs: the one this CPU
+ * runs, the plain twin, or the AVX2 one (where the CPU has AVX2). */
+typedef enum { CROSS_CHECKED, CROSS_PORTABLE, CROSS_AVX2 } cross_version;
+
+/* Runs a version of catlr_kernel_cross_u8 on rows x cols with row stride
+ * cols + 3, out filled with a sentinel first, and checks every entry
+ * against want (row stride cols + 3) and every gap entry untouched. The
+ * AVX2 version on a CPU without AVX2 must write nothing. */
 static void check_cross(const uint8_t *A, size_t rows, const uint8_t *B, const int64_t *sum_b,
-                        size_t cols, size_t n, const int64_t *want, int portable) {
+                        size_t cols, size_t n, const int64_t *want, cross_version version) {
     const size_t ld = cols + 3;
     int32_t *out = malloc(rows * ld * sizeof *out);
     assert_non_null(out);
     for (size_t i = 0; i < rows * ld; i++)
         out[i] = -7;
-    if (portable)
+    int ran = 1;
+    if (version == CROSS_PORTABLE)
         catlr_kernel_cross_u8_portable(A, rows, B, cols, n, out, ld);
+    else if (version == CROSS_AVX2)
+        ran = catlr_kernel_cross_u8_avx2(A, rows, B, cols, n, out, ld);
     else
         catlr_kernel_cross_u8(A, rows, B, sum_b, cols, n, out, ld);
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < ld; c++)
-            assert_int_equal(out[r * ld + c], c < cols ? want[r * ld + c] : -7);
+            assert_int_equal(out[r * ld + c], ran && c < cols ? want[r * ld + c] : -7);
     free(out);
+}
+
+/* check_cross on every version. */
+static void check_cross_all(const uint8_t *A, size_t rows, const uint8_t *B,
+                            const int64_t *sum_b, size_t cols, size_t n, const int64_t *want) {
+    check_cross(A, rows, B, sum_b, cols, n, want, CROSS_CHECKED);
+    check_cross(A, rows, B, sum_b, cols, n, want, CROSS_PORTABLE);
+    check_cross(A, rows, B, sum_b, cols, n, want, CROSS_AVX2);
 }
 
 static const size_t CROSS_SIDES[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 17, 33};
@@ -344,10 +360,11 @@ enum { N_SIDES = sizeof CROSS_SIDES / sizeof CROSS_SIDES[0], MAX_SIDE = 33,
        N_DEPTHS = sizeof CROSS_DEPTHS / sizeof CROSS_DEPTHS[0] };
 
 /* Ensure a block of images against another is exact, on this CPU's
- * version (the AVX-512 VNNI one where it has it) and the portable one
- * alike: random bytes, every count of rows and columns from 1 to 9 (the
- * 4 x 4 tiles and every remainder) and 17, 33, depths around the 64-byte
- * step and the 2048-byte block, output rows wider than the block. */
+ * version (the AVX-512 VNNI one where it has it), the AVX2 one (where the
+ * CPU has AVX2) and the portable one alike: random bytes, every count of
+ * rows and columns from 1 to 9 (the 4 x 4 and 3 x 3 tiles and every
+ * remainder) and 17, 33, depths around the 16- and 64-byte steps and the
+ * 2048-byte block, output rows wider than the block. */
 static void test_cross_u8_exact(void **state) {
     (void)state;
     const size_t max_n = 12288;
@@ -367,8 +384,7 @@ static void test_cross_u8_exact(void **state) {
             for (size_t j = 0; j < N_SIDES; j++) {
                 const size_t rows = CROSS_SIDES[i], cols = CROSS_SIDES[j];
                 cross_naive(A, rows, B, cols, n, want, cols + 3);
-                check_cross(A, rows, B, sum_b, cols, n, want, 0);
-                check_cross(A, rows, B, sum_b, cols, n, want, 1);
+                check_cross_all(A, rows, B, sum_b, cols, n, want);
             }
     }
     free(A);
@@ -402,8 +418,7 @@ static void test_cross_u8_largest_n(void **state) {
     cross_naive(A, ROWS, B, COLS, n, want, COLS + 3);
     assert_int_equal(want[0], 2147450625); /* the bound itself */
     assert_int_equal(want[1 * (COLS + 3) + 0], 0);
-    check_cross(A, ROWS, B, sum_b, COLS, n, want, 0);
-    check_cross(A, ROWS, B, sum_b, COLS, n, want, 1);
+    check_cross_all(A, ROWS, B, sum_b, COLS, n, want);
     free(A);
     free(B);
 }
