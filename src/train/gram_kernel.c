@@ -121,22 +121,28 @@ typedef struct tile_rows {
     int cached;
 } tile_rows;
 
-/* One row: its dot product with bJ (lanes as kernel.h's, written as whole
- * rounds of LANES, then the rest, which the vectoriser keeps in
- * registers), then its entries times bi into uJ. */
+/* One row, in one pass: its dot product with bJ (lanes as kernel.h's,
+ * written as whole rounds of LANES, then the rest, which the vectoriser
+ * keeps in registers) and its entries times bi into uJ. The two sums
+ * share no variable, so one pass gives the bits of two (the AVX2 copy
+ * took 20 ms an epoch at m = 10,450 with two passes over each row). */
 CATLR_CLONES
 static void row_portable(const int32_t *restrict row, size_t w, const double *restrict bJ,
                          double bi, double *restrict ui, double *restrict uJ) {
     double s[LANES] = {0};
     size_t j = 0;
     for (; j + LANES <= w; j += LANES)
-        for (size_t l = 0; l < LANES; l++)
-            s[l] += (double)row[j + l] * bJ[j + l];
-    for (size_t l = 0; j + l < w; l++)
-        s[l] += (double)row[j + l] * bJ[j + l];
+        for (size_t l = 0; l < LANES; l++) {
+            const double k = row[j + l];
+            s[l] += k * bJ[j + l];
+            uJ[j + l] += k * bi;
+        }
+    for (size_t l = 0; j + l < w; l++) {
+        const double k = row[j + l];
+        s[l] += k * bJ[j + l];
+        uJ[j + l] += k * bi;
+    }
     *ui += combine(s);
-    for (j = 0; j < w; j++)
-        uJ[j] += (double)row[j] * bi;
 }
 
 static void rows_portable(const tile_rows *t, size_t r0, size_t r1) {
