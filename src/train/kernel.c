@@ -422,18 +422,19 @@ void catlr_kernel_axpy_u8(double *y, double s, const uint8_t *x, size_t n) {
 // ----------------------------------------------------------------------------
 // Exact byte dot products, for the Gram matrix. Integer sums do not depend
 // on their order, so the compiler's vectoriser may take any order it likes;
-// target_clones builds an AVX2 and a baseline copy and the loader picks one
-// for the CPU. (The Gram matrix goes through dots4_vnni where the CPU has
-// AVX-512 VNNI; this covers the rest.)
+// CATLR_CLONES builds an AVX2 and a baseline copy and the loader picks one
+// for the CPU. (The Gram matrix goes through dots4_vnni or cross_u8_vnni
+// where the CPU has AVX-512 VNNI, and cross_u8_avx2 where it has AVX2;
+// this covers the rest.)
 
 /* 32768 * 255^2 < 2^31: a block's sum fits in int32, the vectoriser's
  * widest cheap accumulator. */
 enum { U8_BLOCK = 32768 };
 
-#if defined(CATLR_X86) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
+/* static, as every cloned function here: Clang 14 names a cloned
+ * function's dispatcher so that other files cannot call it by its name */
+CATLR_CLONES
+static int64_t dot_u8(const uint8_t *restrict a, const uint8_t *restrict b, size_t n) {
     int64_t total = 0;
     for (size_t start = 0; start < n; start += U8_BLOCK) {
         size_t end = n - start < U8_BLOCK ? n : start + U8_BLOCK;
@@ -443,6 +444,10 @@ int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
         total += s;
     }
     return total;
+}
+
+int64_t catlr_kernel_dot_u8(const uint8_t *a, const uint8_t *b, size_t n) {
+    return dot_u8(a, b, n);
 }
 
 /* The sum of n bytes, exact in int64. On x86-64, psadbw (SSE2, in every
