@@ -59,7 +59,7 @@ typedef enum catlr_part {
     CATLR_PART_HDF5,    /* reads the course's .h5 files; loaded only when needed */
     CATLR_PART_CAIRO,   /* draws the charts and the weights picture */
     CATLR_PART_OPENMP,  /* trains and decodes on all cores */
-    CATLR_PART_SIMD     /* the kernels this CPU runs: AVX-512 or portable */
+    CATLR_PART_SIMD     /* the kernels this CPU runs: AVX-512, AVX2 or portable */
 } catlr_part;
 #define CATLR_N_PARTS 6
 

@@ -82,14 +82,17 @@ static void openmp(char *text, size_t size) {
 
 /* The kernels catlr_kernel_* run on this CPU. */
 static void simd(char *text, size_t size) {
+    int vnni = 0, avx2 = 0;
+#if defined(__GNUC__) && defined(__x86_64__)
+    vnni = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw");
+    /* the portable kernels' x86-64-v3 copies (src/train/clones.h) */
+    avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
     if (!catlr_kernel_simd()) {
-        snprintf(text, size, "portable (no AVX-512 on this CPU)");
+        snprintf(text, size, avx2 ? "AVX2 (the portable kernels built for x86-64-v3)"
+                                  : "portable (no AVX-512 or AVX2 on this CPU)");
         return;
     }
-    int vnni = 0;
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    vnni = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw");
-#endif
     snprintf(text, size, vnni ? "AVX-512 (F, DQ; VNNI for the Gram matrix)" : "AVX-512 (F, DQ)");
 }
 
