@@ -37,4 +37,11 @@ double catlr_sigmoid(double z);
 void catlr_sigmoid_dz(const double *z, const uint8_t *y, size_t m, const double *class_weight,
                       double *dz);
 
+/* catlr_sigmoid_dz's AVX2 version, the one that runs where the CPU has
+ * AVX2 but not AVX-512: writes dz and returns 1 where the CPU has AVX2,
+ * else (and in a CATLR_SIGMOID_PORTABLE build) returns 0 and writes
+ * nothing. For the tests, which check it on any CPU with AVX2. */
+int catlr_sigmoid_dz_avx2(const double *z, const uint8_t *y, size_t m, const double *class_weight,
+                          double *dz);
+
 #endif /* CATLR_SIGMOID_H */
