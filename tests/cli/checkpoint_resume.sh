@@ -43,16 +43,33 @@ no_temp() {
     ls "$tmp/run" | grep -q '\.tmp-' && fail "$1: temporary file left: $(ls "$tmp/run")"
 }
 
+# iterations_for SOLVER SHORT LEAST: how many iterations of SOLVER last
+# about 3 s with this build on this machine, from a timed run of SHORT
+# (load included, so the estimate errs short), rounded up to a hundred,
+# at least LEAST. A run must outlast the script's kill (up to half a
+# second after its first checkpoint, polling every 50 ms), but fixed
+# counts sized for a release build on an AVX-512 CPU made this test take
+# 10 to over 15 minutes in a sanitizer build on a CPU without AVX-512.
+iterations_for() {
+    t0=$(date +%s%N)
+    "$catlr" train "$data/train" -q --solver "$1" -i "$2" -k "$2" -o "$tmp/timing.model" \
+        >/dev/null 2>&1 # (a failure shows in the rounds)
+    ms=$((($(date +%s%N) - t0) / 1000000 + 1))
+    n=$((($2 * 3000 / ms + 99) / 100 * 100))
+    [ "$n" -lt "$3" ] && n=$3
+    echo "$n"
+}
+primal_i=$(iterations_for primal 50 300)
+gram_i=$(iterations_for gram 20000 20000)
+echo "rounds: primal $primal_i iterations, gram $gram_i"
+
 # settings of each round: solver, iterations, print interval, extra options
-# (the Gram rounds run a few tenths of a second: a run over before this
-# script, polling every 50 ms on a busy machine, can kill it proves
-# nothing)
 round_args() {
     case $1 in
-    0) echo "--solver primal -i 5000 -k 100" ;;
-    1) echo "--solver gram -i 200000 -k 10000 --class-weight balanced" ;;
-    2) echo "--solver primal -i 5000 -k 100 --val-split 0.25 --class-weight 2,1" ;;
-    3) echo "--solver gram -i 200000 -k 10000 --val-split 0.3 --l2 0.5" ;;
+    0) echo "--solver primal -i $primal_i -k 100" ;;
+    1) echo "--solver gram -i $gram_i -k 10000 --class-weight balanced" ;;
+    2) echo "--solver primal -i $primal_i -k 100 --val-split 0.25 --class-weight 2,1" ;;
+    3) echo "--solver gram -i $gram_i -k 10000 --val-split 0.3 --l2 0.5" ;;
     esac
 }
 
@@ -182,7 +199,7 @@ no_temp "double SIGINT"
 # Under MPI: 2 ranks, one of them killed with -9 while training.
 mpi_allow_root
 ranks() { timeout 120 "$mpiexec" --oversubscribe -np 2 "$catlr" train "$data/train" -q \
-    --threads 1 --solver primal -i 3000 -k 100 "$@"; }
+    --threads 1 --solver primal -i "$primal_i" -k 100 "$@"; }
 ranks -o "$tmp/mpi.whole.model" >"$tmp/mpi.whole.out" 2>"$tmp/err" ||
     fail "2 ranks: the uninterrupted run failed: $(cat "$tmp/err")"
 every=$(($(rnd 30) + 10))
